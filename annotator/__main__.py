@@ -1,0 +1,5 @@
+"""Allow ``python -m annotator``."""
+
+from annotator.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""Every failure a user can cause, one exception family each.
+
+The CLI catches ``AnnotatorError`` and prints ``str(error)`` as one line with a
+non-zero exit code, so messages name the file and the problem and never need a
+traceback to be understood.
+"""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base of all errors that are reported to the user as one line."""
+
+
+class TranscriptError(AnnotatorError):
+    """A transcript (or JSONL turns, or a folder) could not be read."""
+
+
+class PipelineError(AnnotatorError):
+    """A spaCy pipeline could not be loaded or does not split sentences."""
+
+
+class LabelsError(AnnotatorError):
+    """labels.yaml is invalid; the message names file, line and field."""
+
+
+class StoreError(AnnotatorError):
+    """The annotation log cannot be read, locked or written."""
+
+
+class LogLockedError(StoreError):
+    """Another live process holds the annotation log for writing."""
+
+
+class CorpusError(AnnotatorError):
+    """A prepared corpus file is missing or damaged."""

@@ -1,0 +1,109 @@
+"""Plain data shared by every part of annotator: documents, turns, sentences, labels.
+
+Everything here is a frozen dataclass with no I/O, so the importer, the store,
+the exporters and the TUI can pass the same values around and compare them.
+All character offsets are into ``Document.text``: ``document.text[s.start:s.end] == s.text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of document text, with its offsets kept beside it.
+
+    Used for sentences (the annotation units) and for notes (stage directions,
+    interpreter notes, timestamps), which are shown but never annotated.
+    """
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's uninterrupted contribution, continuation paragraphs included.
+
+    ``speaker`` is the label as printed (no separator, no Markdown markup);
+    ``speaker_key`` groups labels that plainly name one person in this document
+    (``SECRETARY BLINKEN`` and ``MR. BLINKEN``) and is unique per turn where the
+    text cannot tell (each ``Q`` may be another reporter).
+    """
+
+    index: int
+    speaker: str
+    speaker_key: str
+    start: int
+    end: int
+    text: str
+    notes: tuple[Span, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A transcript read into speaker turns.
+
+    ``text`` is the decoded file text (BOM dropped, line ends normalised to
+    ``\\n``); the preamble (headline, byline, front matter, time lines) is kept
+    for display and never annotated.
+    """
+
+    id: str
+    source: str
+    title: str
+    text: str
+    preamble: str
+    turns: tuple[Turn, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def text_hash(self) -> str:
+        """A short, stable fingerprint of the text, recorded with every decision."""
+        return text_hash(self.text)
+
+    def sentence_count(self) -> int:
+        return sum(len(turn.sentences) for turn in self.turns)
+
+
+def text_hash(text: str) -> str:
+    """Hex SHA-1 prefix of ``text``; the store uses it to notice edited transcripts."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label of a label set, as written in labels.yaml."""
+
+    name: str
+    key: str
+    description: str = ""
+    color: str = "#888888"
+    guidance: str = ""
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """The labels of a project and how they combine on a sentence."""
+
+    labels: tuple[Label, ...]
+    exclusive: bool = False
+    guidelines: str = ""
+    source: str = ""
+    by_key: dict[str, Label] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_key.update({label.key: label for label in self.labels})
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
