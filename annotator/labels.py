@@ -1,0 +1,345 @@
+"""labels.yaml -> LabelSet, with errors that name the file, the line and the field.
+
+The file is read with PyYAML's safe loader, but composed into nodes first so
+that every value keeps its line number: a mistake in a label set of twenty
+labels must point at the line to fix, not only say "invalid".
+
+Format::
+
+    exclusive: false          # true = one label per sentence
+    guidelines: |             # optional text for the whole task
+      ...
+    labels:
+      - name: commitment      # required, unique (case-insensitive)
+        key: "1"              # optional; 1..9 then 0 are assigned in order
+        description: ...      # one line
+        color: "#1f77b4"      # a Rich colour name or #rrggbb
+        guidance: |           # optional longer guidance
+          ...
+        examples: [...]       # optional example sentences
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rich.color import ANSI_COLOR_NAMES
+from rich.table import Table
+from rich.text import Text
+
+from annotator import resources
+from annotator.errors import LabelsError
+from annotator.model import Label, LabelSet
+
+#: Keys the annotation screen uses to move and act; a label may not take them.
+NAVIGATION_KEYS: frozenset[str] = frozenset(
+    {
+        *"jkuUxnfmsgq?/",
+        "space",
+        "enter",
+        "escape",
+        "tab",
+        "up",
+        "down",
+        "left",
+        "right",
+        "pageup",
+        "pagedown",
+        "home",
+        "end",
+    }
+)
+
+#: Keys handed out, in this order, to labels that do not choose one.
+DEFAULT_KEYS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+
+_TOP_FIELDS = ("labels", "exclusive", "guidelines")
+_LABEL_FIELDS = ("name", "key", "description", "color", "guidance", "examples")
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The file and label a message is about, so every error reads the same way."""
+
+    path: str
+    label: str | None = None
+
+    def error(self, node: yaml.Node | None, message: str, field: str | None = None) -> LabelsError:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        parts = [f"{self.path}{line}"]
+        if self.label is not None:
+            parts.append(f"label {self.label!r}")
+        if field is not None:
+            parts.append(f"field {field!r}")
+        parts.append(message)
+        return LabelsError(": ".join(parts))
+
+
+def load_labels(path: str | Path | None = None) -> LabelSet:
+    """Read and validate a labels.yaml; ``None`` reads the shipped label set.
+
+    Raises ``LabelsError`` whose message starts ``FILE:LINE:`` and names the
+    label and the field at fault.
+    """
+    file = Path(path) if path is not None else resources.default_labels_path()
+    where = _Where(str(file))
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LabelsError(f"{file}: no such labels file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabelsError(f"{file}: cannot read labels file: {error}") from None
+    return parse_labels(text, source=str(file), where=where)
+
+
+def parse_labels(text: str, source: str = "labels.yaml", where: _Where | None = None) -> LabelSet:
+    """Validate the text of a labels.yaml (``source`` names it in messages)."""
+    where = where or _Where(source)
+    root = _compose(text, where)
+    if root is None:
+        raise where.error(None, "the file is empty; it needs a 'labels:' list")
+    if not isinstance(root, yaml.MappingNode):
+        raise where.error(root, "expected a mapping with 'labels:' at the top level")
+    fields = _mapping(root, where, _TOP_FIELDS)
+    if "labels" not in fields:
+        raise where.error(root, "missing; add a 'labels:' list", field="labels")
+    labels_node = fields["labels"][1]
+    if not isinstance(labels_node, yaml.SequenceNode):
+        raise where.error(labels_node, "must be a list of labels", field="labels")
+    if not labels_node.value:
+        raise where.error(labels_node, "the label set is empty; add at least one label", "labels")
+
+    exclusive = False
+    if "exclusive" in fields:
+        exclusive = _scalar(fields["exclusive"][1], where, "exclusive", bool)
+    guidelines = ""
+    if "guidelines" in fields:
+        guidelines = _text(fields["guidelines"][1], where, "guidelines").strip()
+
+    raw = [_read_label(node, where) for node in labels_node.value]
+    labels = _assign_keys(raw, where)
+    return LabelSet(labels=tuple(labels), exclusive=exclusive, guidelines=guidelines, source=source)
+
+
+@dataclass(frozen=True)
+class _RawLabel:
+    """A label as read, before default keys are handed out."""
+
+    node: yaml.Node
+    name: str
+    key: str | None
+    key_node: yaml.Node | None
+    description: str
+    color: str
+    guidance: str
+    examples: tuple[str, ...]
+
+
+def _read_label(node: yaml.Node, file: _Where) -> _RawLabel:
+    if not isinstance(node, yaml.MappingNode):
+        raise file.error(node, "each label must be a mapping with at least 'name:'")
+    # Find the name first so that every later message can say which label it is about.
+    named = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "name"]
+    if not named:
+        raise file.error(node, "missing; every label needs a name", field="name")
+    name_node = named[0]
+    name = " ".join(_text(name_node, file, "name").split())
+    if not name:
+        raise file.error(name_node, "must not be empty", field="name")
+    where = _Where(file.path, name)
+    fields = _mapping(node, where, _LABEL_FIELDS)
+
+    key: str | None = None
+    key_node: yaml.Node | None = None
+    if "key" in fields:
+        key_node = fields["key"][1]
+        key = _read_key(key_node, where)
+
+    description = ""
+    if "description" in fields:
+        value_node = fields["description"][1]
+        description = _text(value_node, where, "description").strip()
+        if "\n" in description:
+            raise where.error(
+                value_node, "must be one line; put longer text in 'guidance'", "description"
+            )
+
+    color = "#888888"
+    if "color" in fields:
+        value_node = fields["color"][1]
+        color = _text(value_node, where, "color").strip()
+        if not _is_color(color):
+            raise where.error(
+                value_node,
+                f"{color!r} is not a colour; use #rrggbb or a colour name such as 'red'",
+                "color",
+            )
+
+    guidance = ""
+    if "guidance" in fields:
+        guidance = _text(fields["guidance"][1], where, "guidance").strip()
+
+    examples: tuple[str, ...] = ()
+    if "examples" in fields:
+        examples = _examples(fields["examples"][1], where)
+
+    return _RawLabel(node, name, key, key_node, description, color, guidance, examples)
+
+
+def _read_key(node: yaml.Node, where: _Where) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise where.error(node, "must be a single key such as '1' or 'c'", "key")
+    # An unquoted 1 is read as text: YAML would make it an int, but to the user it is a key.
+    key = str(node.value)
+    lowered = key.lower()
+    if key in NAVIGATION_KEYS or (len(key) > 1 and lowered in NAVIGATION_KEYS) or key == " ":
+        shown = "space" if key == " " else key
+        raise where.error(node, f"{shown!r} is a navigation key; choose another key", "key")
+    if len(key) != 1 or not key.isprintable():
+        raise where.error(node, f"{key!r} is not a single printable key", "key")
+    return key
+
+
+def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
+    seen_names: dict[str, _RawLabel] = {}
+    seen_keys: dict[str, _RawLabel] = {}
+    for label in raw:
+        folded = label.name.casefold()
+        if folded in seen_names:
+            first = seen_names[folded].node.start_mark.line + 1
+            raise _Where(file.path, label.name).error(
+                label.node, f"duplicate name (first defined on line {first})", "name"
+            )
+        seen_names[folded] = label
+        if label.key is not None:
+            if label.key in seen_keys:
+                other = seen_keys[label.key]
+                raise _Where(file.path, label.name).error(
+                    label.key_node,
+                    f"key {label.key!r} is already used by label {other.name!r}"
+                    f" (line {other.node.start_mark.line + 1})",
+                    "key",
+                )
+            seen_keys[label.key] = label
+
+    free = iter(key for key in DEFAULT_KEYS if key not in seen_keys)
+    labels = []
+    for label in raw:
+        key = label.key
+        if key is None:
+            key = next(free, None)
+            if key is None:
+                raise _Where(file.path, label.name).error(
+                    label.node, "no default key (1-9, 0) is left; give this label a key", "key"
+                )
+        labels.append(
+            Label(
+                name=label.name,
+                key=key,
+                description=label.description,
+                color=label.color,
+                guidance=label.guidance,
+                examples=label.examples,
+            )
+        )
+    return labels
+
+
+def _compose(text: str, where: _Where) -> yaml.Node | None:
+    """Parse to a node tree (safe: nodes are never turned into Python objects)."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = error.problem or error.context or "invalid YAML"
+        raise LabelsError(f"{where.path}{line}: invalid YAML: {problem}") from None
+    except yaml.YAMLError as error:
+        raise LabelsError(f"{where.path}: invalid YAML: {error}") from None
+
+
+def _mapping(
+    node: yaml.MappingNode, where: _Where, allowed: tuple[str, ...]
+) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Fields of a mapping by name; unknown and repeated fields are errors."""
+    fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise where.error(key_node, "field names must be plain words")
+        name = str(key_node.value)
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            raise where.error(key_node, f"unknown field{hint}", name)
+        if name in fields:
+            first = fields[name][0].start_mark.line + 1
+            raise where.error(key_node, f"given twice (first on line {first})", name)
+        fields[name] = (key_node, value_node)
+    return fields
+
+
+def _scalar(node: yaml.Node, where: _Where, field: str, kind: type[bool]) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        value = yaml.SafeLoader("").construct_object(node)
+        if isinstance(value, kind):
+            return value
+    raise where.error(node, "must be true or false", field)
+
+
+def _text(node: yaml.Node, where: _Where, field: str) -> str:
+    # Numbers and other plain scalars are accepted as the text the user typed.
+    if not isinstance(node, yaml.ScalarNode):
+        raise where.error(node, "must be text", field)
+    if node.tag == "tag:yaml.org,2002:null" or (node.value == "" and node.style is None):
+        return ""
+    return str(node.value)
+
+
+def _examples(node: yaml.Node, where: _Where) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        text = _text(node, where, "examples").strip()
+        return (text,) if text else ()
+    if not isinstance(node, yaml.SequenceNode):
+        raise where.error(node, "must be a list of example sentences", "examples")
+    examples = []
+    for item in node.value:
+        text = _text(item, where, "examples").strip()
+        if text:
+            examples.append(text)
+    return tuple(examples)
+
+
+def _is_color(value: str) -> bool:
+    if value.startswith("#"):
+        return _HEX_COLOR.fullmatch(value) is not None
+    return value.lower() in ANSI_COLOR_NAMES
+
+
+def format_label_table(label_set: LabelSet) -> Table:
+    """The label set as a table for ``annotator labels check``.
+
+    Descriptions are ``Text``, never markup: a description containing
+    ``[bold]`` prints as written.
+    """
+    mode = "exclusive (one label per sentence)" if label_set.exclusive else "multi-label"
+    title = f"{label_set.source or 'labels'} - {len(label_set.labels)} labels, {mode}"
+    table = Table(title=Text(title), show_lines=False)
+    table.add_column("Key", justify="center", no_wrap=True)
+    table.add_column("Label", no_wrap=True)
+    table.add_column("Colour", no_wrap=True)
+    table.add_column("Description")
+    table.add_column("Examples", justify="right")
+    for label in label_set.labels:
+        table.add_row(
+            Text(label.key, style="bold"),
+            Text(label.name, style=f"bold {label.color}"),
+            Text("■ ", style=label.color) + Text(label.color),
+            Text(label.description),
+            str(len(label.examples)),
+        )
+    return table
