@@ -34,3 +34,7 @@ class LogLockedError(StoreError):
 
 class CorpusError(AnnotatorError):
     """A prepared corpus file is missing or damaged."""
+
+
+class ConfigError(AnnotatorError):
+    """annotator.toml is not valid."""

@@ -1,0 +1,187 @@
+"""The ``annotator`` command line: thin Typer commands over the core functions.
+
+Each command parses its options and calls one core function. Every
+``AnnotatorError`` becomes one line on stderr and exit code 1, never a
+traceback. Heavy imports (spaCy, Textual) happen inside the commands that need
+them, so ``annotator --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from annotator.errors import AnnotatorError
+from annotator.model import Document
+
+app = typer.Typer(
+    name="annotator",
+    help="Label the sentences of official statements, from the keyboard, in a terminal.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+labels_app = typer.Typer(help="Work with label sets (labels.yaml).", no_args_is_help=True)
+app.add_typer(labels_app, name="labels")
+
+err = Console(stderr=True, highlight=False)
+
+PipelineOption = Annotated[
+    str | None,
+    typer.Option("--pipeline", help="An installed spaCy pipeline to split sentences with."),
+]
+PatternOption = Annotated[
+    str | None,
+    typer.Option(
+        "--speaker-pattern",
+        help="A regex matching a speaker label at line start (group 'speaker' or 1).",
+    ),
+]
+
+
+def _settings(
+    pipeline: str | None, speaker_pattern: str | None
+) -> tuple[str | None, re.Pattern[str] | None]:
+    """Merge command-line options over the config file."""
+    from annotator.config import load_config
+    from annotator.transcript import compile_speaker_pattern
+
+    config = load_config()
+    pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
+    return pipeline or config.pipeline, pattern
+
+
+def _warn(messages: Iterable[str]) -> None:
+    for message in messages:
+        err.print(f"warning: {message}", markup=False)
+
+
+@app.command()
+def parse(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Transcripts, folders or JSONL turns (default: the bundled sample)."),
+    ] = None,
+    pretty: Annotated[bool, typer.Option("--pretty", help="A readable, coloured outline.")] = False,
+    pipeline: PipelineOption = None,
+    speaker_pattern: PatternOption = None,
+) -> None:
+    """Print each document as JSON (one object per line): turns, notes, sentences."""
+    import srsly
+
+    from annotator.corpus import document_to_dict
+    from annotator.resources import sample_transcript
+    from annotator.sources import load_documents
+
+    nlp_name, pattern = _settings(pipeline, speaker_pattern)
+    out = Console(highlight=False)
+    for document in load_documents(
+        paths or [sample_transcript()], pipeline=nlp_name, speaker_pattern=pattern
+    ):
+        _warn(document.warnings)
+        if pretty:
+            from annotator.outline import render_outline
+
+            out.print(render_outline(document))
+        else:
+            sys.stdout.write(srsly.json_dumps(document_to_dict(document)) + "\n")
+
+
+@app.command()
+def sentences(
+    pipeline: PipelineOption = None,
+    field: Annotated[str, typer.Option(help="The field holding the text.")] = "text",
+) -> None:
+    """Read JSON Lines {"text": ...} on stdin; write them back with "sentences" added."""
+    import srsly
+
+    from annotator.segment import load_pipeline, split_texts
+
+    nlp = load_pipeline(pipeline)
+    records = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = srsly.json_loads(line)
+        except ValueError:
+            raise AnnotatorError(f"<stdin>:{number}: not a JSON object") from None
+        if not isinstance(record, dict) or not isinstance(record.get(field), str):
+            raise AnnotatorError(f'<stdin>:{number}: no "{field}" string in this line')
+        records.append(record)
+    texts = [record[field] for record in records]
+    for record, spans in zip(records, split_texts(texts, nlp), strict=True):
+        text = record[field]
+        record["sentences"] = [{"start": s, "end": e, "text": text[s:e]} for s, e in spans]
+        sys.stdout.write(srsly.json_dumps(record) + "\n")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Transcripts, folders or JSONL turns.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The corpus file to write.")],
+    processes: Annotated[int, typer.Option("--processes", "-j", min=1)] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing corpus.")] = False,
+    pipeline: PipelineOption = None,
+    speaker_pattern: PatternOption = None,
+) -> None:
+    """Parse and segment a collection once into a prepared corpus (JSONL)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from annotator.corpus import write_corpus
+    from annotator.segment import load_pipeline, segment_documents
+    from annotator.transcript import read_documents
+
+    if out.exists() and not force:
+        raise AnnotatorError(f"{out}: already exists; use --force to overwrite it")
+    nlp_name, pattern = _settings(pipeline, speaker_pattern)
+    parsed = list(read_documents(paths, pattern))
+    for document in parsed:
+        _warn(document.warnings)
+    nlp = load_pipeline(nlp_name)
+    words = sentences_total = 0
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("segmenting", total=len(parsed))
+
+        def counted() -> Iterator[Document]:
+            nonlocal words, sentences_total
+            for document in segment_documents(parsed, nlp, n_process=processes):
+                words += sum(len(turn.text.split()) for turn in document.turns)
+                sentences_total += document.sentence_count()
+                progress.advance(task)
+                yield document
+
+        count = write_corpus(counted(), out)
+    err.print(
+        f"wrote {out}: {count} documents, {sentences_total:,} sentences, {words:,} words",
+        markup=False,
+    )
+
+
+def main() -> None:
+    """Entry point: run the app and turn known errors into one line and exit code 1."""
+    try:
+        app()
+    except AnnotatorError as error:
+        err.print(f"annotator: error: {error}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        # ``annotator parse ... | head``: the reader went away; that is not an error.
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,70 @@
+"""The optional user config file, ``annotator.toml``.
+
+Looked for in the current folder, then in ``~/.config/annotator/config.toml``.
+It may set ``speaker_pattern`` (a regex for an unfamiliar transcript format),
+``pipeline`` (an installed spaCy pipeline) and a ``[keys]`` table that remaps
+TUI actions to keys.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import ConfigError
+
+KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from the config file; every field is optional."""
+
+    path: Path | None = None
+    speaker_pattern: str | None = None
+    pipeline: str | None = None
+    annotator: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+def config_candidates() -> list[Path]:
+    home = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+    return [Path.cwd() / "annotator.toml", home / "annotator" / "config.toml"]
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read the config file named, or the first that exists; defaults if none."""
+    candidates = [Path(path)] if path else config_candidates()
+    for candidate in candidates:
+        if not candidate.is_file():
+            if path:
+                raise ConfigError(f"{candidate}: no such config file")
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{candidate}: not valid TOML ({error})") from None
+        unknown = sorted(set(data) - KNOWN_FIELDS)
+        if unknown:
+            raise ConfigError(
+                f"{candidate}: unknown field {unknown[0]!r} "
+                f"(known: {', '.join(sorted(KNOWN_FIELDS))})"
+            )
+        keys = data.get("keys", {})
+        if not isinstance(keys, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
+        ):
+            raise ConfigError(f"{candidate}: [keys] must map action names to key names")
+        for name in ("speaker_pattern", "pipeline", "annotator"):
+            if name in data and not isinstance(data[name], str):
+                raise ConfigError(f"{candidate}: field {name!r} must be a string")
+        return Config(
+            path=candidate,
+            speaker_pattern=data.get("speaker_pattern"),
+            pipeline=data.get("pipeline"),
+            annotator=data.get("annotator"),
+            keys=dict(keys),
+        )
+    return Config()
