@@ -1,0 +1,219 @@
+"""``annotator status``: progress, label counts, flags, orphans and torn lines of logs.
+
+Reads logs with ``store.read_log`` (no lock, no change to the files), so it can
+run while analysts are annotating.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from annotator.model import Document
+from annotator.store import LABEL, Decision, read_log
+
+
+@dataclass(frozen=True)
+class DocumentProgress:
+    """How far one annotator is in one document, as read from one log.
+
+    ``total`` is None when no corpus was given; ``earlier_text`` counts
+    decisions made on an earlier version of the text that could not be
+    re-checked without the corpus.
+    """
+
+    log: str
+    document: str
+    annotator: str
+    decided: int
+    total: int | None
+    flagged: int
+    orphans: int
+    earlier_text: int = 0
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    """A sentence an annotator flagged for review, with the note if any."""
+
+    log: str
+    document: str
+    annotator: str
+    turn: int
+    speaker: str
+    text: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What ``annotator status`` shows."""
+
+    logs: tuple[str, ...]
+    progress: tuple[DocumentProgress, ...]
+    label_counts: tuple[tuple[str, int], ...]
+    flagged: tuple[FlaggedItem, ...]
+    orphans: tuple[Decision, ...]
+    torn: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def status_report(
+    log_paths: Sequence[str | Path], corpus_documents: Sequence[Document] | None = None
+) -> StatusReport:
+    """Progress per document and annotator, label counts, flags, orphans, torn lines.
+
+    With ``corpus_documents`` every decision is re-anchored to the current text
+    (so totals, orphans and edited transcripts are exact); without, counts come
+    from the log alone.
+    """
+    corpus = {doc.id: doc for doc in corpus_documents or ()}
+    progress: list[DocumentProgress] = []
+    labels: Counter[str] = Counter()
+    flagged: list[FlaggedItem] = []
+    orphans: list[Decision] = []
+    torn: list[str] = []
+    warnings: list[str] = []
+    for raw_path in log_paths:
+        path = Path(raw_path)
+        if not path.exists():
+            warnings.append(f"{path}: no such log")
+            continue
+        state = read_log(path)
+        warnings.extend(state.warnings)
+        torn.extend(str(p) for p in sorted(path.parent.glob(f"{path.name}.torn-*")))
+        seen: set[str] = set()
+        for doc_id in state.documents:
+            document = corpus.get(doc_id)
+            annotators = sorted({core["annotator"] for core in state.entries(doc_id)})
+            for annotator in annotators:
+                if document is not None:
+                    seen.add(doc_id)
+                    attached = state.attach(document, annotator)
+                    live = [d.to_json() for d in attached.decisions.values()]
+                    orphans.extend(attached.orphans)
+                    total: int | None = state.apply_corrections(document).sentence_count()
+                    earlier = 0
+                else:
+                    entries = state.entries(doc_id, annotator)
+                    latest = entries[-1]["doc_hash"] if entries else ""
+                    live = [c for c in entries if c["action"] == LABEL and c["doc_hash"] == latest]
+                    earlier = sum(
+                        1 for c in entries if c["action"] == LABEL and c["doc_hash"] != latest
+                    )
+                    total = None
+                for core in live:
+                    labels.update(core["labels"])
+                    if core["flag"]:
+                        flagged.append(
+                            FlaggedItem(
+                                str(path),
+                                doc_id,
+                                annotator,
+                                core["turn"],
+                                core["speaker"],
+                                core["text"],
+                                core["note"],
+                            )
+                        )
+                progress.append(
+                    DocumentProgress(
+                        log=str(path),
+                        document=doc_id,
+                        annotator=annotator,
+                        decided=len(live),
+                        total=total,
+                        flagged=sum(1 for c in live if c["flag"]),
+                        orphans=len(attached.orphans) if document is not None else 0,
+                        earlier_text=earlier,
+                    )
+                )
+        if len(log_paths) == 1:
+            for doc_id, document in corpus.items():
+                if doc_id not in seen and doc_id not in state.documents:
+                    progress.append(
+                        DocumentProgress(str(path), doc_id, "", 0, document.sentence_count(), 0, 0)
+                    )
+    return StatusReport(
+        logs=tuple(str(p) for p in log_paths),
+        progress=tuple(progress),
+        label_counts=tuple(labels.most_common()),
+        flagged=tuple(flagged),
+        orphans=tuple(orphans),
+        torn=tuple(torn),
+        warnings=tuple(warnings),
+    )
+
+
+def format_status(report: StatusReport) -> RenderableType:
+    """``status_report`` as Rich tables (all text as ``Text``, never markup)."""
+    parts: list[RenderableType] = []
+    several = len(report.logs) > 1
+    table = Table(title="Progress", title_justify="left")
+    if several:
+        table.add_column("Log")
+    table.add_column("Document")
+    table.add_column("Annotator")
+    table.add_column("Decided", justify="right")
+    table.add_column("Flagged", justify="right")
+    table.add_column("Orphans", justify="right")
+    for row in report.progress:
+        if row.total is None:
+            done = f"{row.decided} / ?"
+            if row.earlier_text:
+                done += f" (+{row.earlier_text} on earlier text)"
+        else:
+            percent = 100 * row.decided / row.total if row.total else 100.0
+            done = f"{row.decided} / {row.total} ({percent:.0f}%)"
+        cells = [Text(row.document), Text(row.annotator or "-"), Text(done)]
+        cells += [Text(str(row.flagged)), Text(str(row.orphans))]
+        table.add_row(*([Text(row.log)] if several else []), *cells)
+    parts.append(table)
+
+    if report.label_counts:
+        counts = Table(title="Labels", title_justify="left")
+        counts.add_column("Label")
+        counts.add_column("Sentences", justify="right")
+        for name, count in report.label_counts:
+            counts.add_row(Text(name), str(count))
+        parts.append(counts)
+    if report.flagged:
+        flags = Table(title="Flagged", title_justify="left")
+        flags.add_column("Document")
+        flags.add_column("Annotator")
+        flags.add_column("Speaker")
+        flags.add_column("Sentence")
+        flags.add_column("Note")
+        for item in report.flagged:
+            flags.add_row(
+                Text(item.document),
+                Text(item.annotator),
+                Text(item.speaker),
+                Text(item.text),
+                Text(item.note or ""),
+            )
+        parts.append(flags)
+    if report.orphans:
+        lost = Table(
+            title="Orphaned decisions (text no longer in the document)", title_justify="left"
+        )
+        lost.add_column("Document")
+        lost.add_column("Annotator")
+        lost.add_column("Labels")
+        lost.add_column("Sentence")
+        for d in report.orphans:
+            lost.add_row(
+                Text(d.document), Text(d.annotator), Text(", ".join(d.labels)), Text(d.text)
+            )
+        parts.append(lost)
+    for path in report.torn:
+        parts.append(Text(f"torn line set aside: {path}", style="yellow"))
+    for warning in report.warnings:
+        parts.append(Text(f"warning: {warning}", style="yellow"))
+    return Group(*parts)
