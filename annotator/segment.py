@@ -1,0 +1,670 @@
+"""spaCy pipelines and the sentence rules for official statements.
+
+This is the one module that builds spaCy pipelines. ``load_pipeline()`` gives a
+blank English pipeline plus the ``official_sentences`` component, which sets
+``token.is_sent_start`` from rules tuned to press briefings, UN debates, Hansard
+and State Department remarks: titles and abbreviations (``Amb.``, ``U.S.``,
+``a.m.``) rarely end a sentence, closing quotes stay with their sentence,
+numbered points and stage directions are their own units, and hard-wrapped
+transcripts are read as prose rather than as one sentence per line.
+
+The rules look at the text only where a sentence could end (after ``.?!``, at
+line breaks, before list markers), found with one regular expression, so the
+component costs little more than spaCy's own ``sentencizer``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy
+import spacy
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.errors import PipelineError
+from annotator.model import Document, Span, Turn
+
+COMPONENT = "official_sentences"
+
+
+def _words(text: str) -> list[str]:
+    """The whitespace-separated words of a word list written as one string."""
+    return text.split()
+
+
+# Key in ``Doc.user_data`` holding the hard-wrap width of the source document
+# (0 = not wrapped); set by segment_documents, which sees whole documents and
+# so judges wrapping better than a short piece of a turn can.
+WRAP_WIDTH_KEY = "annotator_wrap_width"
+# Key in ``Doc.user_data`` holding the input string: rebuilding ``doc.text``
+# from the tokens costs a fifth of the time of the whole pipeline.
+TEXT_KEY = "annotator_text"
+
+# Titles before a name: never the end of a sentence, whatever follows.
+_TITLES = frozenset(
+    _words(
+        """mr mrs ms mx messrs mmes mme mlle dr prof rev revd hon rt gen sen sens rep reps gov govs
+    amb lt col capt cpt sgt adm maj cmdr cdr brig pres supt insp det fr atty cpl pvt spc ens
+    gens cmdt comdr lieut sec secs sr sra srta"""
+    )
+)
+# Abbreviations that stand before a number (``No. 10``, ``Art. 5``, ``p. 55``);
+# before anything else they are ordinary words (``No. The answer is no.``).
+_NUMBER_ABBREVIATIONS = frozenset(
+    _words(
+        """no nos nr p pp art arts fig figs vol vols ch chap para paras op ref rs tel cl reg s ss
+    pt pts sch ex exh res doc ord n° nº item items sect tab"""
+    )
+)
+# Other abbreviations: they end a sentence only when a typical sentence opener follows.
+_ABBREVIATIONS = frozenset(
+    _words(
+        """co corp inc ltd llc plc bros jr esq assn assoc dept univ ave blvd rd st mt ft hwy
+    approx est min max hr hrs yr yrs mo mos wk wks jan feb mar apr jun jul aug sep sept oct nov
+    dec mon tue tues wed thu thur thurs fri sat sun vs v cf viz al ca ibid govt intl natl misc
+    pg lb lbs oz sq mins secs calif colo conn fla kan kans mich minn mont neb nebr nev okla
+    tenn tex wis wisc wyo ariz ark ala ind dist div dep depts mgr mfg mt mts pl ct cts ln
+    sta ste bldg apt ft rep tr trans transl orig abbr adj adv et seq nat ed eds etc"""
+    )
+)
+# Time abbreviations end a sentence before any capitalised word except a time zone.
+_TIME_ABBREVIATIONS = frozenset({"a.m", "p.m", "am", "pm"})
+_TIME_ZONES = frozenset(
+    _words(
+        """edt est et cdt cst ct mdt mst mt pdt pst pt gmt utc bst cet cest jst kst ist aest
+    local eastern central pacific mountain"""
+    )
+)
+# Words that typically open a sentence. After an ambiguous abbreviation
+# (``U.S.``, ``Co.``, an initial) a capitalised word only starts a new
+# sentence if it is one of these (``... in the U.S. The President``); a name
+# or noun (``U.S. Government``) continues it.
+_OPENERS = frozenset(
+    _words(
+        """i we he she it they you the this that these those there here but and so or yet if
+    when while what why how where who which whom whose in on at as for after before since
+    although though however then now today our my his her their its your a an let please
+    thank thanks yes no well also many some most all each every both one two three such do
+    does did is are was were will would can could should may might must have has had not nor
+    even just only still meanwhile moreover furthermore finally first second third last next
+    indeed of to by with from under over during through because unless until once whether
+    whatever instead again later earlier yesterday tomorrow tonight never nothing none
+    everyone everybody nobody someone somebody another other others more much any several
+    few ok okay oh so look listen again"""
+    )
+)
+_OPENING = "([{\"'“‘«¿¡"
+_CLOSING = ")]}\"'”’»"
+_ENDERS = ".!?…．。"
+
+# Where a sentence could end. Simple patterns, each found by a fast scan
+# (one alternation tried at every character costs more than the rules do):
+# a sentence-ending character or closer before whitespace (``.``, ``?"``,
+# ``[17]``, the footnote digits of ``(1987).1``), a line break, a bullet.
+# List markers (``2.``, ``b)``) end in ``.`` or ``)``, so the first scan
+# finds them too; the gap before them is added when they are seen.
+_END_MARK = re.compile(r"[.!?…．。\"'”’)\]»](?=\s)|\.\d{1,3}(?=\s)")
+_LINE_OR_BULLET = re.compile(r"[\n\r•⁃‣▪◦●]")
+_SPACES = re.compile(r"\s+")
+# ``compounds. . . . The``: a full stop, then an ellipsis that opens the next sentence.
+_ELLIPSIS_OPENING = re.compile(r"(?:\. ?){3}\s*[\"“(]?[A-Z]")
+_FIRST_CHUNK = re.compile(r"\S+")
+_CITATION_CHUNK = re.compile(r"^\[\d+(?:[-–,]\d+)*\][.,;:)]*$")
+_CITATIONS = re.compile(r"(?:\[\d+(?:[–-]\d+)?\])+$")
+_SUPERSCRIPT_NOTE = re.compile(r"[^\d\s.]\.\d{1,3}$")
+_MULTI_PERIOD = re.compile(r"^(?:[A-Za-z]{1,3}\.)+[A-Za-z]{1,3}\.?$")
+_MARKER = re.compile(
+    r"^[•⁃‣▪◦●]?(?:\((?P<p>[0-9]{1,2}|[A-Za-z]|[ivxIVX]{1,4})\)"
+    r"|(?P<v>[0-9]{1,2}|[A-Za-z]|[ivxIVX]{1,4})(?P<s>\.\)|[.)]))$"
+)
+_BULLETS = "•⁃‣▪◦●"
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
+_ROMAN_NUMERAL = re.compile(r"^[IVXLC]+\b")
+# Stage directions, interpreter notes and timestamps printed inside the text.
+_STAGE = re.compile(
+    r"[(\[]\s*(?:(?:laughter|laughs|laughing|applause|inaudible|crosstalk|cross-talk|"
+    r"interruption|cheers|cheering|booing|pause|silence|off[- ]mic|unintelligible|"
+    r"indiscernible|via interpreter|as interpreted|as translated|interpretation|"
+    r"through (?:an )?interpreter|in \w+|speaks? in \w+|technical difficulties|"
+    r"audio (?:drops|cuts)[^)\]]{0,20}|recess|break)\.?|\d{1,2}:\d{2}(?::\d{2})?)\s*[)\]]",
+    re.IGNORECASE,
+)
+_TRIM = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+_WORD = re.compile(r"[^\W_]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _is_upper_start(chunk: str) -> str:
+    """Classify how the next chunk starts: 'upper', 'lower', 'digit' or 'other'."""
+    core = chunk.lstrip(_OPENING)
+    if core[:1] in "-–—" and len(core) > 1:
+        core = core.lstrip("-–— ")
+    if not core:
+        return "other"
+    first = core[0]
+    if first.isupper():
+        return "upper"
+    if first.islower():
+        return "lower"
+    if first.isdigit() or first in "#$£€":
+        return "digit"
+    return "other"
+
+
+def _marker_value(chunk: str) -> tuple[str, str] | None:
+    """``('num.', '3')`` for a list marker chunk such as ``3.``, ``(c)`` or ``ii)``."""
+    match = _MARKER.match(chunk)
+    if match is None:
+        return None
+    if match.group("p") is not None:
+        return ("()", match.group("p"))
+    return (match.group("s"), match.group("v"))
+
+
+def _list_key(marker: tuple[str, str]) -> str:
+    """Lists are told apart by marker style and by numbers versus letters."""
+    return marker[0] + ("9" if marker[1].isdigit() else "a")
+
+
+def _list_continues(text: str, position: int, marker: tuple[str, str]) -> bool:
+    """Whether the point after ``marker`` (``2.`` after ``1.``) appears later in ``text``."""
+    style, value = marker
+    following = {"1": "2", "a": "b", "A": "B", "i": "ii", "I": "II"}[value]
+    label = f"({following})" if style == "()" else following + style
+    return (
+        re.search(r"(?<!\S)" + re.escape(label) + r"\s", text[position : position + 3000])
+        is not None
+    )
+
+
+def _follows(previous: str, value: str) -> bool:
+    """Whether list value ``value`` comes right after ``previous`` (1→2, a→b, ii→iii)."""
+    if previous.isdigit() and value.isdigit():
+        return int(value) == int(previous) + 1
+    if (
+        len(previous) == 1
+        and len(value) == 1
+        and previous.isalpha()
+        and ord(value) == ord(previous) + 1
+    ):
+        return True
+    low_prev, low_value = previous.lower(), value.lower()
+    if low_prev in _ROMAN and low_value in _ROMAN:
+        return _ROMAN[low_value] == _ROMAN[low_prev] + 1
+    return False
+
+
+def _period_ends_sentence(word: str, next_kind: str, next_word: str) -> bool:
+    """Decide for a word ending in ``.`` (closers already stripped) followed by a gap."""
+    if next_kind == "lower":
+        # Informal text often starts sentences in lowercase; a known abbreviation
+        # (``Ph.D. level``, ``co. at``) or an initial does not end one there.
+        return _is_plain_word(word)
+    if next_kind == "other":
+        return True
+    stem = word[:-1].lstrip(_OPENING)
+    low = stem.lower()
+    if next_kind == "digit":
+        if len(stem) == 1 and stem.isalpha():
+            return False
+        return low not in _NUMBER_ABBREVIATIONS and low not in _TITLES and low not in _MONTHS
+    # The next word starts with a capital letter.
+    next_core = next_word.lstrip(_OPENING).rstrip(_CLOSING + ".,;:!?").lower()
+    if word.endswith("..") or word.endswith("…."):
+        # An ellipsis: a new sentence if a capital follows, except the pronoun I.
+        return next_core != "i" or word.endswith("....")
+    if low in _TITLES:
+        return False
+    if low in _NUMBER_ABBREVIATIONS:
+        return not _ROMAN_NUMERAL.match(next_word.lstrip(_OPENING))
+    if low in _TIME_ABBREVIATIONS or low in ("a.m", "p.m"):
+        return next_core not in _TIME_ZONES
+    if low == "etc":
+        return True
+    if low in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
+        return next_core in _OPENERS
+    if "." in stem and _MULTI_PERIOD.match(stem):
+        if low in ("e.g", "i.e", "viz", "cf"):
+            return False
+        if low in ("a.m", "p.m"):
+            return next_core not in _TIME_ZONES
+        return next_core in _OPENERS
+    return True
+
+
+_MONTHS = frozenset(_words("jan feb mar apr jun jul aug sep sept oct nov dec"))
+
+
+def _is_plain_word(word: str) -> bool:
+    """A word ending in a full stop that is no known abbreviation or initial."""
+    stem = word[:-1].lstrip(_OPENING)
+    low = stem.lower()
+    return (
+        len(stem) > 1
+        and "." not in stem
+        and low not in _TITLES
+        and low not in _ABBREVIATIONS
+        and low not in _NUMBER_ABBREVIATIONS
+    )
+
+
+def wrap_width(text: str) -> int:
+    """The hard-wrap width of ``text``, or 0 if its lines are not wrapped prose.
+
+    Wrapped text has many lines that run on into the next line (no blank line
+    between), nearly all of them close to one maximum width (~60-100 chars).
+    """
+    lengths = [len(line.rstrip()) for line in text.split("\n")]
+    run_on = [length for length, after in itertools.pairwise(lengths) if length and after]
+    if len(run_on) < 3:
+        return 0
+    width = max(run_on)
+    if not 40 <= width <= 110:
+        return 0
+    near = sum(1 for length in run_on if length >= width - 20)
+    return width if near >= 0.7 * len(run_on) else 0
+
+
+def _gap_before(text: str, position: int) -> tuple[int, int] | None:
+    """The whitespace run ending at ``position``, if there is one (and text before it)."""
+    window = max(0, position - 80)
+    begin = window + len(text[window:position].rstrip())
+    return (begin, position) if 0 < begin < position else None
+
+
+def _gaps(text: str) -> list[tuple[int, int]]:
+    """Whitespace runs ``(begin, end)`` where a sentence could end, in text order."""
+    found: dict[int, int] = {}
+    for match in _END_MARK.finditer(text):
+        mark_end = match.end()
+        space = _SPACES.match(text, mark_end)
+        if space is not None and space.end() < len(text):
+            found[mark_end] = space.end()
+        if text[mark_end - 1] in ".)":
+            # A list marker (``2.``, ``b)``, ``(iii)``) may open a point mid-line.
+            window = text[max(0, mark_end - 8) : mark_end]
+            chunk = window.rsplit(None, 1)[-1] if window.strip() else ""
+            if len(chunk) < len(window) and _MARKER.match(chunk):
+                gap = _gap_before(text, mark_end - len(chunk))
+                if gap is not None:
+                    found[gap[0]] = gap[1]
+    if "\n" in text or "\r" in text or not text.isascii():
+        for match in _LINE_OR_BULLET.finditer(text):
+            position = match.start()
+            if text[position] in "\n\r":
+                gap = _gap_before(text, position)
+                begin = gap[0] if gap is not None else position
+                space = _SPACES.match(text, position)
+                if begin > 0 and space is not None and space.end() < len(text):
+                    found[begin] = space.end()
+            else:
+                gap = _gap_before(text, position)
+                if gap is not None:
+                    found[gap[0]] = gap[1]
+    return sorted(found.items())
+
+
+def sentence_starts(text: str, width: int | None = None) -> list[int]:
+    """Character offsets where a new sentence starts (the first one excluded).
+
+    ``width`` is the hard-wrap width (see ``wrap_width``); ``None`` measures it
+    on ``text`` itself.
+    """
+    if width is None:
+        width = wrap_width(text) if "\n" in text else 0
+    starts: list[int] = []
+    sentence_start = len(text) - len(text.lstrip())
+    lists: dict[str, str] = {}
+    first = _FIRST_CHUNK.search(text)
+    if first is not None and (marker := _marker_value(first.group())) is not None:
+        lists[_list_key(marker)] = marker[1]
+    for begin, end in _gaps(text):
+        next_match = _FIRST_CHUNK.match(text, end)
+        next_word = next_match.group() if next_match else ""
+        if next_match is not None and not next_word.strip("-–—"):
+            # ``voila! -- you``: judge by the word after a free-standing dash.
+            after = _FIRST_CHUNK.search(text, next_match.end())
+            next_word = next_word + (after.group() if after else "")
+        prev_word = text[max(0, begin - 60) : begin].rsplit(None, 1)[-1]
+        prev_start = begin - len(prev_word)
+        if _CITATION_CHUNK.match(prev_word) and prev_word[-1] == "]" and prev_start > 0:
+            # ``... in Dulwich. [17] Placed``: judge by the words before the reference.
+            before = text[max(0, prev_start - 60) : prev_start].rsplit(None, 1)
+            if before:
+                prev_word = before[-1]
+                prev_start = text.rfind(prev_word, 0, prev_start)
+        breaks = text.count("\n", begin, end)
+        if "\r" in text[begin:end]:
+            breaks = len(_LINE_BREAK.findall(text, begin, end))
+        split = _decide(text, prev_word, prev_start, next_word, breaks, width, begin, lists)
+        if split is None:
+            split = _decide_punctuation(text, prev_word, prev_start, sentence_start, next_word)
+        if split:
+            marker = _marker_value(next_word)
+            if marker is not None:
+                lists[_list_key(marker)] = marker[1]
+            starts.append(end)
+            sentence_start = end
+    if "(" in text or "[" in text:
+        starts = _add_stage_directions(text, starts)
+    return starts
+
+
+def _decide(
+    text: str,
+    prev_word: str,
+    prev_start: int,
+    next_word: str,
+    breaks: int,
+    width: int,
+    begin: int,
+    lists: dict[str, str],
+) -> bool | None:
+    """Line breaks, bullets and list markers; ``None`` leaves it to punctuation."""
+    if _CITATION_CHUNK.match(next_word):
+        # A reference mark (``[17]``) stays with the sentence it documents.
+        return False
+    if next_word[:1] in _BULLETS:
+        return True
+    if next_word[:1] in ".,;:!?)]}”’" and not _ELLIPSIS_OPENING.match(text, begin + 1):
+        # A line (or chunk) opening with closing punctuation belongs to what precedes it.
+        return False
+    marker = _marker_value(next_word)
+    if breaks >= 2:
+        return True
+    if breaks == 1:
+        if width:
+            line_begin = max(text.rfind("\n", 0, begin), text.rfind("\r", 0, begin)) + 1
+            line = text[line_begin:begin].rstrip()
+            core = next_word.rstrip(_CLOSING + ".,;:!?")
+            if len(line) + 1 + len(core) <= width or marker is not None:
+                return True
+            return None
+        first = _is_upper_start(next_word)
+        # PDF-style soft wrap: a trailing space, then lowercase on the next line.
+        soft_wrap = text[begin] in " \t" and (first == "lower" or next_word.startswith("("))
+        return not soft_wrap or marker is not None
+    if marker is not None and marker[0] == "." and marker[1].isalpha() and prev_word[:1].isupper():
+        # ``John A. Smith``: an initial after a name, not a list point.
+        marker = None
+    if marker is not None and not prev_word.endswith((",", ";", ":")):
+        key = _list_key(marker)
+        last = lists.get(key)
+        if last is not None and _follows(last, marker[1]):
+            return True
+        if marker[1] in ("1", "a", "A", "i", "I"):
+            # A new list, if its next point follows in this text.
+            after = _FIRST_CHUNK.search(text, begin + len(text[begin:].split(None, 1)[0]) + 1)
+            if (
+                after is not None
+                and _is_upper_start(after.group()) == "upper"
+                and _list_continues(text, after.start(), marker)
+            ):
+                return True
+    return None
+
+
+def _decide_punctuation(
+    text: str, prev_word: str, prev_start: int, sentence_start: int, next_word: str
+) -> bool:
+    """Sentence-ending punctuation before the gap."""
+    word = _CITATIONS.sub("", prev_word)
+    stripped = word.rstrip(_CLOSING)
+    had_closer = len(stripped) < len(word)
+    next_kind = _is_upper_start(next_word)
+    if _marker_value(next_word) is not None and next_kind == "lower":
+        next_kind = "upper"
+    if had_closer and next_kind == "lower":
+        # ``'This is great.' she said``: a quotation or aside inside the sentence.
+        return False
+    if not stripped:
+        return False
+    last = stripped[-1]
+    if last in "!?":
+        if next_kind == "lower" and last == "?" and not next_word.startswith(("-", "–", "—")):
+            return True
+        return next_kind in ("upper", "other")
+    if last in "．。":
+        return True
+    if last == "…":
+        return next_kind == "upper" and next_word.lstrip(_OPENING).rstrip(",.") != "I"
+    if last == ".":
+        if _marker_value(word) is not None and _only_bullets(text, sentence_start, prev_start):
+            # ``1.`` or ``a)`` opening a point: its period is not a full stop.
+            return False
+        if stripped.endswith(". . .") or stripped == ".":
+            if not text[sentence_start:prev_start].replace(".", "").strip():
+                # ``. . . The practice``: an ellipsis opening a sentence.
+                return False
+            return _spaced_ellipsis_ends(text, prev_start, next_kind, next_word)
+        if "[..." in stripped or "[…" in stripped:
+            # ``[...]`` marks an omission inside a quotation.
+            return False
+        return _period_ends_sentence(stripped, next_kind, next_word)
+    if had_closer and stripped.endswith(("--", "—")):
+        return next_kind == "upper"
+    if _SUPERSCRIPT_NOTE.search(stripped):
+        # ``... (1987).1 According``: a footnote number after the full stop.
+        return next_kind == "upper"
+    return False
+
+
+def _only_bullets(text: str, start: int, end: int) -> bool:
+    return not text[start:end].strip(_BULLETS + " \t\n")
+
+
+def _spaced_ellipsis_ends(text: str, prev_start: int, next_kind: str, next_word: str) -> bool:
+    """``. . .`` (a lone period chunk): four dots end a sentence, three only before a capital."""
+    before = text[max(0, prev_start - 8) : prev_start + 1]
+    dots = before.replace(" ", "")
+    if next_kind != "upper":
+        return False
+    if dots.endswith("....") and not before.rstrip().endswith(". . . ."):
+        return True
+    return next_word.lstrip(_OPENING).rstrip(",.") != "I"
+
+
+def _add_stage_directions(text: str, starts: list[int]) -> list[int]:
+    """Make every inline stage direction (``(Laughter.)``, ``(00:51)``) its own unit."""
+    extra: list[int] = []
+    for match in _STAGE.finditer(text):
+        begin, end = match.span()
+        if text[:begin].strip():
+            extra.append(begin)
+        rest = len(text) - len(text[end:].lstrip())
+        if rest < len(text):
+            extra.append(rest)
+    if not extra:
+        return starts
+    return sorted(set(starts).union(extra))
+
+
+@Language.component(COMPONENT)
+def official_sentences(doc: Doc) -> Doc:
+    """Set ``token.is_sent_start`` on every token from the rules for official statements."""
+    length = len(doc)
+    if length == 0:
+        return doc
+    user_data = doc.user_data
+    text = user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.text
+    starts = sentence_starts(text, user_data.get(WRAP_WIDTH_KEY))
+    values: Any = numpy.full((length, 1), -1, dtype="int64")
+    values[0, 0] = 1
+    if starts:
+        offsets = doc.to_array(IDX)
+        # A start inside a token (rare: ``period．Next``) moves to the next token.
+        positions = numpy.searchsorted(offsets, numpy.asarray(starts, dtype="uint64"))
+        positions = positions[positions < length]
+        values[positions, 0] = 1
+    doc.from_array([SENT_START], values.astype("uint64"))
+    return doc
+
+
+def load_pipeline(name: str | None = None) -> Language:
+    """A spaCy pipeline that splits official statements into sentences.
+
+    ``None`` gives ``spacy.blank("en")`` with the ``official_sentences`` rules.
+    A name loads that installed trained pipeline; if it has no parser, senter
+    or sentencizer, the rules are added so that ``doc.sents`` works.
+    """
+    if name is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe(COMPONENT)
+        return nlp
+    try:
+        nlp = spacy.load(name)
+    except (OSError, ImportError, ValueError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise PipelineError(f"cannot load spaCy pipeline {name!r}: {first_line}") from error
+    has_boundaries = any(
+        pipe_name in ("parser", "senter", "sentencizer", COMPONENT)
+        or type(pipe).__name__ in ("DependencyParser", "SentenceRecognizer", "Sentencizer")
+        for pipe_name, pipe in nlp.pipeline
+    )
+    if not has_boundaries:
+        nlp.add_pipe(COMPONENT)
+    return nlp
+
+
+def _doc_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a processed Doc, trimmed, with punctuation-only bits merged back."""
+    spans: list[tuple[int, int]] = []
+    merge_next = False
+    for sent in doc.sents:
+        trimmed = _TRIM.search(text, sent.start_char, sent.end_char)
+        if trimmed is None:
+            continue
+        start, end = trimmed.span()
+        if _WORD.search(text, start, end) is None:
+            # A stray dash or quote is no sentence of its own: keep it with its neighbour.
+            if spans:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+                merge_next = True
+            continue
+        if merge_next:
+            start = spans.pop()[0]
+            merge_next = False
+        spans.append((start, end))
+    return spans
+
+
+def _make_docs(texts: Iterable[str], nlp: Language) -> Iterator[Doc]:
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc.user_data[TEXT_KEY] = text
+        yield doc
+
+
+def split_texts(
+    texts: Iterable[str], nlp: Language, n_process: int = 1, batch_size: int = 256
+) -> Iterator[list[tuple[int, int]]]:
+    """Yield, for each text, its sentences as trimmed ``(start, end)`` character offsets."""
+    for doc in nlp.pipe(_make_docs(texts, nlp), n_process=n_process, batch_size=batch_size):
+        yield _doc_spans(doc, doc.user_data.pop(TEXT_KEY))
+
+
+def _pieces(document: Document, turn: Turn) -> list[tuple[int, int]]:
+    """Document offsets of the turn's text between its notes (notes are always boundaries)."""
+    pieces = []
+    cursor = turn.start
+    for note in sorted(turn.notes, key=lambda span: span.start):
+        if note.start > cursor:
+            pieces.append((cursor, note.start))
+        cursor = max(cursor, note.end)
+    if turn.end > cursor:
+        pieces.append((cursor, turn.end))
+    return [(start, end) for start, end in pieces if _has_words(document.text[start:end])]
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def segment_document(document: Document, nlp: Language) -> Document:
+    """Return ``document`` with every ``Turn.sentences`` filled (document offsets)."""
+    return next(segment_documents([document], nlp))
+
+
+def segment_documents(
+    documents: Iterable[Document], nlp: Language, n_process: int = 1, batch_size: int = 256
+) -> Iterator[Document]:
+    """Fill ``Turn.sentences`` of many documents and yield them in order.
+
+    The pieces of all documents go through one ``nlp.pipe`` stream, which is
+    much faster than a call per turn; each document is yielded as soon as its
+    last piece is back.
+    """
+    pending: deque[_Pending] = deque()
+
+    def docs() -> Iterator[tuple[Doc, int]]:
+        for document in documents:
+            width = wrap_width(document.text) if "\n" in document.text else 0
+            per_turn = [_pieces(document, turn) for turn in document.turns]
+            pending.append(_Pending(document, per_turn))
+            for turn_pieces in per_turn:
+                for start, end in turn_pieces:
+                    piece = document.text[start:end]
+                    doc = nlp.make_doc(piece)
+                    doc.user_data[TEXT_KEY] = piece
+                    doc.user_data[WRAP_WIDTH_KEY] = width
+                    yield doc, start
+
+    stream = nlp.pipe(docs(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, offset in stream:
+        while pending and pending[0].complete:
+            yield pending.popleft().finish()
+        spans = _doc_spans(doc, doc.user_data.pop(TEXT_KEY))
+        pending[0].add([(offset + start, offset + end) for start, end in spans])
+    while pending:
+        yield pending.popleft().finish()
+
+
+class _Pending:
+    """A document whose pieces are on their way through ``nlp.pipe``."""
+
+    def __init__(self, document: Document, per_turn: list[list[tuple[int, int]]]) -> None:
+        self.document = document
+        # Turn index of each piece, in the order the pieces were sent.
+        self.owners = [index for index, pieces in enumerate(per_turn) for _ in pieces]
+        self.sentences: list[list[tuple[int, int]]] = [[] for _ in per_turn]
+        self.received = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.received == len(self.owners)
+
+    def add(self, spans: list[tuple[int, int]]) -> None:
+        self.sentences[self.owners[self.received]].extend(spans)
+        self.received += 1
+
+    def finish(self) -> Document:
+        text = self.document.text
+        turns = tuple(
+            dataclasses.replace(
+                turn, sentences=tuple(Span(start, end, text[start:end]) for start, end in spans)
+            )
+            for turn, spans in zip(self.document.turns, self.sentences, strict=True)
+        )
+        return dataclasses.replace(self.document, turns=turns)
