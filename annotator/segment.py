@@ -394,8 +394,13 @@ def _decide(
         if width:
             line_begin = max(text.rfind("\n", 0, begin), text.rfind("\r", 0, begin)) + 1
             line = text[line_begin:begin].rstrip()
-            core = next_word.rstrip(_CLOSING + ".,;:!?")
-            if len(line) + 1 + len(core) <= width or marker is not None:
+            if marker is not None or next_word[:1] in _BULLETS:
+                return True
+            # The wrapper would have put the next word on this line had it fitted,
+            # so a line that ends early was ended on purpose: after a full stop
+            # or colon, or as a short line such as a heading.
+            ended_early = len(line) + 1 + len(next_word) <= width
+            if ended_early and (line[-1:] in ".!?:;…\"”')]" or len(line) < 0.6 * width):
                 return True
             return None
         first = _is_upper_start(next_word)
