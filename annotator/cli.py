@@ -172,6 +172,63 @@ def import_(
     )
 
 
+@app.command()
+def annotate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Transcripts, folders, JSONL turns or a prepared corpus."),
+    ] = None,
+    labels: Annotated[
+        Path | None, typer.Option("--labels", help="The label set (default: the shipped one).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The annotation log (default annotations/NAME.jsonl)."),
+    ] = None,
+    annotator: Annotated[
+        str | None, typer.Option("--annotator", "-a", help="Your annotator id (default: login).")
+    ] = None,
+    pipeline: PipelineOption = None,
+    speaker_pattern: PatternOption = None,
+) -> None:
+    """Label sentences in the terminal. Reopening resumes at the first undecided one."""
+    import getpass
+
+    from annotator.config import load_config
+    from annotator.labels import load_labels
+    from annotator.resources import sample_transcript
+    from annotator.session import AnnotationSession
+    from annotator.sources import load_documents
+    from annotator.store import AnnotationLog
+    from annotator.transcript import compile_speaker_pattern
+
+    config = load_config()
+    label_set = load_labels(labels)
+    name = annotator or config.annotator or getpass.getuser()
+    log_path = out or Path("annotations") / f"{name}.jsonl"
+    pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
+    documents = load_documents(
+        paths or [sample_transcript()],
+        pipeline=pipeline or config.pipeline,
+        speaker_pattern=pattern,
+    )
+    first = next(documents, None)
+    if first is None:
+        raise AnnotatorError("nothing to annotate: no documents were found")
+    _warn(first.warnings)
+    log = AnnotationLog.open(log_path, name, labels=label_set)
+    try:
+        _warn(log.warnings)
+        session = AnnotationSession([first], label_set, log)
+        session.resume()
+        from annotator.tui.app import AnnotatorApp
+
+        result = AnnotatorApp(session, str(log_path), pending=documents, keymap=config.keys).run()
+    finally:
+        log.close()
+    err.print(result or f"All decisions are saved in {log_path}.", markup=False)
+
+
 def main() -> None:
     """Entry point: run the app and turn known errors into one line and exit code 1."""
     try:

@@ -1,0 +1,419 @@
+"""An annotation session: the documents, the cursor, the label set and the log.
+
+Everything the annotation screen does, without the screen: moving between
+sentences, toggling labels, deciding, undo and redo, notes and flags, merging
+and splitting sentences, search and filters. The TUI calls these methods and
+redraws; tests and scripts call them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotator.model import Document, LabelSet, Span, Turn
+from annotator.store import CLEAR
+
+if TYPE_CHECKING:
+    from annotator.store import AnnotationLog, Decision
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the cursor is: document, turn and sentence indexes (sentence within turn)."""
+
+    doc: int
+    turn: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which sentences the cursor visits: all, undecided, flagged, one speaker or one label."""
+
+    kind: str = "all"  # all | undecided | flagged | speaker | label
+    value: str = ""
+
+    def describe(self) -> str:
+        return self.kind if not self.value else f"{self.kind}: {self.value}"
+
+
+class AnnotationSession:
+    """The state of one analyst's session over a list of documents.
+
+    Documents are held with this log's boundary corrections (merges, splits)
+    applied; decisions are looked up by sentence offsets, per document.
+    """
+
+    def __init__(self, documents: list[Document], labels: LabelSet, log: AnnotationLog) -> None:
+        self.labels = labels
+        self.log = log
+        self.documents: list[Document] = []
+        self._originals: list[Document] = []
+        self._decisions: list[dict[tuple[int, int], Decision]] = []
+        self.orphans: list[Decision] = []
+        self.filter = Filter()
+        self.position = Position(0, 0, 0)
+        self.add_documents(documents)
+
+    # --- documents ----------------------------------------------------------------
+
+    def add_documents(self, documents: list[Document]) -> None:
+        """Append documents (a worker may deliver them while the analyst works)."""
+        for document in documents:
+            corrected = self.log.apply_corrections(document)
+            attached, orphans = self.log.attach(corrected)
+            self._originals.append(document)
+            self.documents.append(corrected)
+            self._decisions.append(dict(attached))
+            self.orphans.extend(orphans)
+
+    def resume(self) -> Position | None:
+        """Move to the first sentence without a decision; None when all are decided."""
+        for position in self._positions_from(Position(0, 0, -1), forward=True, wrap=False):
+            if self.decision_at(position) is None:
+                self.position = position
+                return position
+        first = self._first_sentence_position()
+        if first is not None:
+            self.position = first
+        return None
+
+    @property
+    def document(self) -> Document:
+        return self.documents[self.position.doc]
+
+    @property
+    def turn(self) -> Turn:
+        return self.document.turns[self.position.turn]
+
+    @property
+    def sentence(self) -> Span | None:
+        sentences = self.turn.sentences
+        return sentences[self.position.sentence] if sentences else None
+
+    def decision_at(self, position: Position) -> Decision | None:
+        sentences = self.documents[position.doc].turns[position.turn].sentences
+        if not sentences:
+            return None
+        span = sentences[position.sentence]
+        return self._decisions[position.doc].get((span.start, span.end))
+
+    def decision_for(self, doc_index: int, span: Span) -> Decision | None:
+        return self._decisions[doc_index].get((span.start, span.end))
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decision_at(self.position)
+
+    def current_labels(self) -> tuple[str, ...]:
+        decision = self.decision
+        return tuple(decision.labels) if decision is not None else ()
+
+    # --- progress ----------------------------------------------------------------
+
+    def progress(self, doc_index: int | None = None) -> tuple[int, int]:
+        """Decided and total sentences, for one document or all."""
+        indexes = range(len(self.documents)) if doc_index is None else [doc_index]
+        decided = sum(len(self._decisions[i]) for i in indexes)
+        total = sum(self.documents[i].sentence_count() for i in indexes)
+        return decided, total
+
+    def turn_progress(self, doc_index: int, turn: Turn) -> tuple[int, int]:
+        decisions = self._decisions[doc_index]
+        decided = sum(1 for s in turn.sentences if (s.start, s.end) in decisions)
+        return decided, len(turn.sentences)
+
+    # --- moving ----------------------------------------------------------------
+
+    def _first_sentence_position(self) -> Position | None:
+        for position in self._positions_from(Position(0, 0, -1), forward=True, wrap=False):
+            return position
+        return None
+
+    def _all_positions(self, forward: bool) -> list[Position]:
+        positions = [
+            Position(d, t, s)
+            for d, document in enumerate(self.documents)
+            for t, turn in enumerate(document.turns)
+            for s in range(len(turn.sentences))
+        ]
+        return positions if forward else positions[::-1]
+
+    def _positions_from(self, start: Position, *, forward: bool, wrap: bool) -> list[Position]:
+        """Sentence positions after (or before) ``start`` in reading order."""
+        key = (start.doc, start.turn, start.sentence)
+        ordered = self._all_positions(forward)
+        if forward:
+            after = [p for p in ordered if (p.doc, p.turn, p.sentence) > key]
+            before = [p for p in ordered if (p.doc, p.turn, p.sentence) <= key]
+        else:
+            after = [p for p in ordered if (p.doc, p.turn, p.sentence) < key]
+            before = [p for p in ordered if (p.doc, p.turn, p.sentence) >= key]
+        return after + before if wrap else after
+
+    def _visible(self, position: Position) -> bool:
+        kind, value = self.filter.kind, self.filter.value
+        if kind == "all":
+            return True
+        decision = self.decision_at(position)
+        if kind == "undecided":
+            return decision is None
+        if kind == "flagged":
+            return decision is not None and bool(decision.flag)
+        if kind == "speaker":
+            turn = self.documents[position.doc].turns[position.turn]
+            return value.lower() in (turn.speaker.lower(), turn.speaker_key.lower())
+        if kind == "label":
+            return decision is not None and value in decision.labels
+        return True
+
+    def _step(self, forward: bool) -> bool:
+        doc, turn, sentence = self.position.doc, self.position.turn, self.position.sentence
+        # A cheap walk from the cursor: the common case must not list every sentence.
+        while True:
+            turns = self.documents[doc].turns
+            if forward:
+                sentence += 1
+                if sentence >= len(turns[turn].sentences):
+                    turn, sentence = turn + 1, 0
+                    while turn < len(turns) and not turns[turn].sentences:
+                        turn += 1
+                    if turn >= len(turns):
+                        doc += 1
+                        if doc >= len(self.documents):
+                            return False
+                        turn, sentence = 0, -1
+                        continue
+            else:
+                sentence -= 1
+                if sentence < 0:
+                    turn -= 1
+                    while turn >= 0 and not turns[turn].sentences:
+                        turn -= 1
+                    if turn < 0:
+                        doc -= 1
+                        if doc < 0:
+                            return False
+                        turn = len(self.documents[doc].turns)
+                        sentence = 0
+                        continue
+                    sentence = len(turns[turn].sentences)
+                    continue
+            candidate = Position(doc, turn, sentence)
+            if self._visible(candidate):
+                self.position = candidate
+                return True
+
+    def next(self) -> bool:
+        """Move to the next sentence (that the filter shows); False at the end."""
+        return self._step(forward=True)
+
+    def previous(self) -> bool:
+        return self._step(forward=False)
+
+    def next_turn(self, delta: int = 1) -> bool:
+        """Move to the first sentence of the next (or previous) turn with sentences."""
+        order = self._turn_order()
+        here = (self.position.doc, self.position.turn)
+        index = order.index(here) if here in order else 0
+        target = index + delta
+        if not 0 <= target < len(order):
+            return False
+        doc, turn = order[target]
+        self.position = Position(doc, turn, 0)
+        return True
+
+    def _turn_order(self) -> list[tuple[int, int]]:
+        return [
+            (d, t)
+            for d, document in enumerate(self.documents)
+            for t, turn in enumerate(document.turns)
+            if turn.sentences
+        ]
+
+    def go_to(self, doc: int, turn: int, sentence: int = 0) -> None:
+        """Jump to a place (turn list, mouse click); clamps to sentences that exist."""
+        turns = self.documents[doc].turns
+        if not turns[turn].sentences:
+            return
+        sentence = max(0, min(sentence, len(turns[turn].sentences) - 1))
+        self.position = Position(doc, turn, sentence)
+
+    def home(self) -> None:
+        first = self._first_sentence_position()
+        if first is not None:
+            self.position = first
+
+    def end(self) -> None:
+        for position in self._all_positions(forward=False):
+            self.position = position
+            return
+
+    def next_undecided(self) -> bool:
+        """Move to the next sentence without a decision, wrapping around; False if none."""
+        for position in self._positions_from(self.position, forward=True, wrap=True):
+            if self.decision_at(position) is None:
+                self.position = position
+                return True
+        return False
+
+    def search(self, query: str, forward: bool = True) -> bool:
+        """Move to the next sentence containing ``query`` (case-insensitive), wrapping."""
+        needle = query.lower().strip()
+        if not needle:
+            return False
+        for position in self._positions_from(self.position, forward=forward, wrap=True):
+            span = self.documents[position.doc].turns[position.turn].sentences[position.sentence]
+            if needle in span.text.lower():
+                self.position = position
+                return True
+        return False
+
+    def set_filter(self, new_filter: Filter) -> bool:
+        """Show only some sentences; moves to the first match from the cursor if needed."""
+        self.filter = new_filter
+        if self.sentence is not None and self._visible(self.position):
+            return True
+        for position in self._positions_from(self.position, forward=True, wrap=True):
+            if self._visible(position):
+                self.position = position
+                return True
+        return False
+
+    # --- deciding ----------------------------------------------------------------
+
+    def _record(self, decision: Decision | None) -> Decision | None:
+        """Reflect a decision the log just wrote (or undid) in the lookup tables."""
+        if decision is None:
+            return None
+        doc_index = next(
+            (i for i, d in enumerate(self.documents) if d.id == decision.document), None
+        )
+        if doc_index is None:
+            return decision
+        key = (decision.start, decision.end)
+        if decision.action == CLEAR:
+            self._decisions[doc_index].pop(key, None)
+        else:
+            self._decisions[doc_index][key] = decision
+        return decision
+
+    def _write(
+        self,
+        labels: tuple[str, ...],
+        *,
+        note: str | None = None,
+        flag: bool | None = None,
+    ) -> Decision | None:
+        span = self.sentence
+        if span is None:
+            return None
+        current = self.decision
+        if note is None:
+            note = current.note if current is not None else None
+        if flag is None:
+            flag = bool(current.flag) if current is not None else False
+        decision = self.log.decide(
+            self.document, self.turn, span, list(labels), note=note, flag=flag
+        )
+        return self._record(decision)
+
+    def toggle_label(self, name: str) -> Decision | None:
+        """Toggle a label on the focused sentence, saving at once.
+
+        With exclusive labels the label replaces any other and the cursor moves
+        on: one key per sentence.
+        """
+        if self.labels.exclusive:
+            decision = self._write((name,))
+            self.next()
+            return decision
+        labels = list(self.current_labels())
+        if name in labels:
+            labels.remove(name)
+        else:
+            labels.append(name)
+        order = {label: i for i, label in enumerate(self.labels.names)}
+        return self._write(tuple(sorted(labels, key=lambda n: order.get(n, len(order)))))
+
+    def confirm(self) -> bool:
+        """Enter: the focused sentence's labels stand; move on. False if nothing is chosen."""
+        if self.decision is None:
+            return False
+        self.next()
+        return True
+
+    def no_label(self) -> Decision | None:
+        """x: reviewed, no label applies; move on."""
+        decision = self._write(())
+        self.next()
+        return decision
+
+    def set_note(self, note: str) -> Decision | None:
+        """Attach a note to the focused sentence (an empty note removes it)."""
+        return self._write(self.current_labels(), note=note.strip() or None)
+
+    def toggle_flag(self) -> Decision | None:
+        current = self.decision
+        flagged = bool(current.flag) if current is not None else False
+        return self._write(self.current_labels(), flag=not flagged)
+
+    def _position_of(self, decision: Decision) -> Position | None:
+        for d, document in enumerate(self.documents):
+            if document.id != decision.document:
+                continue
+            for t, turn in enumerate(document.turns):
+                for s, span in enumerate(turn.sentences):
+                    if span.start <= decision.start < span.end or span.start == decision.start:
+                        return Position(d, t, s)
+        return None
+
+    def undo(self) -> Decision | None:
+        """Undo this session's last step; the cursor goes to the sentence it touched."""
+        return self._after_history(self.log.undo())
+
+    def redo(self) -> Decision | None:
+        return self._after_history(self.log.redo())
+
+    def _after_history(self, decision: Decision | None) -> Decision | None:
+        if decision is None:
+            return None
+        if decision.is_correction:
+            self._reload(decision.document)
+        else:
+            self._record(decision)
+        position = self._position_of(decision)
+        if position is not None:
+            self.position = position
+        return decision
+
+    # --- sentence boundaries ---------------------------------------------------------
+
+    def _reload(self, doc_id: str) -> None:
+        """Re-apply boundary corrections to one document after a merge or split."""
+        for index, document in enumerate(self._originals):
+            if document.id == doc_id:
+                corrected = self.log.apply_corrections(document)
+                attached, _ = self.log.attach(corrected)
+                self.documents[index] = corrected
+                self._decisions[index] = dict(attached)
+
+    def merge(self) -> bool:
+        """Merge the focused sentence with the next one in the same turn."""
+        sentences = self.turn.sentences
+        index = self.position.sentence
+        if not sentences or index + 1 >= len(sentences):
+            return False
+        self.log.merge(self.document, sentences[index], sentences[index + 1])
+        self._reload(self.document.id)
+        return True
+
+    def split(self, offset: int) -> bool:
+        """Split the focused sentence at a document offset strictly inside it."""
+        span = self.sentence
+        if span is None or not span.start < offset < span.end:
+            return False
+        self.log.split(self.document, span, offset)
+        self._reload(self.document.id)
+        return True

@@ -1,0 +1,23 @@
+"""Label chips: a label's name on its colour, as Rich text."""
+
+from __future__ import annotations
+
+from rich.color import Color, ColorParseError
+from rich.text import Text
+
+from annotator.model import Label
+
+
+def _foreground(color: str) -> str:
+    """Black or white, whichever reads better on ``color``."""
+    try:
+        r, g, b = Color.parse(color).get_truecolor()
+    except ColorParseError:
+        return "white"
+    return "black" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "white"
+
+
+def chip(label: Label, *, dim: bool = False) -> Text:
+    """The label as a coloured chip."""
+    style = f"{_foreground(label.color)} on {label.color}"
+    return Text(f" {label.name} ", style=f"{style} dim" if dim else style)

@@ -1,0 +1,429 @@
+"""The annotation screen: the current turn, the labels, the turn list, and every key.
+
+The screen is a thin controller over ``AnnotationSession``: each key calls one
+session method, then redraws only what changed (one or two sentence rows, the
+turn list entry, the header). Nothing is shown as saved before the log has it
+on disk; a write that fails is shown at once, in red, and rings the bell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotator.errors import AnnotatorError
+from annotator.keys import KEY_ACTIONS
+from annotator.session import AnnotationSession, Filter, Position
+from annotator.tui.messages import LabelClicked, SentenceClicked, TurnChosen
+from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.prompts import ChoicePrompt, SplitPrompt, TextPrompt
+from annotator.tui.widgets.label_panel import LabelPanel
+from annotator.tui.widgets.transcript_view import TranscriptView
+from annotator.tui.widgets.turn_list import TurnList
+
+if TYPE_CHECKING:
+    from annotator.store import Decision
+
+
+class AnnotatorCommands(Provider):
+    """Command palette entries: every action of the screen and every label."""
+
+    def _commands(self) -> Iterator[tuple[str, str, str]]:
+        screen = self.screen
+        if not isinstance(screen, AnnotateScreen):
+            return
+        for action in KEY_ACTIONS:
+            yield action.description.capitalize(), action.action, f"key: {action.keys}"
+        for index, label in enumerate(screen.session.labels.labels):
+            yield f"Label: {label.name}", f"toggle_label({index})", label.description
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self._commands():
+            yield DiscoveryHit(name, self._runner(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), self._runner(action), help=help_text)
+
+    def _runner(self, action: str):  # type: ignore[no-untyped-def]
+        async def run() -> None:
+            await self.screen.run_action(action)
+
+        return run
+
+
+class AnnotateScreen(Screen[None]):
+    """Label the sentences of the current turn, one keystroke each."""
+
+    COMMANDS = Screen.COMMANDS | {AnnotatorCommands}
+    BINDINGS = [Binding(a.keys, a.action, a.description, show=a.show, id=a.id) for a in KEY_ACTIONS]
+
+    def __init__(self, session: AnnotationSession, log_name: str) -> None:
+        super().__init__()
+        self.session = session
+        self.log_name = log_name
+        self.loading_message: str = ""
+        self.saved_count = 0
+        self._focused_row = -1
+        self._doc_shown = -1
+        for index, label in enumerate(session.labels.labels):
+            # Labels are listed with their keys in the label panel, so the footer
+            # keeps its room for the other keys.
+            binding = Binding(
+                label.key,
+                f"toggle_label({index})",
+                label.name,
+                show=False,
+                id=f"label.{label.name}",
+            )
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        with Horizontal(id="body"):
+            yield TurnList(id="turns")
+            yield TranscriptView(id="transcript")
+            yield LabelPanel(self.session.labels, id="labels")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_resize(self) -> None:
+        # Below 100 columns the turn list goes and the label panel slims down.
+        self.set_class(self.size.width < 100, "-narrow")
+
+    def on_mount(self) -> None:
+        self.set_class(self.size.width < 100, "-narrow")
+        self.redraw(full=True)
+        self.say(f"Saving to {self.log_name}. Press ? for help.")
+
+    # --- drawing ----------------------------------------------------------------
+
+    def _first_number(self) -> int:
+        turns = self.session.document.turns[: self.session.position.turn]
+        return 1 + sum(len(turn.sentences) for turn in turns)
+
+    def redraw(self, *, full: bool = False) -> None:
+        """Bring every part of the screen up to the session's position."""
+        session = self.session
+        if not session.documents or session.sentence is None:
+            self.query_one("#header", Static).update(Text("Nothing to annotate", style="bold"))
+            return
+        position = session.position
+        view = self.query_one(TranscriptView)
+        turn_list = self.query_one(TurnList)
+        if full or position.doc != self._doc_shown:
+            self._doc_shown = position.doc
+            document = session.document
+            turn_list.show_document(
+                position.doc,
+                document,
+                [session.turn_progress(position.doc, turn) for turn in document.turns],
+            )
+            view.shown = None
+        rebuilt = view.show_turn(session.document, position.turn, self._first_number())
+        if rebuilt:
+            for row in view.rows:
+                row.show_decision(
+                    session.decision_for(position.doc, row.span), session.labels, False
+                )
+            self._focused_row = -1
+        self._focus(position.sentence)
+        turn_list.mark_current(position.turn)
+        self._header()
+
+    def _focus(self, index: int) -> None:
+        view = self.query_one(TranscriptView)
+        session = self.session
+        doc = session.position.doc
+        if self._focused_row != index and 0 <= self._focused_row < len(view.rows):
+            old = view.rows[self._focused_row]
+            old.show_decision(session.decision_for(doc, old.span), session.labels, False)
+        if 0 <= index < len(view.rows):
+            row = view.rows[index]
+            row.show_decision(session.decision_for(doc, row.span), session.labels, True)
+            view.focus_row(index)
+        self._focused_row = index
+        self.query_one(LabelPanel).show_active(session.current_labels())
+
+    def _header(self) -> None:
+        session = self.session
+        document = session.document
+        decided, total = session.progress()
+        doc_decided, doc_total = session.progress(session.position.doc)
+        width = 16
+        filled = round(width * decided / total) if total else 0
+        text = Text()
+        text.append(document.title or document.id, style="bold")
+        text.append("\n")
+        if len(session.documents) > 1:
+            text.append(f"doc {session.position.doc + 1}/{len(session.documents)} · ")
+        text.append(f"turn {session.position.turn + 1}/{len(document.turns)} · ")
+        text.append(f"this doc {doc_decided}/{doc_total} · ")
+        text.append("█" * filled, style="green")
+        text.append("░" * (width - filled), style="dim")
+        text.append(f" {decided}/{total} decided", style="bold")
+        if session.filter.kind != "all":
+            text.append(f" · showing {session.filter.describe()}", style="yellow")
+        if self.loading_message:
+            text.append(f" · {self.loading_message}", style="cyan")
+        self.query_one("#header", Static).update(text)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """One line in the status bar; errors in red, with the bell."""
+        text = Text(message, style="bold red" if error else "")
+        self.query_one("#status", Static).update(text)
+        if error:
+            self.app.bell()
+            self.notify(message, severity="error", timeout=8)
+
+    def _saved(self, decision: Decision | None) -> None:
+        """Show a decision that the log has put on disk."""
+        if decision is None:
+            return
+        self.saved_count += 1
+        labels = ", ".join(decision.labels) if decision.labels else "no label"
+        if decision.action == "clear":
+            labels = "undecided"
+        self.say(f"✓ saved: {labels} · {self.saved_count} this session · {self.log_name}")
+
+    def _after_decision(self, decision: Decision | None, *, moved: bool) -> None:
+        session = self.session
+        position = session.position
+        view = self.query_one(TranscriptView)
+        if not moved:
+            self._focus(position.sentence)
+        else:
+            self.redraw()
+        turn = session.document.turns[position.turn]
+        self.query_one(TurnList).update_turn(
+            position.turn, *session.turn_progress(position.doc, turn)
+        )
+        del view
+        self._header()
+        self._saved(decision)
+
+    def _guarded(self, write):  # type: ignore[no-untyped-def]
+        """Run a session call that writes to the log; show failures, never hide them."""
+        try:
+            return True, write()
+        except (AnnotatorError, OSError) as error:
+            self.say(f"NOT SAVED: {error}", error=True)
+            return False, None
+
+    # --- moving ----------------------------------------------------------------
+
+    def _moved(self, ok: bool, message: str = "") -> None:
+        if ok:
+            self.redraw()
+        elif message:
+            self.say(message)
+
+    def action_next(self) -> None:
+        self._moved(self.session.next(), "This is the last sentence.")
+
+    def action_previous(self) -> None:
+        self._moved(self.session.previous(), "This is the first sentence.")
+
+    def action_next_turn(self) -> None:
+        self._moved(self.session.next_turn(1), "This is the last turn.")
+
+    def action_previous_turn(self) -> None:
+        self._moved(self.session.next_turn(-1), "This is the first turn.")
+
+    def action_home(self) -> None:
+        self.session.home()
+        self.redraw()
+
+    def action_end(self) -> None:
+        self.session.end()
+        self.redraw()
+
+    def action_skip(self) -> None:
+        self._moved(self.session.next(), "This is the last sentence.")
+
+    def action_next_undecided(self) -> None:
+        if self.session.next_undecided():
+            self.redraw()
+        else:
+            self.say("Every sentence has a decision. Well done.")
+
+    # --- deciding ----------------------------------------------------------------
+
+    def action_toggle_label(self, index: int) -> None:
+        labels = self.session.labels.labels
+        if not 0 <= index < len(labels):
+            return
+        before = self.session.position
+        ok, decision = self._guarded(lambda: self.session.toggle_label(labels[index].name))
+        if ok:
+            self._after_decision(decision, moved=self.session.position != before)
+
+    def action_confirm(self) -> None:
+        if not self.session.confirm():
+            self.say("No labels chosen yet: press a label key, or x for 'no label applies'.")
+            return
+        self.redraw()
+
+    def action_no_label(self) -> None:
+        ok, decision = self._guarded(self.session.no_label)
+        if ok:
+            self._after_decision(decision, moved=True)
+
+    def action_flag(self) -> None:
+        ok, decision = self._guarded(self.session.toggle_flag)
+        if ok:
+            self._after_decision(decision, moved=False)
+
+    def action_note(self) -> None:
+        current = self.session.decision
+        note = current.note if current is not None and current.note else ""
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            ok, decision = self._guarded(lambda: self.session.set_note(value))
+            if ok:
+                self._after_decision(decision, moved=False)
+
+        self.app.push_screen(TextPrompt("Note on this sentence", note, "why, doubt, context"), done)
+
+    def action_undo(self) -> None:
+        ok, decision = self._guarded(self.session.undo)
+        if ok and decision is None:
+            self.say("Nothing to undo in this session.")
+        elif ok:
+            self.query_one(TranscriptView).shown = None
+            self.redraw(full=True)
+            self.say(f"↶ undone ({decision.action}) · saved to {self.log_name}")
+
+    def action_redo(self) -> None:
+        ok, decision = self._guarded(self.session.redo)
+        if ok and decision is None:
+            self.say("Nothing to redo.")
+        elif ok:
+            self.query_one(TranscriptView).shown = None
+            self.redraw(full=True)
+            self.say(f"↷ redone ({decision.action}) · saved to {self.log_name}")
+
+    # --- sentence boundaries -------------------------------------------------------
+
+    def action_merge(self) -> None:
+        ok, merged = self._guarded(self.session.merge)
+        if ok and not merged:
+            self.say("Only a sentence with a next sentence in the same turn can be merged.")
+        elif ok:
+            self.query_one(TranscriptView).shown = None
+            self.redraw(full=True)
+            self.say(f"Merged with the next sentence · saved to {self.log_name}")
+
+    def action_split(self) -> None:
+        span = self.session.sentence
+        if span is None:
+            return
+
+        def done(offset: int | None) -> None:
+            if offset is None:
+                return
+            ok, split = self._guarded(lambda: self.session.split(offset))
+            if ok and split:
+                self.query_one(TranscriptView).shown = None
+                self.redraw(full=True)
+                self.say(f"Split in two · saved to {self.log_name}")
+
+        self.app.push_screen(SplitPrompt(span), done)
+
+    # --- finding ----------------------------------------------------------------
+
+    def action_search(self) -> None:
+        def done(query: str | None) -> None:
+            if not query:
+                return
+            self.last_search = query
+            if self.session.search(query):
+                self.redraw()
+                self.say(f"Found “{query}”. Press / and Enter for the next match.")
+            else:
+                self.say(f"“{query}” is not in any sentence.")
+
+        self.app.push_screen(TextPrompt("Search sentences", getattr(self, "last_search", "")), done)
+
+    def action_filter(self) -> None:
+        session = self.session
+        choices = [("all|", "all sentences"), ("undecided|", "undecided"), ("flagged|", "flagged")]
+        speakers = dict.fromkeys(t.speaker for t in session.document.turns if t.speaker)
+        choices += [(f"speaker|{s}", f"speaker: {s}") for s in speakers]
+        choices += [(f"label|{name}", f"label: {name}") for name in session.labels.names]
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            kind, _, argument = value.partition("|")
+            if session.set_filter(Filter(kind, argument)):
+                self.redraw()
+                self.say(f"Showing {session.filter.describe()}.")
+            else:
+                session.set_filter(Filter())
+                self.redraw()
+                self.say(f"No sentence is {kind} {argument}; showing all.".replace("  ", " "))
+
+        self.app.push_screen(ChoicePrompt("Show only", choices), done)
+
+    # --- help and panels ---------------------------------------------------------
+
+    def action_help(self) -> None:
+        keymap = getattr(self.app, "keymap_overrides", {})
+        self.app.push_screen(HelpScreen(self.session.labels, keymap))
+
+    def action_guidance(self) -> None:
+        self.query_one(LabelPanel).toggle_guidance()
+
+    def action_quit(self) -> None:
+        self.app.exit(self.session_summary())
+
+    def session_summary(self) -> str:
+        decided, total = self.session.progress()
+        return (
+            f"All saved: {self.saved_count} decisions this session; "
+            f"{decided}/{total} sentences decided in {self.log_name}."
+        )
+
+    # --- mouse ----------------------------------------------------------------
+
+    @on(SentenceClicked)
+    def _sentence_clicked(self, event: SentenceClicked) -> None:
+        position = self.session.position
+        self.session.go_to(position.doc, position.turn, event.sentence)
+        self.redraw()
+
+    @on(LabelClicked)
+    def _label_clicked(self, event: LabelClicked) -> None:
+        names = self.session.labels.names
+        self.action_toggle_label(names.index(event.name))
+
+    @on(TurnChosen)
+    def _turn_chosen(self, event: TurnChosen) -> None:
+        self.session.go_to(event.doc, event.turn, 0)
+        self.redraw()
+
+    # --- loading ----------------------------------------------------------------
+
+    def documents_loaded(self, message: str) -> None:
+        """The background loader delivered documents; refresh the totals."""
+        self.loading_message = message
+        self._header()
+
+    def jump(self, position: Position) -> None:
+        self.session.position = position
+        self.redraw()

@@ -1,0 +1,74 @@
+"""The help screen: every key, and the label set's guidelines and guidance."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotator.keys import KEY_ACTIONS
+from annotator.model import LabelSet
+from annotator.tui.chips import chip
+
+KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "slash": "/",
+    "question_mark": "?",
+    "space": "space",
+    "enter": "Enter",
+    "ctrl+r": "Ctrl+R",
+}
+
+
+def key_display(keys: str) -> str:
+    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and guidelines; any of Escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
+
+    def __init__(self, labels: LabelSet, keymap: dict[str, str]) -> None:
+        super().__init__(classes="help")
+        self.labels = labels
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        keys = Table(title="Keys", show_header=False, box=None, padding=(0, 2))
+        for label in self.labels.labels:
+            verb = "choose, next" if self.labels.exclusive else "toggle"
+            keys.add_row(Text(label.key, style="bold"), Text.assemble(chip(label), f"  {verb}"))
+        for action in KEY_ACTIONS:
+            shown = key_display(self.keymap.get(action.id, action.keys))
+            keys.add_row(Text(shown, style="bold"), Text(action.description))
+        keys.add_row(Text("Ctrl+P", style="bold"), Text("command palette: every action and label"))
+        guide = Text()
+        if self.labels.guidelines:
+            guide.append("Guidelines\n", style="bold underline")
+            guide.append(self.labels.guidelines.strip() + "\n\n")
+        for label in self.labels.labels:
+            guide.append_text(chip(label))
+            guide.append(f"  key {label.key}\n", style="dim")
+            if label.description:
+                guide.append(label.description + "\n")
+            if label.guidance:
+                guide.append(label.guidance.strip() + "\n", style="italic")
+            for example in label.examples:
+                guide.append("  e.g. ", style="dim")
+                guide.append(example + "\n", style="italic dim")
+            guide.append("\n")
+        with VerticalScroll(classes="dialog"):
+            yield Static(keys)
+            yield Static(guide)
+            yield Static(Text("Escape, q or ? to close", style="dim"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

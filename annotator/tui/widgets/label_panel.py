@@ -1,0 +1,70 @@
+"""The label panel: every label with its key, colour and description."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from annotator.model import Label, LabelSet
+from annotator.tui.chips import chip
+from annotator.tui.messages import LabelClicked
+from annotator.tui.widgets.transcript_view import hanging
+
+
+class LabelEntry(Static):
+    """One label; clicking it toggles the label on the focused sentence."""
+
+    def __init__(self, label: Label) -> None:
+        super().__init__(classes="label-entry")
+        self.label = label
+        self.active = False
+
+    def render_entry(self, show_guidance: bool) -> None:
+        key = Text(f" {self.label.key} ", style="bold reverse" if self.active else "bold")
+        text = chip(self.label)
+        if self.active:
+            text.append(" ✓", style="bold")
+        if self.label.description:
+            text.append("\n")
+            text.append(self.label.description, style="dim")
+        if show_guidance and self.label.guidance:
+            text.append("\n")
+            text.append(" ".join(self.label.guidance.split()), style="italic")
+            for example in self.label.examples:
+                text.append("\ne.g. ", style="dim")
+                text.append(example, style="italic dim")
+        self.update(hanging(key, text))
+
+    def on_click(self) -> None:
+        self.post_message(LabelClicked(self.label.name))
+
+
+class LabelPanel(VerticalScroll):
+    """Labels with their keys; the focused sentence's labels are marked."""
+
+    def __init__(self, labels: LabelSet, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.labels = labels
+        self.show_guidance = False
+        self.entries = [LabelEntry(label) for label in labels.labels]
+
+    def compose(self) -> ComposeResult:
+        title = "Labels (one per sentence)" if self.labels.exclusive else "Labels"
+        yield Static(Text(title, style="bold"), classes="panel-title")
+        yield from self.entries
+
+    def on_mount(self) -> None:
+        self.show_active(())
+
+    def show_active(self, active: tuple[str, ...]) -> None:
+        """Mark the labels the focused sentence carries."""
+        for entry in self.entries:
+            entry.active = entry.label.name in active
+            entry.render_entry(self.show_guidance)
+
+    def toggle_guidance(self) -> None:
+        self.show_guidance = not self.show_guidance
+        for entry in self.entries:
+            entry.render_entry(self.show_guidance)
