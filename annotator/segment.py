@@ -100,7 +100,8 @@ _OPENERS = frozenset(
     few ok okay oh so look listen again"""
     )
 )
-_OPENING = "([{\"'“‘«¿¡"
+# Opening marks, including Markdown emphasis (``**Mr. Cameron:**``).
+_OPENING = "([{\"'“‘«¿¡*_"
 _CLOSING = ")]}\"'”’»"
 _ENDERS = ".!?…．。"
 
@@ -276,7 +277,10 @@ def wrap_width(text: str) -> int:
     run_on = [length for length, after in itertools.pairwise(lengths) if length and after]
     if len(run_on) < 3:
         return 0
-    width = max(run_on)
+    # A high percentile rather than the maximum: a stray long line (a front
+    # matter title, a URL) must not hide the wrap width.
+    run_on.sort()
+    width = run_on[int(0.95 * (len(run_on) - 1))]
     if not 40 <= width <= 110:
         return 0
     near = sum(1 for length in run_on if length >= width - 20)
