@@ -229,6 +229,10 @@ def annotate(
     err.print(result or f"All decisions are saved in {log_path}.", markup=False)
 
 
+# Commands defined in their own modules register themselves here, one line each.
+# (Keep this block just above main(); each helper module exposes register(app).)
+
+
 def main() -> None:
     """Entry point: run the app and turn known errors into one line and exit code 1."""
     try:
