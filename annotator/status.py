@@ -80,48 +80,41 @@ def status_report(
     orphans: list[Decision] = []
     torn: list[str] = []
     warnings: list[str] = []
+    seen: set[str] = set()
     for raw_path in log_paths:
         path = Path(raw_path)
-        if not path.exists():
+        if not path.is_file():
             warnings.append(f"{path}: no such log")
             continue
         state = read_log(path)
         warnings.extend(state.warnings)
         torn.extend(str(p) for p in sorted(path.parent.glob(f"{path.name}.torn-*")))
-        seen: set[str] = set()
         for doc_id in state.documents:
+            seen.add(doc_id)
             document = corpus.get(doc_id)
-            annotators = sorted({core["annotator"] for core in state.entries(doc_id)})
-            for annotator in annotators:
+            for annotator in state.annotators_of(doc_id):
+                lost: list[Decision] = []
+                earlier = 0
+                total: int | None = None
                 if document is not None:
-                    seen.add(doc_id)
                     attached = state.attach(document, annotator)
-                    live = [d.to_json() for d in attached.decisions.values()]
-                    orphans.extend(attached.orphans)
-                    total: int | None = state.apply_corrections(document).sentence_count()
-                    earlier = 0
+                    live = list(attached.decisions.values())
+                    lost = attached.orphans
+                    total = state.apply_corrections(document).sentence_count()
                 else:
-                    entries = state.entries(doc_id, annotator)
-                    latest = entries[-1]["doc_hash"] if entries else ""
-                    live = [c for c in entries if c["action"] == LABEL and c["doc_hash"] == latest]
-                    earlier = sum(
-                        1 for c in entries if c["action"] == LABEL and c["doc_hash"] != latest
-                    )
-                    total = None
-                for core in live:
-                    labels.update(core["labels"])
-                    if core["flag"]:
-                        flagged.append(
-                            FlaggedItem(
-                                str(path),
-                                doc_id,
-                                annotator,
-                                core["turn"],
-                                core["speaker"],
-                                core["text"],
-                                core["note"],
-                            )
-                        )
+                    # Without the text, only decisions on its latest version can be counted.
+                    entries = [d for d in state.entries(doc_id, annotator) if d.action == LABEL]
+                    latest = entries[-1].doc_hash if entries else ""
+                    live = [d for d in entries if d.doc_hash == latest]
+                    earlier = len(entries) - len(live)
+                orphans.extend(lost)
+                for decision in live:
+                    labels.update(decision.labels)
+                flags = [d for d in live if d.flag]
+                flagged.extend(
+                    FlaggedItem(str(path), doc_id, annotator, d.turn, d.speaker, d.text, d.note)
+                    for d in flags
+                )
                 progress.append(
                     DocumentProgress(
                         log=str(path),
@@ -129,17 +122,15 @@ def status_report(
                         annotator=annotator,
                         decided=len(live),
                         total=total,
-                        flagged=sum(1 for c in live if c["flag"]),
-                        orphans=len(attached.orphans) if document is not None else 0,
+                        flagged=len(flags),
+                        orphans=len(lost),
                         earlier_text=earlier,
                     )
                 )
-        if len(log_paths) == 1:
-            for doc_id, document in corpus.items():
-                if doc_id not in seen and doc_id not in state.documents:
-                    progress.append(
-                        DocumentProgress(str(path), doc_id, "", 0, document.sentence_count(), 0, 0)
-                    )
+    # Documents of the corpus nobody has started still count towards the work to do.
+    for doc_id, document in corpus.items():
+        if doc_id not in seen:
+            progress.append(DocumentProgress("", doc_id, "", 0, document.sentence_count(), 0, 0))
     return StatusReport(
         logs=tuple(str(p) for p in log_paths),
         progress=tuple(progress),

@@ -19,6 +19,7 @@ onto other text. See docs/log-format.md for the format field by field.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import secrets
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import srsly
 
@@ -49,14 +50,15 @@ DO, UNDO, REDO = "do", "undo", "redo"
 
 # Keys that the store itself writes into Prodigy's ``meta``; the rest is the caller's.
 _META_KEYS = frozenset({"document", "source", "turn", "speaker", "start", "end"})
-# Everything a replay needs is written before this key, so replay parses only that
-# prefix. A JSON string cannot contain `,"` unescaped, so the marker is unambiguous.
-_CUT = b',"meta":'
-# Fields replay does not keep in memory (the full line is re-read when needed).
-_PRODIGY_ONLY = frozenset({"meta", "_input_hash", "_task_hash", "options", "accept", "answer"})
+# Replay needs only the fields written before "step" (what, where, who), so it
+# parses that short prefix of each line and re-reads a line in full only when its
+# decision is asked for. A JSON string cannot contain `,"` unescaped, so the
+# marker cannot be mistaken for text.
+_HEADER = ("schema", "action", "document", "annotator", "doc_hash", "start", "end", "id", "ref")
+_CUT = b',"step":'
 
 Location = tuple[int, int]
-_Entry = tuple[int, dict[str, Any]]  # (byte offset of the line, its replayed fields)
+_Entry = tuple[int, dict[str, Any]]  # (byte offset of the line, its header fields)
 
 
 def prodigy_hash(text: str) -> int:
@@ -128,15 +130,15 @@ class Decision:
         """The line as written: the store's fields first, then Prodigy's."""
         data: dict[str, Any] = {
             "schema": self.schema,
-            "id": self.id,
             "action": self.action,
-            "step": self.step,
-            "ref": self.ref,
             "document": self.document,
-            "doc_hash": self.doc_hash,
             "annotator": self.annotator,
+            "doc_hash": self.doc_hash,
             "start": self.start,
             "end": self.end,
+            "id": self.id,
+            "ref": self.ref,
+            "step": self.step,
             "turn": self.turn,
             "speaker": self.speaker,
             "text": self.text,
@@ -253,27 +255,56 @@ class LogState:
     # -- replay ---------------------------------------------------------------
 
     def _replay(self) -> None:
-        loads = srsly.json_loads
-        add = self._add
-        offset = 0
-        number = 0
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - closed below, loop stays flat
+            handle = open(self.path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed below
         except FileNotFoundError:
             return
-        with handle:
-            for number, line in enumerate(handle, 1):
-                if line[-1:] != b"\n":
-                    self.torn = (offset, len(line))
-                    break
-                if len(line) > 1:
-                    cut = line.find(_CUT)
-                    try:
-                        core = loads(line[:cut] + b"}") if cut > 0 else loads(line)
-                        add(offset, core)
-                    except (ValueError, KeyError, TypeError):
-                        self._add_slowly(offset, line, number)
-                offset += len(line)
+        # Replay allocates one small dict per line and keeps most of them: the cyclic
+        # garbage collector would rescan them over and over, for nothing (no cycles).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with handle:
+                self._replay_lines(handle)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _replay_lines(self, handle: BinaryIO) -> None:
+        """The hot loop: the common line (a label or clear) is handled inline."""
+        loads = srsly.json_loads
+        units_by_document = self._units
+        offset = 0
+        number = 0
+        for number, line in enumerate(handle, 1):
+            if line[-1:] != b"\n":
+                self.torn = (offset, len(line))
+                break
+            if len(line) > 1:
+                cut = line.find(_CUT)
+                try:
+                    header = loads(line[:cut] + b"}") if cut > 0 else loads(line)
+                    action = header["action"]
+                    if action in (LABEL, CLEAR) and header["schema"] == 1:
+                        units = units_by_document.get(header["document"])
+                        if units is None:
+                            units = units_by_document[header["document"]] = {}
+                        key = (
+                            header["annotator"],
+                            header["doc_hash"],
+                            header["start"],
+                            header["end"],
+                        )
+                        if key in units:
+                            del units[key]  # re-insert so dict order stays order of last write
+                        units[key] = (offset, header)
+                    else:
+                        if cut > 0:
+                            header = loads(line)  # rare; corrections need all their fields
+                        self._add(offset, header)
+                except (ValueError, KeyError, TypeError):
+                    self._add_slowly(offset, line, number)
+            offset += len(line)
         self.lines = number - (1 if self.torn else 0)
         self.size = offset
 
@@ -304,7 +335,7 @@ class LogState:
             units.pop(key, None)
             units[key] = (offset, core)
         elif action in (MERGE, SPLIT):
-            if not isinstance(core["text"], str):
+            if not isinstance(core.get("text"), str) or not isinstance(core.get("start"), int):
                 raise TypeError("a correction needs the text it corrects")
             self._corrections.setdefault(document, {})[core["id"]] = (offset, core)
         elif action == REVERT:
@@ -328,10 +359,20 @@ class LogState:
         """Changes whenever a line about ``document`` is added (for caches)."""
         return self._versions[document]
 
-    def entries(self, document: str, annotator: str | None = None) -> list[dict[str, Any]]:
-        """The last line per sentence location (replayed fields only; ``clear`` included)."""
+    def entries(self, document: str, annotator: str | None = None) -> list[Decision]:
+        """The last line per sentence location, ``clear`` lines included, in order of writing.
+
+        Decisions made on earlier versions of the text are included as they were
+        written; ``attach`` is what re-finds them in the current text.
+        """
         units = self._units.get(document, {})
-        return [core for key, (_, core) in units.items() if annotator in (None, key[0])]
+        return self._materialise(
+            [off for key, (off, _) in units.items() if annotator in (None, key[0])]
+        )
+
+    def annotators_of(self, document: str) -> list[str]:
+        """Annotators with at least one decision on ``document``."""
+        return sorted({key[0] for key in self._units.get(document, {})})
 
     def decisions(self, document: str | None = None) -> Iterator[Decision]:
         """Every live decision (last per location, ``clear`` left out), read in full."""
@@ -404,19 +445,17 @@ class LogState:
         corrected, consumed = self._corrected(document)
         units = [(turn, s) for turn in corrected.turns for s in turn.sentences]
         by_location = {(s.start, s.end): i for i, (_, s) in enumerate(units)}
-        entries = [
-            entry for key, entry in self._units.get(document.id, {}).items() if key[0] == annotator
-        ]
+        entries = self.entries(document.id, annotator)
         target: list[int | None] = [None] * len(entries)
         other_versions: dict[str, list[int]] = {}
         current = document.text_hash
-        for n, (_, core) in enumerate(entries):
-            if core["doc_hash"] == current:
-                i = by_location.get((core["start"], core["end"]))
-                if i is not None and units[i][1].text == core["text"]:
+        for n, entry in enumerate(entries):
+            if entry.doc_hash == current:
+                i = by_location.get((entry.start, entry.end))
+                if i is not None and units[i][1].text == entry.text:
                     target[n] = i
                     continue
-            other_versions.setdefault(core["doc_hash"], []).append(n)
+            other_versions.setdefault(entry.doc_hash, []).append(n)
         if other_versions:
             texts = [s.text for _, s in units]
             by_text: dict[str, list[int]] = {}
@@ -429,20 +468,19 @@ class LogState:
         for n, i in enumerate(target):
             if i is not None:
                 winner[i] = n  # later lines overwrite earlier ones: last write wins
-        live = sorted((i, n) for i, n in winner.items() if entries[n][1]["action"] == LABEL)
-        lost = [
-            n
-            for n, i in enumerate(target)
-            if i is None
-            and entries[n][1]["action"] == LABEL
-            # A sentence merged or split away by this log is retired, not orphaned.
-            and entries[n][1]["text"] not in consumed
-        ]
-        found = self._materialise([entries[n][0] for _, n in live])
         decisions = {
-            (units[i][1].start, units[i][1].end): d for (i, _), d in zip(live, found, strict=True)
+            (units[i][1].start, units[i][1].end): entries[n]
+            for i, n in sorted(winner.items())
+            if entries[n].action == LABEL
         }
-        orphans = self._materialise([entries[n][0] for n in lost])
+        orphans = [
+            entry
+            for entry, i in zip(entries, target, strict=True)
+            if i is None
+            and entry.action == LABEL
+            # A sentence merged or split away by this log is retired, not orphaned.
+            and entry.text not in consumed
+        ]
         return Attachment(decisions, orphans)
 
     def first_undecided(self, document: Document, annotator: str) -> tuple[int, int] | None:
@@ -463,15 +501,15 @@ def _first_missing(corrected: Document, decided: Mapping[Location, Any]) -> tupl
 
 def _align(
     group: list[int],
-    entries: list[_Entry],
+    entries: list[Decision],
     units: list[tuple[Turn, Span]],
     texts: list[str],
     by_text: dict[str, list[int]],
     target: list[int | None],
 ) -> None:
     """Attach the decisions of one earlier text version, by text, keeping their order."""
-    group = sorted(group, key=lambda n: entries[n][1]["start"])
-    old = [entries[n][1]["text"] for n in group]
+    group = sorted(group, key=lambda n: entries[n].start)
+    old = [entries[n].text for n in group]
     claimed: set[int] = set()
     matcher = SequenceMatcher(None, old, texts, autojunk=False)
     for block in matcher.get_matching_blocks():
@@ -481,15 +519,14 @@ def _align(
     for n in group:
         if target[n] is not None:
             continue
-        core = entries[n][1]
-        candidates = [i for i in by_text.get(core["text"], ()) if i not in claimed]
+        entry = entries[n]
+        candidates = [i for i in by_text.get(entry.text, ()) if i not in claimed]
         if candidates:
-            speaker = core.get("speaker", "")
             best = min(
                 candidates,
                 key=lambda i: (
-                    units[i][0].speaker != speaker,
-                    abs(units[i][1].start - core["start"]),
+                    units[i][0].speaker != entry.speaker,
+                    abs(units[i][1].start - entry.start),
                 ),
             )
             target[n] = best
@@ -591,7 +628,7 @@ class AnnotationLog:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         # document id -> (doc hash, state version, sentence locations, attachment)
-        self._cache: dict[str, tuple[str, int, set[Location], Attachment]] = {}
+        self._cache: dict[str, tuple[str, int, dict[Location, Turn], Attachment]] = {}
 
     @classmethod
     def open(
@@ -686,7 +723,8 @@ class AnnotationLog:
             raise StoreError(f"{self.path}: could not save the decision: {error}") from None
         self._size = offset + len(data)
         before = self.state.version(decision.document)
-        self.state._add(offset, {k: v for k, v in payload.items() if k not in _PRODIGY_ONLY})
+        header = payload if decision.is_correction else {k: payload[k] for k in _HEADER}
+        self.state._add(offset, header)
         self.state._decisions[offset] = decision
         self._refresh_cache(decision, before)
         return decision
@@ -721,22 +759,16 @@ class AnnotationLog:
         if document.text[sentence.start : sentence.end] != sentence.text:
             raise StoreError(f"{document.id}: sentence text does not match the document text")
         self._attachment(document)
-        _, _, locations, _ = self._cache[document.id]
-        if (sentence.start, sentence.end) not in locations:
+        found = self._cache[document.id][2].get((sentence.start, sentence.end))
+        if found is None:
             raise StoreError(
                 f"{document.id}: {sentence.text[:40]!r} is not a sentence of the document "
                 "as corrected by this log (was it merged or split?)"
             )
-        corrected = self.state.apply_corrections(document)
         wanted = turn.index if isinstance(turn, Turn) else turn
-        for candidate in corrected.turns:
-            if wanted is not None and candidate.index != wanted:
-                continue
-            if any(
-                s.start == sentence.start and s.end == sentence.end for s in candidate.sentences
-            ):
-                return candidate
-        raise StoreError(f"{document.id}: sentence is not in turn {wanted}")
+        if wanted is not None and found.index != wanted:
+            raise StoreError(f"{document.id}: that sentence is in turn {found.index}, not {wanted}")
+        return found
 
     def _base(self, document: Document, turn: Turn, sentence: Span, action: str) -> Decision:
         return Decision(
@@ -794,8 +826,7 @@ class AnnotationLog:
     def merge(self, document: Document, sentence: Span, next_sentence: Span) -> Decision:
         """Join a sentence with the one after it in the same turn."""
         turn = self._unit(document, sentence, None)
-        corrected = self.state.apply_corrections(document)
-        sentences = next(t.sentences for t in corrected.turns if t.index == turn.index)
+        sentences = turn.sentences
         position = [(s.start, s.end) for s in sentences].index((sentence.start, sentence.end))
         if position + 1 >= len(sentences) or sentences[position + 1] != next_sentence:
             raise StoreError(
@@ -882,7 +913,7 @@ class AnnotationLog:
             return cached[3]
         attachment = self.state.attach(document, self.annotator)
         corrected = self.state.apply_corrections(document)
-        locations = {(s.start, s.end) for t in corrected.turns for s in t.sentences}
+        locations = {(s.start, s.end): t for t in corrected.turns for s in t.sentences}
         self._cache[document.id] = (doc_hash, version, locations, attachment)
         return attachment
 

@@ -1,0 +1,588 @@
+"""The annotation log keeps its guarantees when used the way an analyst's machine uses it.
+
+Crashes are real: a child process is killed with SIGKILL while it writes.
+Locks are real: a second process tries to open the same log. Edits are real:
+the transcript text changes after it was annotated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.errors import LogLockedError, StoreError
+from annotator.labels import load_labels
+from annotator.model import Document, LabelSet, Span, Turn
+from annotator.status import format_status, status_report
+from annotator.store import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
+
+REPO = Path(__file__).resolve().parents[1]
+
+BRIEFING = [
+    ("MR MILLER", ["Good afternoon.", "We will send $2 billion in aid.", "Thank you."]),
+    ("QUESTION", ["Is the threat growing?", "Thank you."]),
+    ("MR MILLER", ["The threat is grave.", "We call on Iran to stop.", "Thank you."]),
+]
+
+
+def make_document(
+    turns: list[tuple[str, list[str]]], doc_id: str = "briefing", preamble: str = ""
+) -> Document:
+    """A Document built by hand, as the transcript reader and segmenter would build it."""
+    text = preamble
+    built = []
+    for index, (speaker, sentences) in enumerate(turns):
+        if text:
+            text += "\n\n"
+        text += f"{speaker}: "
+        start = len(text)
+        spans = []
+        for k, sentence in enumerate(sentences):
+            if k:
+                text += " "
+            spans.append(Span(len(text), len(text) + len(sentence), sentence))
+            text += sentence
+        turn_text = text[start:]
+        built.append(Turn(index, speaker, speaker, start, len(text), turn_text, (), tuple(spans)))
+    return Document(doc_id, f"{doc_id}.txt", doc_id.title(), text, "", tuple(built))
+
+
+def units(document: Document) -> list[tuple[Turn, Span]]:
+    return [(turn, s) for turn in document.turns for s in turn.sentences]
+
+
+def labels_of(log: AnnotationLog, document: Document, sentence: Span) -> tuple[str, ...] | None:
+    """The labels shown for a sentence, None when it is undecided."""
+    decision = log.decision_for(document, sentence)
+    return None if decision is None else decision.labels
+
+
+@pytest.fixture(scope="module")
+def label_set() -> LabelSet:
+    return load_labels()
+
+
+@pytest.fixture
+def log_path(tmp_path: Path) -> Path:
+    return tmp_path / "annotations" / "alice.jsonl"
+
+
+def raw_lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# -- the line format -------------------------------------------------------------------
+
+
+def test_a_decision_line_stands_alone_and_reads_as_prodigy(
+    log_path: Path, label_set: LabelSet
+) -> None:
+    document = make_document(BRIEFING)
+    turn, sentence = units(document)[1]
+    with AnnotationLog.open(log_path, "alice", session="s1", labels=label_set) as log:
+        log.decide(document, turn, sentence, ["commitment"], note="aid", flag=True)
+    (line,) = raw_lines(log_path)
+    assert line["schema"] == 1
+    assert line["action"] == "label"
+    assert line["document"] == "briefing"
+    assert line["doc_hash"] == document.text_hash
+    assert line["source"] == "briefing.txt"
+    assert (line["turn"], line["speaker"]) == (0, "MR MILLER")
+    assert document.text[line["start"] : line["end"]] == line["text"] == sentence.text
+    assert line["labels"] == ["commitment"]
+    assert (line["note"], line["flag"]) == ("aid", True)
+    assert (line["annotator"], line["session"]) == ("alice", "s1")
+    assert line["time"].endswith("Z")
+    # Prodigy's fields, so the file can be read as Prodigy annotations.
+    assert line["accept"] == ["commitment"] and line["answer"] == "accept"
+    assert line["options"][0] == {"id": "commitment", "text": "commitment"}
+    assert len(line["options"]) == len(label_set.labels)
+    assert line["_input_hash"] == prodigy_hash(sentence.text)
+    assert isinstance(line["_task_hash"], int) and -(2**31) <= line["_task_hash"] < 2**31
+    assert (line["_annotator_id"], line["_session_id"]) == ("alice", "s1")
+    assert isinstance(line["_timestamp"], int)
+    assert line["meta"]["speaker"] == "MR MILLER"
+    assert Decision.from_json(line).to_json() == line
+
+
+def test_hashes_are_the_same_in_every_process() -> None:
+    code = "from annotator.store import prodigy_hash; print(prodigy_hash('Thank you.'))"
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert int(out.stdout) == prodigy_hash("Thank you.")
+
+
+def test_no_label_is_a_decision_and_an_unseen_sentence_has_no_line(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    turn, sentence = units(document)[0]
+    with AnnotationLog.open(log_path, "alice") as log:
+        log.decide(document, turn, sentence, [])
+        assert log.first_undecided(document) == (0, 1)
+    (line,) = raw_lines(log_path)
+    assert line["labels"] == [] and line["accept"] == [] and line["answer"] == "accept"
+
+
+def test_each_decision_is_in_the_file_when_decide_returns(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        for n, (turn, sentence) in enumerate(units(document)[:4]):
+            log.decide(document, turn, sentence, ["procedural"])
+            # Another reader (the status command) sees it at once.
+            assert read_log(log_path).lines == n + 1
+
+
+def test_decide_refuses_what_the_label_set_or_document_does_not_allow(
+    log_path: Path, label_set: LabelSet
+) -> None:
+    document = make_document(BRIEFING)
+    turn, sentence = units(document)[0]
+    with AnnotationLog.open(log_path, "alice", labels=label_set) as log:
+        with pytest.raises(StoreError, match="unknown label 'bogus'"):
+            log.decide(document, turn, sentence, ["bogus"])
+        with pytest.raises(StoreError, match="not a sentence"):
+            shorter = Span(sentence.start, sentence.end - 1, sentence.text[:-1])
+            log.decide(document, turn, shorter, [])
+    exclusive = LabelSet(label_set.labels, exclusive=True)
+    with (
+        AnnotationLog.open(log_path, "alice", labels=exclusive) as log,
+        pytest.raises(StoreError, match="exclusive"),
+    ):
+        log.decide(document, turn, sentence, ["commitment", "procedural"])
+    assert not log_path.exists() or log_path.read_bytes() == b""
+
+
+# -- undo and redo ------------------------------------------------------------------------
+
+
+def test_undo_and_redo_append_lines_and_replay_after_reopening(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    (t0, first), (_, second) = units(document)[:2]
+    with AnnotationLog.open(log_path, "alice") as log:
+        log.decide(document, t0, first, ["procedural"])
+        log.decide(document, t0, first, ["procedural", "reassurance"], note="check")
+        log.decide(document, t0, second, ["commitment"])
+        written = log_path.read_bytes()
+        undone = log.undo()  # second: back to undecided
+        assert undone is not None and undone.action == CLEAR and undone.step == "undo"
+        undone = log.undo()  # first: back to ["procedural"], without the note
+        assert undone is not None and undone.labels == ("procedural",) and undone.note is None
+        redone = log.redo()  # first: ["procedural", "reassurance"] again, with the note
+        assert redone is not None and redone.labels == ("procedural", "reassurance")
+        assert redone.note == "check"
+        assert log.redo() is not None  # second: commitment again
+        assert log.undo() is not None  # and undone once more
+        assert log.decision_for(document, second) is None
+    # Never rewritten in place: the earlier bytes are untouched, undo only appended.
+    assert log_path.read_bytes().startswith(written)
+    assert len(raw_lines(log_path)) == 3 + 5
+
+    with AnnotationLog.open(log_path, "alice") as log:
+        decided, orphans = log.attach(document)
+        assert orphans == []
+        assert set(decided) == {(first.start, first.end)}
+        assert decided[(first.start, first.end)].labels == ("procedural", "reassurance")
+        assert log.first_undecided(document) == (0, 1)
+        # Undo covers this session's own steps only.
+        assert log.undo() is None
+
+
+def test_a_new_decision_clears_redo(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    turn, sentence = units(document)[0]
+    with AnnotationLog.open(log_path, "alice") as log:
+        log.decide(document, turn, sentence, ["procedural"])
+        log.undo()
+        log.decide(document, turn, sentence, ["position"])
+        assert log.redo() is None
+        assert labels_of(log, document, sentence) == ("position",)
+
+
+# -- sentence boundary corrections -----------------------------------------------------------
+
+
+def test_merge_and_split_survive_reopening(log_path: Path) -> None:
+    document = make_document(
+        [("MR MILLER", ["We will act.", "Soon.", "The threat is grave. We call on Iran to stop."])]
+    )
+    turn = document.turns[0]
+    act, soon, joined = turn.sentences
+    offset = joined.start + joined.text.index("We call")
+    with AnnotationLog.open(log_path, "alice") as log:
+        log.merge(document, act, soon)
+        log.split(document, joined, offset)
+    with AnnotationLog.open(log_path, "alice") as log:
+        corrected = log.apply_corrections(document)
+        texts = [s.text for s in corrected.turns[0].sentences]
+        assert texts == ["We will act. Soon.", "The threat is grave.", "We call on Iran to stop."]
+        for s in corrected.turns[0].sentences:
+            assert corrected.text[s.start : s.end] == s.text
+        # Applying twice changes nothing, so callers may pass either document.
+        assert log.apply_corrections(corrected) == corrected
+        merged = corrected.turns[0].sentences[0]
+        log.decide(corrected, 0, merged, ["commitment"])
+        # Undo of the merge brings the two sentences back.
+        log.merge(corrected, *corrected.turns[0].sentences[1:])
+        assert len(log.apply_corrections(document).turns[0].sentences) == 2
+        log.undo()
+        assert len(log.apply_corrections(document).turns[0].sentences) == 3
+    state = read_log(log_path)
+    attached = state.attach(document, "alice")
+    assert [d.text for d in attached.decisions.values()] == ["We will act. Soon."]
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert log.first_undecided(document) == (0, 1)
+
+
+def test_corrections_are_refused_where_they_make_no_sense(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    (_, a), (_, b), (_, c), (_, d) = units(document)[:4]
+    with AnnotationLog.open(log_path, "alice") as log:
+        with pytest.raises(StoreError, match="next one in the same turn"):
+            log.merge(document, a, c)
+        with pytest.raises(StoreError, match="next one in the same turn"):
+            log.merge(document, c, d)  # d is in the next turn
+        with pytest.raises(StoreError, match="both parts"):
+            log.split(document, b, b.start)
+
+
+# -- crash safety ---------------------------------------------------------------------------
+
+CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    sys.path.insert(0, {tests!r})
+    from test_store import make_document, BRIEFING
+    from annotator.store import AnnotationLog
+
+    log_path, mode = sys.argv[1], sys.argv[2]
+    document = make_document(BRIEFING)
+    spans = [(t, s) for t in document.turns for s in t.sentences]
+    log = AnnotationLog.open(log_path, "alice")
+    print("ready", flush=True)
+    if mode == "hold":
+        sys.stdin.read()
+        log.close()
+        sys.exit(0)
+    real_write = os.write
+    n = 0
+    while True:
+        if mode == "tear" and n == 50:
+            def half_write(fd, data):
+                real_write(fd, data[: len(data) // 2])
+                print("torn", flush=True)
+                time.sleep(60)
+                return len(data)
+            os.write = half_write
+        turn, sentence = spans[n % len(spans)]
+        log.decide(document, turn, sentence, [("procedural", "commitment")[n % 2]], note=str(n))
+        n += 1
+    """
+)
+
+
+def start_child(log_path: Path, mode: str) -> subprocess.Popen[str]:
+    script = CHILD.format(tests=str(Path(__file__).parent))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(log_path), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"
+    return child
+
+
+def kill(child: subprocess.Popen[str]) -> None:
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_killed_while_deciding_loses_nothing_that_was_saved(log_path: Path) -> None:
+    child = start_child(log_path, "loop")
+    deadline = time.monotonic() + 30
+    while log_path.stat().st_size < 200_000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    kill(child)  # at whatever instant it is at: encoding, writing or fsyncing
+    complete = log_path.read_bytes().count(b"\n")
+    assert complete > 50
+
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert log.state.lines == complete
+        notes = [json.loads(line)["note"] for line in log_path.read_text().splitlines()]
+        assert notes == [str(n) for n in range(complete)]
+        # The dead writer's lock was taken over, and said so.
+        assert any("took over the lock" in w and str(child.pid) in w for w in log.warnings)
+        document = make_document(BRIEFING)
+        decided, _ = log.attach(document)
+        assert len(decided) == len(units(document))
+
+
+def test_killed_in_the_middle_of_a_line_sets_the_torn_line_aside(log_path: Path) -> None:
+    child = start_child(log_path, "tear")
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "torn"  # half a line is on disk, the rest never
+    kill(child)
+    data = log_path.read_bytes()
+    assert not data.endswith(b"\n")
+    complete, fragment = data.rsplit(b"\n", 1)
+
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert log.state.lines == 50
+        (warning,) = [w for w in log.warnings if "incomplete" in w]
+        side_files = list(log_path.parent.glob(f"{log_path.name}.torn-*"))
+        assert len(side_files) == 1 and side_files[0].name in warning
+        assert side_files[0].read_bytes() == fragment
+        assert log_path.read_bytes() == complete + b"\n"
+        turn, sentence = units(document)[0]
+        log.decide(document, turn, sentence, ["position"])
+    # The next line starts cleanly: every line loads, nothing is set aside again.
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert log.state.lines == 51
+        assert not [w for w in log.warnings if "incomplete" in w]
+    report = status_report([log_path], [document])
+    assert report.torn == (str(side_files[0]),)
+
+
+def test_a_cut_at_any_byte_of_the_last_line_loses_only_that_line(tmp_path: Path) -> None:
+    document = make_document(BRIEFING)
+    source = tmp_path / "full.jsonl"
+    with AnnotationLog.open(source, "alice") as log:
+        for turn, sentence in units(document)[:3]:
+            log.decide(document, turn, sentence, ["procedural"], note="x" * 10)
+    data = source.read_bytes()
+    last_start = data.rstrip(b"\n").rfind(b"\n") + 1
+    for cut in range(last_start + 1, len(data), 11):
+        path = tmp_path / f"cut-{cut}.jsonl"
+        path.write_bytes(data[:cut])
+        assert read_log(path).lines == 2  # the reader reports it, without changing the file
+        assert path.read_bytes() == data[:cut]
+        with AnnotationLog.open(path, "alice") as log:
+            assert log.state.lines == 2
+            assert len(log.attach(document)[0]) == 2
+        assert path.read_bytes() == data[:last_start]
+
+
+def test_a_damaged_line_in_the_middle_is_skipped_and_the_rest_loads(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        for turn, sentence in units(document)[:3]:
+            log.decide(document, turn, sentence, ["procedural"])
+    lines = log_path.read_bytes().split(b"\n")
+    lines[1] = b'{"schema": 1, "act'
+    log_path.write_bytes(b"\n".join(lines))
+    state = read_log(log_path)
+    assert any(":2: unreadable line skipped" in w for w in state.warnings)
+    assert len(state.attach(document, "alice").decisions) == 2
+
+
+def test_a_log_from_a_newer_version_is_refused(log_path: Path) -> None:
+    log_path.parent.mkdir(parents=True)
+    log_path.write_text('{"schema": 99, "action": "label", "document": "d"}\n')
+    with pytest.raises(StoreError, match="newer"):
+        read_log(log_path)
+
+
+# -- one writer at a time ---------------------------------------------------------------------
+
+
+def test_a_second_process_gets_an_error_naming_the_holder(log_path: Path) -> None:
+    child = start_child(log_path, "hold")
+    try:
+        with pytest.raises(LogLockedError) as caught:
+            AnnotationLog.open(log_path, "bob")
+        message = str(caught.value)
+        assert f"pid {child.pid}" in message
+        assert socket.gethostname() in message
+        assert "alice" in message
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait(timeout=10)
+    # Once the holder has closed the log, the next writer gets it.
+    with AnnotationLog.open(log_path, "bob") as log:
+        assert not any("took over" in w for w in log.warnings)
+
+
+def test_the_same_log_cannot_be_opened_twice_in_one_process(log_path: Path) -> None:
+    with (
+        AnnotationLog.open(log_path, "alice"),
+        pytest.raises(LogLockedError, match=f"pid {os.getpid()}"),
+    ):
+        AnnotationLog.open(log_path, "alice")
+    AnnotationLog.open(log_path, "alice").close()
+
+
+def test_a_lock_left_by_a_dead_process_is_taken_over(log_path: Path) -> None:
+    child = start_child(log_path, "hold")
+    kill(child)  # dies holding the log: its lock file stays behind
+    lock_file = log_path.with_name(log_path.name + ".lock")
+    assert json.loads(lock_file.read_text())["pid"] == child.pid
+    with AnnotationLog.open(log_path, "bob") as log:
+        assert any(f"pid {child.pid}" in w and "took over" in w for w in log.warnings)
+        assert json.loads(lock_file.read_text())["pid"] == os.getpid()
+    assert not lock_file.exists()  # closed cleanly: nothing left behind
+
+
+# -- re-anchoring --------------------------------------------------------------------------------
+
+
+def annotate_all(log_path: Path, document: Document) -> None:
+    """Label every sentence with a label that tells sentences apart (by position)."""
+    names = ["procedural", "commitment", "position", "criticism", "cooperation", "rebuttal"]
+    with AnnotationLog.open(log_path, "alice") as log:
+        for n, (turn, sentence) in enumerate(units(document)):
+            log.decide(document, turn, sentence, [names[n % len(names)]])
+
+
+def test_decisions_follow_their_text_when_the_transcript_is_edited(log_path: Path) -> None:
+    before = make_document(BRIEFING)
+    annotate_all(log_path, before)
+    edited = [
+        ("MODERATOR", ["Welcome to the briefing."]),  # a new turn before everything
+        ("MR MILLER", ["Good afternoon.", "We will send $3 billion in aid.", "Thank you."]),
+        BRIEFING[1],
+        BRIEFING[2],
+    ]
+    after = make_document(edited)
+    with AnnotationLog.open(log_path, "alice") as log:
+        decided, orphans = log.attach(after)
+        seen = {after.text[s:e]: d.labels for (s, e), d in decided.items()}
+        # Every unchanged sentence keeps its decision at its new offsets...
+        assert seen["Good afternoon."] == ("procedural",)
+        assert seen["Is the threat growing?"] == ("criticism",)
+        assert seen["We call on Iran to stop."] == ("procedural",)
+        # ...and the three "Thank you." keep theirs, in order.
+        thanks = [
+            decided[(s.start, s.end)].labels for _, s in units(after) if s.text == "Thank you."
+        ]
+        assert thanks == [("position",), ("cooperation",), ("commitment",)]
+        # The changed sentence's decision is an orphan: reported, not attached elsewhere.
+        assert [o.text for o in orphans] == ["We will send $2 billion in aid."]
+        changed = units(after)[2][1]
+        assert changed.text == "We will send $3 billion in aid."
+        assert (changed.start, changed.end) not in decided
+        assert {d.text for d in decided.values()} <= {s.text for _, s in units(after)}
+        # Resume goes to the first sentence without a decision: the new one.
+        assert log.first_undecided(after) == (0, 0)
+        log.decide(after, 0, units(after)[0][1], ["procedural"])
+        assert log.first_undecided(after) == (1, 1)
+    # The orphan stays in the log, and in the status report.
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert [o.text for o in log.attach(after)[1]] == ["We will send $2 billion in aid."]
+    report = status_report([log_path], [after])
+    assert [o.text for o in report.orphans] == ["We will send $2 billion in aid."]
+    (row,) = report.progress
+    assert (row.decided, row.total, row.orphans) == (8, 9, 1)
+
+
+def test_a_new_decision_on_edited_text_wins_over_the_old_one(log_path: Path) -> None:
+    before = make_document(BRIEFING)
+    annotate_all(log_path, before)
+    after = make_document([("MODERATOR", ["Welcome."]), *BRIEFING])
+    target = next(s for _, s in units(after) if s.text == "Good afternoon.")
+    with AnnotationLog.open(log_path, "alice") as log:
+        assert labels_of(log, after, target) == ("procedural",)
+        log.decide(after, 1, target, ["reassurance"])
+        log.undo()  # restores what the analyst saw before: the old decision's labels
+        assert labels_of(log, after, target) == ("procedural",)
+        log.redo()
+    state = read_log(log_path)
+    assert state.attach(after, "alice").decisions[(target.start, target.end)].labels == (
+        "reassurance",
+    )
+
+
+def test_decisions_follow_their_text_when_sentences_are_split_differently(
+    log_path: Path,
+) -> None:
+    old_splitter = make_document([("MR MILLER", ["Good afternoon. We will act.", "Thank you."])])
+    annotate_all(log_path, old_splitter)
+    new_splitter = make_document([("MR MILLER", ["Good afternoon.", "We will act.", "Thank you."])])
+    assert new_splitter.text == old_splitter.text
+    state = read_log(log_path)
+    attached = state.attach(new_splitter, "alice")
+    assert {new_splitter.text[s:e] for s, e in attached.decisions} == {"Thank you."}
+    assert [o.text for o in attached.orphans] == ["Good afternoon. We will act."]
+    assert state.first_undecided(new_splitter, "alice") == (0, 0)
+
+
+def test_each_annotator_has_their_own_state_in_one_log(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    turn, sentence = units(document)[0]
+    with AnnotationLog.open(log_path, "alice") as log:
+        log.decide(document, turn, sentence, ["procedural"])
+    with AnnotationLog.open(log_path, "bob") as log:
+        assert log.decision_for(document, sentence) is None
+        log.decide(document, turn, sentence, ["position"])
+    state = read_log(log_path)
+    assert state.attach(document, "alice").decisions[(sentence.start, sentence.end)].labels == (
+        "procedural",
+    )
+    assert state.attach(document, "bob").decisions[(sentence.start, sentence.end)].labels == (
+        "position",
+    )
+
+
+# -- status --------------------------------------------------------------------------------------
+
+
+def test_status_reports_progress_labels_flags_and_orphans(tmp_path: Path) -> None:
+    document = make_document(BRIEFING)
+    other = make_document([("Q", ["Why?", "Thank you."])], doc_id="untouched")
+    alice, bob = tmp_path / "alice.jsonl", tmp_path / "bob.jsonl"
+    with AnnotationLog.open(alice, "alice") as log:
+        for turn, sentence in units(document)[:3]:
+            log.decide(document, turn, sentence, ["procedural"])
+        turn, sentence = units(document)[3]
+        log.decide(document, turn, sentence, ["criticism"], flag=True, note="sarcasm?")
+    with AnnotationLog.open(bob, "bob") as log:
+        turn, sentence = units(document)[0]
+        log.decide(document, turn, sentence, ["procedural", "reassurance"])
+
+    report = status_report([alice, bob], [document, other])
+    rows = {(r.annotator, r.document): r for r in report.progress}
+    assert (rows["alice", "briefing"].decided, rows["alice", "briefing"].total) == (4, 8)
+    assert rows["alice", "briefing"].flagged == 1
+    assert (rows["bob", "briefing"].decided, rows["bob", "briefing"].total) == (1, 8)
+    assert (rows["", "untouched"].decided, rows["", "untouched"].total) == (0, 2)
+    assert dict(report.label_counts) == {"procedural": 4, "criticism": 1, "reassurance": 1}
+    (flag,) = report.flagged
+    assert (flag.annotator, flag.text, flag.note) == ("alice", "Is the threat growing?", "sarcasm?")
+
+    # Without the corpus the log alone still tells how much was done.
+    (row,) = status_report([alice]).progress
+    assert (row.decided, row.total) == (4, None)
+
+    from rich.console import Console
+
+    console = Console(width=120, record=True)
+    console.print(format_status(report))
+    shown = console.export_text()
+    assert "4 / 8 (50%)" in shown and "sarcasm?" in shown
+
+
+def test_status_names_a_missing_log(tmp_path: Path) -> None:
+    report = status_report([tmp_path / "nope.jsonl"])
+    assert report.warnings == (f"{tmp_path / 'nope.jsonl'}: no such log",)
+
+
+def test_reading_many_logs_needs_no_lock(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        turn, sentence = units(document)[0]
+        log.decide(document, turn, sentence, ["procedural"])
+        # While alice's session holds the log, status and exporters can read it.
+        assert read_log(log_path).attach(document, "alice").decisions
+        assert [d.action for d in read_log(log_path).decisions()] == [LABEL]
