@@ -222,6 +222,9 @@ def _period_ends_sentence(word: str, next_kind: str, next_word: str) -> bool:
     if next_kind == "other":
         return True
     stem = word[:-1].lstrip(_OPENING)
+    if "-" in stem[1:]:
+        # ``Japan-U.S.``, ``post-Jan.``: the abbreviation is the part after the hyphen.
+        stem = stem.rsplit("-", 1)[1] or stem
     low = stem.lower()
     if next_kind == "digit":
         if len(stem) == 1 and stem.isalpha():

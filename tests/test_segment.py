@@ -57,6 +57,14 @@ HARD_CASES = [
         "U.S. forces remain in Syria. We thank the U.S. The U.S. Government agrees.",
         ["U.S. forces remain in Syria.", "We thank the U.S.", "The U.S. Government agrees."],
     ),
+    # A hyphenated initialism (the seed transcript) is no sentence end either.
+    (
+        "I welcome the discussion centering on Japan-U.S. Extended Deterrence Dialogue. It works.",
+        [
+            "I welcome the discussion centering on Japan-U.S. Extended Deterrence Dialogue.",
+            "It works.",
+        ],
+    ),
     (
         "He flew from Washington, D.C. to Tokyo. It was late.",
         ["He flew from Washington, D.C. to Tokyo.", "It was late."],
