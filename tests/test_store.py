@@ -27,6 +27,7 @@ from annotator.store import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash,
 
 REPO = Path(__file__).resolve().parents[1]
 
+THANKS = "Thank you."
 BRIEFING = [
     ("MR MILLER", ["Good afternoon.", "We will send $2 billion in aid.", "Thank you."]),
     ("QUESTION", ["Is the threat growing?", "Thank you."]),
@@ -485,6 +486,26 @@ def test_decisions_follow_their_text_when_the_transcript_is_edited(log_path: Pat
     assert [o.text for o in report.orphans] == ["We will send $2 billion in aid."]
     (row,) = report.progress
     assert (row.decided, row.total, row.orphans) == (8, 9, 1)
+
+
+def test_a_removed_turn_orphans_its_decisions_and_repeats_keep_their_own(
+    log_path: Path,
+) -> None:
+    before = make_document(BRIEFING)
+    annotate_all(log_path, before)
+    after = make_document(BRIEFING[1:])  # the first turn was cut from the transcript
+    attached = read_log(log_path).attach(after, "alice")
+    thanks = [
+        attached.decisions[(s.start, s.end)].labels for _, s in units(after) if s.text == THANKS
+    ]
+    # Each remaining "Thank you." keeps the decision made on it, not that of the one cut.
+    assert thanks == [("cooperation",), ("commitment",)]
+    assert sorted(o.text for o in attached.orphans) == [
+        "Good afternoon.",
+        THANKS,
+        "We will send $2 billion in aid.",
+    ]
+    assert attached.orphans[-1].labels == ("position",)
 
 
 def test_a_new_decision_on_edited_text_wins_over_the_old_one(log_path: Path) -> None:
