@@ -350,7 +350,11 @@ def sentence_starts(text: str, width: int | None = None) -> list[int]:
             # ``voila! -- you``: judge by the word after a free-standing dash.
             after = _FIRST_CHUNK.search(text, next_match.end())
             next_word = next_word + (after.group() if after else "")
-        prev_word = text[max(0, begin - 60) : begin].rsplit(None, 1)[-1]
+        before_gap = text[max(0, begin - 60) : begin].rsplit(None, 1) or text[:begin].split()
+        if not before_gap:
+            # Whitespace opening a piece (after a note line): no sentence before it to end.
+            continue
+        prev_word = before_gap[-1]
         prev_start = begin - len(prev_word)
         if _CITATION_CHUNK.match(prev_word) and prev_word[-1] == "]" and prev_start > 0:
             # ``... in Dulwich. [17] Placed``: judge by the words before the reference.
