@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -99,12 +100,19 @@ class AnnotateScreen(Screen[None]):
         yield Static(id="status")
         yield Footer()
 
+    def _fit_width(self) -> None:
+        # Below 120 columns the turn list goes; below 100 the label panel keeps
+        # only keys and names, so the sentences keep most of an 80-column screen.
+        width = self.size.width
+        self.set_class(width < 120, "-medium")
+        self.set_class(width < 100, "-narrow")
+        self.query_one(LabelPanel).set_compact(width < 100)
+
     def on_resize(self) -> None:
-        # Below 100 columns the turn list goes and the label panel slims down.
-        self.set_class(self.size.width < 100, "-narrow")
+        self._fit_width()
 
     def on_mount(self) -> None:
-        self.set_class(self.size.width < 100, "-narrow")
+        self._fit_width()
         self.redraw(full=True)
         self.say(f"Saving to {self.log_name}. Press ? for help.")
 
@@ -164,9 +172,8 @@ class AnnotateScreen(Screen[None]):
         doc_decided, doc_total = session.progress(session.position.doc)
         width = 16
         filled = round(width * decided / total) if total else 0
-        text = Text()
-        text.append(document.title or document.id, style="bold")
-        text.append("\n")
+        title = Text(document.title or document.id, style="bold", no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="ellipsis")
         if len(session.documents) > 1:
             text.append(f"doc {session.position.doc + 1}/{len(session.documents)} · ")
         text.append(f"turn {session.position.turn + 1}/{len(document.turns)} · ")
@@ -178,7 +185,7 @@ class AnnotateScreen(Screen[None]):
             text.append(f" · showing {session.filter.describe()}", style="yellow")
         if self.loading_message:
             text.append(f" · {self.loading_message}", style="cyan")
-        self.query_one("#header", Static).update(text)
+        self.query_one("#header", Static).update(Group(title, text))
 
     def say(self, message: str, *, error: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell."""
@@ -394,8 +401,9 @@ class AnnotateScreen(Screen[None]):
 
     def session_summary(self) -> str:
         decided, total = self.session.progress()
+        plural = "" if self.saved_count == 1 else "s"
         return (
-            f"All saved: {self.saved_count} decisions this session; "
+            f"All saved: {self.saved_count} decision{plural} this session; "
             f"{decided}/{total} sentences decided in {self.log_name}."
         )
 

@@ -21,12 +21,12 @@ class LabelEntry(Static):
         self.label = label
         self.active = False
 
-    def render_entry(self, show_guidance: bool) -> None:
+    def render_entry(self, show_guidance: bool, compact: bool = False) -> None:
         key = Text(f" {self.label.key} ", style="bold reverse" if self.active else "bold")
         text = chip(self.label)
         if self.active:
             text.append(" ✓", style="bold")
-        if self.label.description:
+        if self.label.description and not compact:
             text.append("\n")
             text.append(self.label.description, style="dim")
         if show_guidance and self.label.guidance:
@@ -48,6 +48,7 @@ class LabelPanel(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
         self.show_guidance = False
+        self.compact = False
         self.entries = [LabelEntry(label) for label in labels.labels]
 
     def compose(self) -> ComposeResult:
@@ -62,9 +63,16 @@ class LabelPanel(VerticalScroll):
         """Mark the labels the focused sentence carries."""
         for entry in self.entries:
             entry.active = entry.label.name in active
-            entry.render_entry(self.show_guidance)
+            entry.render_entry(self.show_guidance, self.compact)
 
     def toggle_guidance(self) -> None:
         self.show_guidance = not self.show_guidance
         for entry in self.entries:
-            entry.render_entry(self.show_guidance)
+            entry.render_entry(self.show_guidance, self.compact)
+
+    def set_compact(self, compact: bool) -> None:
+        """Names and keys only (narrow terminals); guidance still shows on demand."""
+        if compact != self.compact:
+            self.compact = compact
+            for entry in self.entries:
+                entry.render_entry(self.show_guidance, compact)
