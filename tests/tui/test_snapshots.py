@@ -1,0 +1,22 @@
+"""SVG snapshots of the main screens (pytest-textual-snapshot; textual is pinned exactly).
+
+Regenerate after an intended change of the look with
+``pytest tests/tui/test_snapshots.py --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+
+def test_main_screen(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    assert snap_compare(app, press=["1", "2", "enter", "x", "f"], terminal_size=(130, 40))
+
+
+def test_help_screen(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    assert snap_compare(app, press=["question_mark"], terminal_size=(100, 36))
+
+
+def test_narrow_terminal(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    assert snap_compare(app, press=["4", "down"], terminal_size=(80, 24))
