@@ -22,6 +22,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import re
 import secrets
 import time
 from collections import Counter
@@ -50,15 +51,18 @@ DO, UNDO, REDO = "do", "undo", "redo"
 
 # Keys that the store itself writes into Prodigy's ``meta``; the rest is the caller's.
 _META_KEYS = frozenset({"document", "source", "turn", "speaker", "start", "end"})
-# Replay needs only the fields written before "step" (what, where, who), so it
-# parses that short prefix of each line and re-reads a line in full only when its
-# decision is asked for. A JSON string cannot contain `,"` unescaped, so the
-# marker cannot be mistaken for text.
-_HEADER = ("schema", "action", "document", "annotator", "doc_hash", "start", "end", "id", "ref")
-_CUT = b',"step":'
+# Replay needs only what, where and who of each label/clear line, which this module
+# writes first; it reads those with one regular expression and re-reads a line in
+# full only when its decision is asked for. Lines written otherwise (another tool,
+# keys in another order, escaped characters) fall back to a full JSON parse.
+_FAST_LINE = re.compile(
+    rb'\{"schema":1,"action":"(label|clear)","document":"([^"\\]*)","annotator":"([^"\\]*)",'
+    rb'"doc_hash":"([^"\\]*)","start":(\d+),"end":(\d+),'
+)
 
 Location = tuple[int, int]
-_Entry = tuple[int, dict[str, Any]]  # (byte offset of the line, its header fields)
+_Unit = tuple[int, str]  # (byte offset of a label/clear line, its action)
+_Correction = tuple[int, dict[str, Any]]  # (byte offset of a merge/split line, its fields)
 
 
 def prodigy_hash(text: str) -> int:
@@ -246,9 +250,9 @@ class LogState:
         self.torn: tuple[int, int] | None = None
         self.size = 0
         # document -> (annotator, doc_hash, start, end) -> entry; dict order = order of last write
-        self._units: dict[str, dict[tuple[str, str, int, int], _Entry]] = {}
+        self._units: dict[str, dict[tuple[str, str, int, int], _Unit]] = {}
         # document -> correction id -> entry, in order of writing
-        self._corrections: dict[str, dict[str, _Entry]] = {}
+        self._corrections: dict[str, dict[str, _Correction]] = {}
         self._versions: Counter[str] = Counter()
         self._decisions: dict[int, Decision] = {}
 
@@ -271,8 +275,9 @@ class LogState:
                 gc.enable()
 
     def _replay_lines(self, handle: BinaryIO) -> None:
-        """The hot loop: the common line (a label or clear) is handled inline."""
-        loads = srsly.json_loads
+        """The hot loop: a label or clear line as this module writes it is read by one
+        regular expression over its first fields; anything else is parsed as JSON."""
+        match = _FAST_LINE.match
         units_by_document = self._units
         offset = 0
         number = 0
@@ -280,30 +285,20 @@ class LogState:
             if line[-1:] != b"\n":
                 self.torn = (offset, len(line))
                 break
-            if len(line) > 1:
-                cut = line.find(_CUT)
-                try:
-                    header = loads(line[:cut] + b"}") if cut > 0 else loads(line)
-                    action = header["action"]
-                    if action in (LABEL, CLEAR) and header["schema"] == 1:
-                        units = units_by_document.get(header["document"])
-                        if units is None:
-                            units = units_by_document[header["document"]] = {}
-                        key = (
-                            header["annotator"],
-                            header["doc_hash"],
-                            header["start"],
-                            header["end"],
-                        )
-                        if key in units:
-                            del units[key]  # re-insert so dict order stays order of last write
-                        units[key] = (offset, header)
-                    else:
-                        if cut > 0:
-                            header = loads(line)  # rare; corrections need all their fields
-                        self._add(offset, header)
-                except (ValueError, KeyError, TypeError):
-                    self._add_slowly(offset, line, number)
+            fast = match(line)
+            if fast is not None and line.endswith(b"}\n"):
+                action, document, annotator, doc_hash, start, end = fast.groups()
+                # The pattern admits no backslash, so these are plain ASCII (the writer
+                # escapes everything else) and decode to exactly what JSON would give.
+                units = units_by_document.get(document.decode())
+                if units is None:
+                    units = units_by_document[document.decode()] = {}
+                key = (annotator.decode(), doc_hash.decode(), int(start), int(end))
+                if key in units:
+                    del units[key]  # re-insert: dict order stays the order of last write
+                units[key] = (offset, LABEL if action == b"label" else CLEAR)
+            elif len(line) > 1:
+                self._add_slowly(offset, line, number)
             offset += len(line)
         self.lines = number - (1 if self.torn else 0)
         self.size = offset
@@ -332,8 +327,10 @@ class LogState:
             units = self._units.get(document)
             if units is None:
                 units = self._units[document] = {}
+            if not isinstance(core["text"], str):
+                raise TypeError("a decision needs the text it is about")
             units.pop(key, None)
-            units[key] = (offset, core)
+            units[key] = (offset, action)
         elif action in (MERGE, SPLIT):
             if not isinstance(core.get("text"), str) or not isinstance(core.get("start"), int):
                 raise TypeError("a correction needs the text it corrects")
@@ -378,9 +375,7 @@ class LogState:
         """Every live decision (last per location, ``clear`` left out), read in full."""
         docs = [document] if document is not None else list(self._units)
         for doc in docs:
-            live = [
-                off for off, core in self._units.get(doc, {}).values() if core["action"] == LABEL
-            ]
+            live = [off for off, action in self._units.get(doc, {}).values() if action == LABEL]
             yield from self._materialise(live)
 
     def _materialise(self, offsets: Sequence[int]) -> list[Decision]:
@@ -390,7 +385,13 @@ class LogState:
             with open(self.path, "rb") as handle:
                 for off in missing:
                     handle.seek(off)
-                    self._decisions[off] = Decision.from_json(srsly.json_loads(handle.readline()))
+                    line = handle.readline()
+                    try:
+                        self._decisions[off] = Decision.from_json(srsly.json_loads(line))
+                    except (ValueError, KeyError, TypeError) as error:
+                        raise StoreError(
+                            f"{self.path}: damaged line at byte {off}: {error}"
+                        ) from None
         return [self._decisions[off] for off in offsets]
 
     def apply_corrections(self, document: Document) -> Document:
@@ -723,8 +724,7 @@ class AnnotationLog:
             raise StoreError(f"{self.path}: could not save the decision: {error}") from None
         self._size = offset + len(data)
         before = self.state.version(decision.document)
-        header = payload if decision.is_correction else {k: payload[k] for k in _HEADER}
-        self.state._add(offset, header)
+        self.state._add(offset, payload)
         self.state._decisions[offset] = decision
         self._refresh_cache(decision, before)
         return decision

@@ -113,10 +113,12 @@ def write_synthetic_log(path: Path, decisions: int, options: tuple[str, ...]) ->
             handle.write(srsly.json_dumps(decision.to_json()) + "\n")
 
 
-def bench_replay(path: Path) -> tuple[float, int]:
-    started = time.perf_counter()
+def bench_replay(path: Path) -> tuple[float, float, int]:
+    """Wall-clock and CPU seconds of one ``read_log`` (CPU time is what a busy
+    machine cannot inflate), and the number of lines read."""
+    started, cpu = time.perf_counter(), time.process_time()
     state = read_log(path)
-    return time.perf_counter() - started, state.lines
+    return time.perf_counter() - started, time.process_time() - cpu, state.lines
 
 
 def bench_resume(path: Path) -> float:
@@ -148,15 +150,18 @@ def main() -> None:
             path = folder / f"replay-{size}.jsonl"
             write_synthetic_log(path, size, options)
             megabytes = os.path.getsize(path) / 1e6
-            seconds, lines = bench_replay(path)
+            seconds, cpu, lines = bench_replay(path)
             assert lines == size, (lines, size)
             rows.append(
                 (f"replay {size:,} decisions ({megabytes:.0f} MB)", "read_log", f"{seconds:.3f} s")
             )
+            rows.append(("", "read_log, CPU time", f"{cpu:.3f} s"))
             rows.append(("", "decisions per second", f"{size / seconds:,.0f}"))
             if size == 100_000:
                 rows.append(("", "open + first_undecided", f"{bench_resume(path):.3f} s"))
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load:.2f} at the end of the run\n")
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark':<{width}}  {'measure':<24}  value")
     print(f"{'-' * width}  {'-' * 24}  ----------")

@@ -388,6 +388,31 @@ def test_a_damaged_line_in_the_middle_is_skipped_and_the_rest_loads(log_path: Pa
     assert len(state.attach(document, "alice").decisions) == 2
 
 
+def test_lines_rewritten_by_another_tool_still_replay_the_same(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        for turn, sentence in units(document)[:4]:
+            log.decide(document, turn, sentence, ["procedural"])
+        log.undo()
+        first, second = units(document)[0][1], units(document)[1][1]
+        log.merge(document, first, second)
+        merged = log.apply_corrections(document).turns[0].sentences[0]
+        log.decide(document, 0, merged, ["reassurance"], note="é ü “quoted”")
+    expected = read_log(log_path).attach(document, "alice")
+    # Keys reordered, spaces added, non-ASCII left unescaped: as jq or pandas might write it.
+    rewritten = [
+        json.dumps(dict(reversed(list(line.items()))), ensure_ascii=False)
+        for line in raw_lines(log_path)
+    ]
+    log_path.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    attached = read_log(log_path).attach(document, "alice")
+    assert attached.decisions.keys() == expected.decisions.keys()
+    assert [d.labels for d in attached.decisions.values()] == [
+        d.labels for d in expected.decisions.values()
+    ]
+    assert next(iter(attached.decisions.values())).note == "é ü “quoted”"
+
+
 def test_a_log_from_a_newer_version_is_refused(log_path: Path) -> None:
     log_path.parent.mkdir(parents=True)
     log_path.write_text('{"schema": 99, "action": "label", "document": "d"}\n')
