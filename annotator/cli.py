@@ -231,6 +231,8 @@ def annotate(
 
 # Commands defined in their own modules register themselves here, one line each.
 # (Keep this block just above main(); each helper module exposes register(app).)
+from annotator.cli_team import register as register_team  # noqa: E402, I001
+register_team(app)
 
 
 def main() -> None:

@@ -1,0 +1,90 @@
+"""Team commands: ``annotator agree`` and ``annotator assign``.
+
+Thin Typer shells over ``annotator.agreement`` and ``annotator.assign``;
+``annotator.cli`` calls ``register(app)``. Heavy imports (numpy, spaCy) happen
+inside the commands so ``annotator --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+
+def agree(
+    logs: Annotated[list[Path], typer.Argument(help="Annotation logs, one per analyst.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    top: Annotated[
+        int, typer.Option("--top", min=0, help="How many disputed sentences to list.")
+    ] = 20,
+) -> None:
+    """Agreement between analysts on the sentences two or more of them decided."""
+    import srsly
+
+    from annotator.agreement import agreement_report, format_agreement, read_codings
+
+    report = agreement_report(read_codings(logs), top=top)
+    if as_json:
+        sys.stdout.write(srsly.json_dumps(report.to_json(), indent=2) + "\n")
+    else:
+        Console(highlight=False).print(format_agreement(report))
+
+
+def assign(
+    corpus: Annotated[
+        list[Path], typer.Argument(help="A prepared corpus (or transcripts) to split.")
+    ],
+    annotators: Annotated[
+        str, typer.Option("--annotators", help="Analyst ids, comma-separated: ana,ben,cy.")
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the work lists.")],
+    overlap: Annotated[
+        float,
+        typer.Option("--overlap", min=0.0, max=1.0, help="Share of sentences coded by several."),
+    ] = 0.2,
+    coders: Annotated[
+        int | None,
+        typer.Option("--coders", help="Analysts per shared sentence (default 2; all at 1.0)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of the draw (default: a new one).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing lists.")] = False,
+    pipeline: Annotated[
+        str | None,
+        typer.Option("--pipeline", help="spaCy pipeline for transcripts (not corpora)."),
+    ] = None,
+) -> None:
+    """Split a corpus into one work list per analyst, with a shared overlap."""
+    from annotator.assign import plan_assignment, write_assignment
+    from annotator.sources import load_documents
+
+    # A fresh seed is still reproducible: it is printed and written to the manifest.
+    drawn = seed if seed is not None else secrets.randbelow(2**31)
+    assignment = plan_assignment(
+        load_documents(corpus, pipeline=pipeline),
+        [a for a in annotators.split(",") if a.strip()],
+        overlap,
+        drawn,
+        coders=coders,
+        corpus=[str(p) for p in corpus],
+    )
+    write_assignment(assignment, out, force=force)
+    err = Console(stderr=True, highlight=False)
+    lists = ", ".join(f"{w.annotator} {len(w.units):,}" for w in assignment.worklists)
+    err.print(
+        f"wrote {out}: {assignment.sentences:,} sentences, {assignment.shared:,} shared by "
+        f"{assignment.coders} analysts (seed {drawn}); {lists}",
+        markup=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``agree`` and ``assign`` to the ``annotator`` app."""
+    app.command("agree")(agree)
+    app.command("assign")(assign)
