@@ -263,6 +263,8 @@ class LogState:
             handle = open(self.path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed below
         except FileNotFoundError:
             return
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
         # Replay allocates one small dict per line and keeps most of them: the cyclic
         # garbage collector would rescan them over and over, for nothing (no cycles).
         collecting = gc.isenabled()
@@ -630,6 +632,7 @@ class AnnotationLog:
         self._redo: list[_Step] = []
         # document id -> (doc hash, state version, sentence locations, attachment)
         self._cache: dict[str, tuple[str, int, dict[Location, Turn], Attachment]] = {}
+        self._last_hash: tuple[str | None, str] = (None, "")
 
     @classmethod
     def open(
@@ -774,7 +777,7 @@ class AnnotationLog:
         return Decision(
             action=action,
             document=document.id,
-            doc_hash=document.text_hash,
+            doc_hash=self._text_hash(document),
             start=sentence.start,
             end=sentence.end,
             text=sentence.text,
@@ -907,7 +910,7 @@ class AnnotationLog:
 
     def _attachment(self, document: Document) -> Attachment:
         cached = self._cache.get(document.id)
-        doc_hash = document.text_hash
+        doc_hash = self._text_hash(document)
         version = self.state.version(document.id)
         if cached is not None and cached[0] == doc_hash and cached[1] == version:
             return cached[3]
@@ -916,6 +919,15 @@ class AnnotationLog:
         locations = {(s.start, s.end): t for t in corrected.turns for s in t.sentences}
         self._cache[document.id] = (doc_hash, version, locations, attachment)
         return attachment
+
+    def _text_hash(self, document: Document) -> str:
+        # Hashing a long transcript on every keystroke is wasted work: remember the
+        # last text object seen (compared by identity, so an edited text is rehashed).
+        text, digest = self._last_hash
+        if document.text is not text:
+            digest = document.text_hash
+            self._last_hash = (document.text, digest)
+        return digest
 
     def attach(self, document: Document) -> tuple[dict[Location, Decision], list[Decision]]:
         """This annotator's decisions by sentence ``(start, end)``, and the orphans."""
