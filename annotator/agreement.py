@@ -701,15 +701,12 @@ def format_agreement(report: AgreementReport, confusion_limit: int = 12) -> Rend
             f"{report.units:,} sentences decided by two or more of: " + ", ".join(report.annotators)
         )
     ]
-    pairs = [(p.first, p.second) for p in report.overall.pairs]
     table = Table(title="Agreement", title_justify="left")
     for name in ("Labels", "Units", "Used", "Agree", "Unanimous", "Fleiss κ", "α", "α MASI"):
-        table.add_column(name, justify="left" if name == "Labels" else "right")
-    table.add_column("AC1", justify="right")
-    for first, second in pairs:
-        table.add_column(f"κ {first}/{second}", justify="right")
-    for s in (report.overall, *report.per_label):
-        kappas = {(p.first, p.second): p.kappa for p in s.pairs}
+        table.add_column(name, justify="left" if name == "Labels" else "right", no_wrap=True)
+    table.add_column("AC1", justify="right", no_wrap=True)
+    rows = (report.overall, *report.per_label)
+    for s in rows:
         table.add_row(
             Text(s.name, style="bold" if s is report.overall else ""),
             f"{s.units:,}",
@@ -720,9 +717,25 @@ def format_agreement(report: AgreementReport, confusion_limit: int = 12) -> Rend
             _fmt(s.krippendorff_alpha),
             _fmt(s.alpha_masi) if s is report.overall else "",
             _fmt(s.gwet_ac1),
-            *(_fmt(kappas.get(pair)) for pair in pairs),
         )
     parts.append(table)
+
+    # Pairs get their own table: one column per pair would not fit beside the metrics.
+    pairs = [(p.first, p.second) for p in report.overall.pairs]
+    cohen = Table(title="Cohen's κ per pair (units, agree)", title_justify="left")
+    cohen.add_column("Labels")
+    for first, second in pairs:
+        cohen.add_column(Text(f"{first} / {second}"), justify="right")
+    for s in rows:
+        by_pair = {(p.first, p.second): p for p in s.pairs}
+        pair_cells: list[str] = []
+        for pair in pairs:
+            p = by_pair.get(pair)
+            pair_cells.append(
+                "" if p is None else f"{_fmt(p.kappa)} ({p.units:,}, {_fmt(p.percent, True)})"
+            )
+        cohen.add_row(Text(s.name, style="bold" if s is report.overall else ""), *pair_cells)
+    parts.append(cohen)
 
     for c in report.confusion:
         if len(c.categories) > confusion_limit:
