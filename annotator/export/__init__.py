@@ -1,0 +1,157 @@
+"""Export annotation logs as datasets: a registry of formats, one module each.
+
+``export_logs`` is the one entry point: it replays the logs into records
+(``records.collect_dataset``), checks that nothing is overwritten without
+``force``, and hands the records to the format's ``write``. Format modules are
+imported only when used, so the spaCy and pyarrow imports cost nothing to the
+other formats.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.export._files import Written, refuse_to_overwrite
+from annotator.export.records import (
+    Dataset,
+    ExportError,
+    ExportOptions,
+    SentenceRecord,
+    collect_dataset,
+    paused_gc,
+)
+from annotator.model import Document, LabelSet
+
+__all__ = [
+    "FORMATS",
+    "Dataset",
+    "ExportError",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportResult",
+    "SentenceRecord",
+    "collect_dataset",
+    "export_dataset",
+    "export_logs",
+]
+
+
+def _same(out: Path) -> list[Path]:
+    return [out]
+
+
+def _labelstudio_outputs(out: Path) -> list[Path]:
+    return [out, out.with_suffix(".xml")]
+
+
+def _spacy_outputs(out: Path) -> list[Path]:
+    return [out / "train.spacy", out / "dev.spacy", out / "config.cfg"]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One output format: the module that writes it and the paths it will write."""
+
+    name: str
+    module: str
+    description: str
+    outputs: Callable[[Path], list[Path]] = _same
+
+    def writer(self) -> Callable[[Dataset, Path, ExportOptions], Written]:
+        module = importlib.import_module(self.module)
+        write: Callable[[Dataset, Path, ExportOptions], Written] = module.write
+        return write
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("jsonl", "annotator.export.jsonl", "one JSON record per decided sentence"),
+        ExportFormat("csv", "annotator.export.csvfile", "columns, one 0/1 column per label"),
+        ExportFormat("parquet", "annotator.export.parquet", "typed table for pandas/datasets"),
+        ExportFormat(
+            "spacy",
+            "annotator.export.spacy_docbin",
+            "train/dev DocBins with doc.cats and a config.cfg (OUT is a folder)",
+            _spacy_outputs,
+        ),
+        ExportFormat("prodigy", "annotator.export.prodigy", "JSONL for prodigy db-in (choice)"),
+        ExportFormat("doccano", "annotator.export.doccano", "JSONL for doccano classification"),
+        ExportFormat(
+            "labelstudio",
+            "annotator.export.labelstudio",
+            "JSON tasks and a labelling config (OUT.xml) for Label Studio",
+            _labelstudio_outputs,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote and what it left out, for the CLI to report."""
+
+    format: str
+    files: tuple[Path, ...]
+    records: int
+    annotations: int
+    left_out: tuple[str, ...]
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def get_format(name: str) -> ExportFormat:
+    """The registered format ``name``, or an ``ExportError`` listing the formats."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ExportError(
+            f"unknown export format {name!r}; choose one of: {', '.join(FORMATS)}"
+        ) from None
+
+
+def export_dataset(
+    dataset: Dataset, format_name: str, out: str | Path, options: ExportOptions
+) -> ExportResult:
+    """Write an already collected dataset in ``format_name`` to ``out``."""
+    fmt = get_format(format_name)
+    out_path = Path(out)
+    refuse_to_overwrite(fmt.outputs(out_path), options.force)
+    with paused_gc():
+        written = fmt.writer()(dataset, out_path, options)
+    notes = list(written.notes)
+    if not dataset.records:
+        notes.insert(0, "no decided sentences to export: the files hold no records")
+    return ExportResult(
+        format=fmt.name,
+        files=tuple(written.files),
+        records=len(dataset.records),
+        annotations=sum(len(r.annotations) for r in dataset.records),
+        left_out=tuple(dataset.left_out.messages()),
+        notes=tuple(notes),
+        warnings=tuple(dataset.warnings),
+    )
+
+
+def export_logs(
+    log_paths: Sequence[str | Path],
+    format_name: str,
+    out: str | Path,
+    *,
+    documents: Iterable[Document] | None = None,
+    label_set: LabelSet | None = None,
+    options: ExportOptions | None = None,
+) -> ExportResult:
+    """Replay ``log_paths`` and write their decided sentences as ``format_name`` to ``out``.
+
+    Checks the format and the output before reading anything, so a typo or an
+    existing file fails fast.
+    """
+    options = options or ExportOptions()
+    fmt = get_format(format_name)
+    refuse_to_overwrite(fmt.outputs(Path(out)), options.force)
+    dataset = collect_dataset(log_paths, documents=documents, label_set=label_set, options=options)
+    return export_dataset(dataset, fmt.name, out, options)

@@ -1,0 +1,22 @@
+"""``--format jsonl``: one JSON object per decided sentence (the reference export).
+
+The fields are those of ``SentenceRecord.to_dict``; the csv and parquet
+exports hold exactly the same values, so any of the three can be used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import srsly
+
+from annotator.export._files import Written, atomic_output
+from annotator.export.records import Dataset, ExportOptions
+
+
+def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
+    """Write ``dataset`` as JSON Lines to ``out``."""
+    dumps = srsly.json_dumps
+    with atomic_output(out) as handle:
+        handle.writelines(dumps(record.to_dict(options)) + "\n" for record in dataset.records)
+    return Written([out])

@@ -1,0 +1,85 @@
+"""``--format prodigy``: JSONL that ``prodigy db-in DATASET FILE`` accepts.
+
+One task per sentence and annotator, as Prodigy stores answers from several
+annotators of a ``choice`` task: ``options`` lists every label, ``accept``
+the chosen ones, ``answer`` is ``accept`` (an empty ``accept`` means "no
+label applies"). ``_input_hash`` depends on the text only and ``_task_hash``
+on the text and the options, computed as the log computes them, so the same
+sentence and label set always hash the same and Prodigy de-duplicates them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import srsly
+
+from annotator.export._files import Written, atomic_output
+from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
+from annotator.store import input_hash, task_hash
+
+
+def prodigy_task(
+    record: SentenceRecord,
+    annotation: AnnotatorLabels,
+    labels: tuple[str, ...],
+    options: ExportOptions,
+) -> dict[str, Any]:
+    """The Prodigy task of one annotator's answer on one sentence."""
+    meta: dict[str, Any] = {
+        "id": record.id,
+        "document": record.document,
+        "source": record.source,
+        "turn": record.turn,
+        "speaker": record.speaker,
+        "start": record.start,
+        "end": record.end,
+    }
+    if record.speaker_key is not None:
+        meta["speaker_key"] = record.speaker_key
+    if annotation.note:
+        meta["note"] = annotation.note
+    task: dict[str, Any] = {
+        "text": record.text,
+        "options": [{"id": name, "text": name} for name in labels],
+        "accept": list(annotation.labels),
+        "answer": "accept",
+        "_input_hash": input_hash(record.text),
+        "_task_hash": task_hash(record.text, labels),
+        "_view_id": "choice",
+        "_annotator_id": annotation.annotator,
+        "_session_id": annotation.session or annotation.annotator,
+        "_timestamp": _unix_seconds(annotation.time),
+        "meta": meta,
+    }
+    if annotation.flag:
+        task["flagged"] = True
+    if options.context:
+        task["context_before"] = record.context_before
+        task["context_after"] = record.context_after
+    if options.turn_text:
+        task["turn_text"] = record.turn_text
+    return task
+
+
+def _unix_seconds(stamp: str) -> int:
+    """Prodigy's ``_timestamp``: whole seconds since the epoch (0 when unknown)."""
+    try:
+        return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+    except ValueError:
+        return 0
+
+
+def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
+    """Write one Prodigy task per sentence and annotator."""
+    dumps = srsly.json_dumps
+    labels = dataset.labels
+    count = 0
+    with atomic_output(out) as handle:
+        for record in dataset.records:
+            for annotation in record.annotations:
+                handle.write(dumps(prodigy_task(record, annotation, labels, options)) + "\n")
+                count += 1
+    return Written([out], [f"{count:,} Prodigy answers; load with: prodigy db-in DATASET {out}"])

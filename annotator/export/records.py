@@ -1,0 +1,572 @@
+"""From replayed annotation logs to one record per decided sentence.
+
+Every exporter and ``annotator stats`` start here, so they agree on what was
+decided, by whom, and what was left out. Logs are read with ``read_log`` (no
+lock, no change), so exporting while analysts annotate is safe.
+
+With a corpus, every decision is re-anchored to the current text (``attach``):
+offsets, speaker keys and context come from the document as it is now, and
+decisions whose text is gone (orphans) are left out and counted. Without a
+corpus, records come from the log lines alone: the latest text version of each
+document is exported, speaker keys are unknown, and context is taken from the
+neighbouring *decided* sentences.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError
+from annotator.model import Document, LabelSet
+from annotator.store import LABEL, Decision, LogState, read_log
+
+#: How the labels of several annotators become the labels of a sentence.
+COMBINE_MODES = ("majority", "union", "intersection")
+#: The annotator id that marks adjudicated decisions (``--gold``).
+GOLD_ANNOTATOR = "gold"
+
+
+# A sentence before its labels are combined: its record fields and the decisions on it.
+_Pending = tuple[dict[str, Any], tuple["AnnotatorLabels", ...]]
+
+
+class ExportError(AnnotatorError):
+    """An export cannot be made as asked (missing log, existing output, bad option)."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export; the defaults export everything that was decided.
+
+    ``annotators`` keeps only those annotators; ``gold_only`` keeps only the
+    adjudicated decisions (annotator ``gold_annotator``). ``labels`` restricts
+    the label columns: a sentence whose labels all fall outside stays, as a
+    negative example. ``context`` adds that many sentences before and after;
+    ``turn_text`` adds the whole speaker turn.
+    """
+
+    annotators: tuple[str, ...] = ()
+    gold_only: bool = False
+    gold_annotator: str = GOLD_ANNOTATOR
+    include_flagged: bool = True
+    include_empty: bool = True
+    labels: tuple[str, ...] = ()
+    context: int = 0
+    turn_text: bool = False
+    combine: str = "majority"
+    force: bool = False
+    seed: int = 0
+    dev_fraction: float = 0.2
+    lang: str = "en"
+    labelstudio_users: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnnotatorLabels:
+    """One annotator's current decision on a sentence."""
+
+    annotator: str
+    labels: tuple[str, ...]
+    note: str | None
+    flag: bool
+    time: str
+    session: str
+    decision_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotator": self.annotator,
+            "labels": list(self.labels),
+            "note": self.note,
+            "flag": self.flag,
+            "time": self.time,
+            "session": self.session,
+        }
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """A decided sentence with the decisions of every annotator who decided it.
+
+    ``labels`` is what the annotators agree on (see ``ExportOptions.combine``);
+    ``annotations`` keeps each annotator's own labels, note and flag. Offsets
+    are into the document text (the current text when a corpus was given).
+    ``speaker_key`` is None without a corpus: the log does not record it.
+    """
+
+    document: str
+    source: str
+    doc_hash: str
+    turn: int
+    speaker: str
+    speaker_key: str | None
+    start: int
+    end: int
+    text: str
+    labels: tuple[str, ...]
+    annotations: tuple[AnnotatorLabels, ...]
+    context_before: str | None = None
+    context_after: str | None = None
+    turn_text: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable within one text version: document id and offsets."""
+        return f"{self.document}:{self.start}-{self.end}"
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        return tuple(a.annotator for a in self.annotations)
+
+    @property
+    def flag(self) -> bool:
+        return any(a.flag for a in self.annotations)
+
+    @property
+    def note(self) -> str | None:
+        notes = [a for a in self.annotations if a.note]
+        if not notes:
+            return None
+        if len(self.annotations) == 1:
+            return notes[0].note
+        return " | ".join(f"{a.annotator}: {a.note}" for a in notes)
+
+    @property
+    def agreement(self) -> bool:
+        """Whether every annotator chose exactly the same labels."""
+        return len({a.labels for a in self.annotations}) <= 1
+
+    @property
+    def time(self) -> str:
+        return max((a.time for a in self.annotations), default="")
+
+    def to_dict(self, options: ExportOptions) -> dict[str, Any]:
+        """The flat record shared by the jsonl, csv and parquet exports."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "document": self.document,
+            "source": self.source,
+            "doc_hash": self.doc_hash,
+            "turn": self.turn,
+            "speaker": self.speaker,
+            "speaker_key": self.speaker_key,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "labels": list(self.labels),
+            "note": self.note,
+            "flag": self.flag,
+            "annotators": list(self.annotators),
+            "agreement": self.agreement,
+            "time": self.time,
+            "annotations": [a.to_dict() for a in self.annotations],
+        }
+        if options.context:
+            data["context_before"] = self.context_before
+            data["context_after"] = self.context_after
+        if options.turn_text:
+            data["turn_text"] = self.turn_text
+        return data
+
+
+@dataclass
+class LeftOut:
+    """What an export did not include, and why; every count is reported to the user."""
+
+    orphans: int = 0
+    earlier_text: int = 0
+    not_in_corpus: int = 0
+    superseded: int = 0
+    other_annotators: int = 0
+    flagged: int = 0
+    empty: int = 0
+    unreadable_lines: int = 0
+    torn_lines: int = 0
+
+    def messages(self) -> list[str]:
+        """One line per non-zero count, in words."""
+        reasons = [
+            (self.orphans, "orphaned decisions (their text is no longer in the document)"),
+            (
+                self.earlier_text,
+                "decisions on an earlier version of a transcript (pass --corpus to re-anchor)",
+            ),
+            (self.not_in_corpus, "decisions on documents that are not in the corpus"),
+            (self.superseded, "decisions on sentences later merged or split"),
+            (self.other_annotators, "decisions by annotators not selected"),
+            (self.flagged, "flagged sentences (--skip-flagged)"),
+            (self.empty, 'sentences with "no label applies" (--skip-empty)'),
+            (self.unreadable_lines, "unreadable log lines"),
+            (self.torn_lines, "incomplete last lines (torn writes)"),
+        ]
+        return [f"left out {count:,} {why}" for count, why in reasons if count]
+
+
+@dataclass
+class Dataset:
+    """Records ready to be written, the label set they use, and what was left out."""
+
+    records: list[SentenceRecord]
+    labels: tuple[str, ...]
+    exclusive: bool
+    left_out: LeftOut
+    warnings: list[str]
+    logs: tuple[str, ...]
+    with_corpus: bool
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted({a.annotator for r in self.records for a in r.annotations})
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    An export allocates a few objects per decision and keeps them all; the
+    collector would rescan the growing heap again and again (3 times slower
+    at 100,000 decisions) to find cycles that do not exist.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def collect_dataset(
+    log_paths: Sequence[str | Path],
+    *,
+    documents: Iterable[Document] | None = None,
+    label_set: LabelSet | None = None,
+    options: ExportOptions | None = None,
+) -> Dataset:
+    """Replay ``log_paths`` and build one record per decided sentence.
+
+    ``documents`` (a corpus) re-anchors decisions to the current text and adds
+    speaker keys and context; ``label_set`` fixes the label columns (else the
+    ``options`` recorded in the log lines are used). Raises ``ExportError``
+    for a missing log or an unknown label in ``options.labels``.
+    """
+    with paused_gc():
+        return _collect(log_paths, documents, label_set, options)
+
+
+def _collect(
+    log_paths: Sequence[str | Path],
+    documents: Iterable[Document] | None,
+    label_set: LabelSet | None,
+    options: ExportOptions | None,
+) -> Dataset:
+    options = options or ExportOptions()
+    if options.combine not in COMBINE_MODES:
+        raise ExportError(f"unknown --combine {options.combine!r}; use one of {COMBINE_MODES}")
+    if not log_paths:
+        raise ExportError("no annotation logs given")
+    left_out = LeftOut()
+    warnings: list[str] = []
+    states: list[LogState] = []
+    for raw in log_paths:
+        path = Path(raw)
+        if not path.is_file():
+            raise ExportError(f"{path}: no such annotation log")
+        state = read_log(path)
+        for warning in state.warnings:
+            if "unreadable line" in warning:
+                left_out.unreadable_lines += 1
+            elif state.torn is not None and "incomplete" in warning:
+                left_out.torn_lines += 1
+            warnings.append(warning)
+        states.append(state)
+
+    wanted = _annotator_filter(options)
+    recorded: dict[tuple[str, ...], None] = {}
+    if documents is not None:
+        corpus = {document.id: document for document in documents}
+        groups = _from_corpus(states, corpus, wanted, options, left_out, recorded)
+    else:
+        groups = _from_log_lines(states, wanted, options, left_out, recorded)
+
+    names, exclusive = _label_names(recorded, label_set, groups, warnings)
+    if options.labels:
+        unknown = [name for name in options.labels if name not in names]
+        if unknown:
+            raise ExportError(
+                f"unknown label {unknown[0]!r}; the labels are: {', '.join(names) or '(none)'}"
+            )
+        names = tuple(name for name in names if name in options.labels)
+
+    records: list[SentenceRecord] = []
+    keep = set(names)
+    for info, decided in groups:
+        if not options.include_flagged and any(a.flag for a in decided):
+            left_out.flagged += 1
+            continue
+        if not options.include_empty and all(not a.labels for a in decided):
+            left_out.empty += 1
+            continue
+        combined = _combine(decided, options.combine)
+        if options.labels:
+            # A subset export keeps every sentence: those outside it are negatives.
+            combined = tuple(name for name in combined if name in keep)
+            decided = tuple(_restrict(a, keep) for a in decided)
+        records.append(SentenceRecord(labels=combined, annotations=decided, **info))
+    return Dataset(
+        records=records,
+        labels=names,
+        exclusive=exclusive,
+        left_out=left_out,
+        warnings=warnings,
+        logs=tuple(str(p) for p in log_paths),
+        with_corpus=documents is not None,
+    )
+
+
+def _annotator_filter(options: ExportOptions) -> set[str] | None:
+    if options.gold_only:
+        return {options.gold_annotator}
+    return set(options.annotators) or None
+
+
+def _restrict(annotation: AnnotatorLabels, keep: set[str]) -> AnnotatorLabels:
+    return AnnotatorLabels(
+        annotation.annotator,
+        tuple(name for name in annotation.labels if name in keep),
+        annotation.note,
+        annotation.flag,
+        annotation.time,
+        annotation.session,
+        annotation.decision_id,
+    )
+
+
+def _combine(annotations: Sequence[AnnotatorLabels], mode: str) -> tuple[str, ...]:
+    if len(annotations) == 1:
+        return annotations[0].labels
+    votes: Counter[str] = Counter()
+    order: dict[str, None] = {}
+    for annotation in annotations:
+        votes.update(set(annotation.labels))
+        order.update(dict.fromkeys(annotation.labels))
+    needed = {
+        "majority": len(annotations) // 2 + 1,
+        "union": 1,
+        "intersection": len(annotations),
+    }[mode]
+    return tuple(name for name in order if votes[name] >= needed)
+
+
+def _annotation(decision: Decision) -> AnnotatorLabels:
+    return AnnotatorLabels(
+        annotator=decision.annotator,
+        labels=decision.labels,
+        note=decision.note,
+        flag=decision.flag,
+        time=decision.time,
+        session=decision.session,
+        decision_id=decision.id,
+    )
+
+
+def _merge_annotations(found: dict[str, AnnotatorLabels], decision: Decision) -> None:
+    """Keep one decision per annotator: the latest, should two logs hold the same one."""
+    current = found.get(decision.annotator)
+    if current is None or decision.time >= current.time:
+        found[decision.annotator] = _annotation(decision)
+
+
+def _from_corpus(
+    states: Sequence[LogState],
+    corpus: Mapping[str, Document],
+    wanted: set[str] | None,
+    options: ExportOptions,
+    left_out: LeftOut,
+    recorded: dict[tuple[str, ...], None],
+) -> list[_Pending]:
+    """Re-anchor every decision to the current text of its document."""
+    # (document, start, end) -> annotator -> decision; sentence info beside it
+    found: dict[tuple[str, int, int], dict[str, AnnotatorLabels]] = {}
+    info: dict[tuple[str, int, int], dict[str, Any]] = {}
+    order = {doc_id: n for n, doc_id in enumerate(corpus)}
+    for state in states:
+        for doc_id in state.documents:
+            annotators = state.annotators_of(doc_id)
+            document = corpus.get(doc_id)
+            if document is None:
+                left_out.not_in_corpus += sum(1 for d in state.entries(doc_id) if d.action == LABEL)
+                continue
+            corrected = state.apply_corrections(document)
+            units = [(turn, s) for turn in corrected.turns for s in turn.sentences]
+            position = {(s.start, s.end): i for i, (_, s) in enumerate(units)}
+            for annotator in annotators:
+                attached = state.attach(document, annotator)
+                if wanted is not None and annotator not in wanted:
+                    left_out.other_annotators += len(attached.decisions)
+                    continue
+                left_out.orphans += len(attached.orphans)
+                for (start, end), decision in attached.decisions.items():
+                    recorded[decision.options] = None
+                    key = (doc_id, start, end)
+                    _merge_annotations(found.setdefault(key, {}), decision)
+                    if key not in info:
+                        info[key] = _sentence(document, units, position[(start, end)], options)
+    return [
+        (info[key], tuple(sorted(found[key].values(), key=_by_annotator)))
+        for key in sorted(found, key=lambda k: (order[k[0]], k[1], k[2]))
+    ]
+
+
+def _by_annotator(annotation: AnnotatorLabels) -> str:
+    return annotation.annotator
+
+
+def _sentence(
+    document: Document, units: Sequence[tuple[Any, Any]], i: int, options: ExportOptions
+) -> dict[str, Any]:
+    turn, span = units[i]
+    before = after = None
+    if options.context:
+        # Context crosses turn boundaries: the question before an answer matters.
+        before = " ".join(s.text for _, s in units[max(0, i - options.context) : i])
+        after = " ".join(s.text for _, s in units[i + 1 : i + 1 + options.context])
+    return {
+        "document": document.id,
+        "source": document.source,
+        "doc_hash": document.text_hash,
+        "turn": turn.index,
+        "speaker": turn.speaker,
+        "speaker_key": turn.speaker_key,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "context_before": before,
+        "context_after": after,
+        "turn_text": turn.text if options.turn_text else None,
+    }
+
+
+def _from_log_lines(
+    states: Sequence[LogState],
+    wanted: set[str] | None,
+    options: ExportOptions,
+    left_out: LeftOut,
+    recorded: dict[tuple[str, ...], None],
+) -> list[_Pending]:
+    """Records from the log lines alone: the latest text version of each document."""
+    by_document: dict[str, list[Decision]] = {}
+    for state in states:
+        for doc_id in state.documents:
+            live = [d for d in state.entries(doc_id) if d.action == LABEL]
+            if wanted is not None:
+                kept = [d for d in live if d.annotator in wanted]
+                left_out.other_annotators += len(live) - len(kept)
+                live = kept
+            if live:
+                by_document.setdefault(doc_id, []).extend(live)
+    records: list[_Pending] = []
+    for doc_id in sorted(by_document):
+        decisions = by_document[doc_id]
+        # The text version most recently annotated is the current one, as far as we know.
+        latest = max(decisions, key=lambda d: d.time).doc_hash
+        found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
+        first: dict[tuple[int, int], Decision] = {}
+        for decision in decisions:
+            if decision.doc_hash != latest:
+                left_out.earlier_text += 1
+                continue
+            recorded[decision.options] = None
+            key = (decision.start, decision.end)
+            _merge_annotations(found.setdefault(key, {}), decision)
+            first.setdefault(key, decision)
+        kept_keys = _drop_overlaps(found, left_out)
+        for n, key in enumerate(kept_keys):
+            decision = first[key]
+            before = after = None
+            if options.context:
+                before = " ".join(first[k].text for k in kept_keys[max(0, n - options.context) : n])
+                after = " ".join(first[k].text for k in kept_keys[n + 1 : n + 1 + options.context])
+            turn_text = None
+            if options.turn_text:
+                turn_text = " ".join(
+                    first[k].text for k in kept_keys if first[k].turn == decision.turn
+                )
+            info = {
+                "document": doc_id,
+                "source": decision.source,
+                "doc_hash": latest,
+                "turn": decision.turn,
+                "speaker": decision.speaker,
+                "speaker_key": None,
+                "start": decision.start,
+                "end": decision.end,
+                "text": decision.text,
+                "context_before": before,
+                "context_after": after,
+                "turn_text": turn_text,
+            }
+            records.append((info, tuple(sorted(found[key].values(), key=_by_annotator))))
+    return records
+
+
+def _drop_overlaps(
+    found: Mapping[tuple[int, int], Mapping[str, AnnotatorLabels]], left_out: LeftOut
+) -> list[tuple[int, int]]:
+    """Sentence locations in order, without those a later merge or split replaced.
+
+    Without the text, a merge or split shows only as decisions on overlapping
+    stretches of text; the one decided last describes the sentence as it is now.
+    """
+    latest = {key: max(a.time for a in found[key].values()) for key in found}
+    kept: list[tuple[int, int]] = []
+    for key in sorted(found):
+        if kept and key[0] < kept[-1][1]:
+            previous = kept[-1]
+            if latest[key] >= latest[previous]:
+                left_out.superseded += len(found[previous])
+                kept[-1] = key
+            else:
+                left_out.superseded += len(found[key])
+            continue
+        kept.append(key)
+    return kept
+
+
+def _label_names(
+    recorded: Mapping[tuple[str, ...], None],
+    label_set: LabelSet | None,
+    groups: Sequence[_Pending],
+    warnings: list[str],
+) -> tuple[tuple[str, ...], bool]:
+    """The label columns: the label set's, or the options recorded in the log lines."""
+    used: dict[str, int] = {}
+    options: dict[str, None] = {}
+    for _, decided in groups:
+        for annotation in decided:
+            for name in annotation.labels:
+                used[name] = used.get(name, 0) + 1
+    if label_set is not None:
+        names = list(label_set.names)
+        exclusive = label_set.exclusive
+        where = label_set.source or "the label set"
+    else:
+        for recorded_options in recorded:
+            options.update(dict.fromkeys(recorded_options))
+        names = list(options)
+        exclusive = False
+        where = "the options recorded in the log"
+    for name in used:
+        if name not in names:
+            if names:
+                warnings.append(
+                    f"label {name!r} (used {used[name]:,} times) is not in {where}; exported as is"
+                )
+            names.append(name)
+    return tuple(names), exclusive

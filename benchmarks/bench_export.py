@@ -1,0 +1,131 @@
+"""How fast ``annotator export`` writes 100,000 decisions in every format: prints one table.
+
+    .venv/bin/python benchmarks/bench_export.py [--decisions N] [--folder DIR] [--corpus]
+
+A synthetic log of N decisions (100 sentences per ... 1,000 per document,
+one annotator, multi-label, about 1 in 20 flagged or noted) is written once;
+then each format is exported from scratch, as the command does it: replay
+the log, build the records, write the files. ``--corpus`` also writes the
+matching prepared corpus and re-anchors every decision through it.
+Target: under 5 s per format for 100,000 decisions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import srsly
+
+from annotator.corpus import read_corpus, write_corpus
+from annotator.export import FORMATS, ExportOptions, export_logs
+from annotator.model import Document, Span, Turn
+from annotator.store import LABEL, Decision
+
+SENTENCES = (
+    "We will provide an additional $2 billion in security assistance over the next two years.",
+    "North Korea's continued missile launches pose a grave threat to regional stability.",
+    "Thank you, Matt.",
+    "Our commitment to the defence of our allies is ironclad.",
+    "We call on all parties to exercise maximum restraint.",
+    "I'm not going to get ahead of the Secretary's travel.",
+    "We strongly condemn the attacks on commercial shipping in the Red Sea.",
+    "Today our two countries signed a memorandum on critical minerals.",
+)
+LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
+PER_DOCUMENT = 1000
+
+
+def make_document(doc_id: str, sentences: int, per_turn: int = 10) -> Document:
+    """A synthetic briefing: turns of ``per_turn`` sentences, alternating speakers."""
+    text = ""
+    turns = []
+    for index in range(sentences // per_turn):
+        speaker = "MR MILLER" if index % 2 == 0 else "QUESTION"
+        if text:
+            text += "\n\n"
+        text += f"{speaker}: "
+        start = len(text)
+        spans = []
+        for k in range(per_turn):
+            if k:
+                text += " "
+            n = index * per_turn + k
+            sentence = f"{SENTENCES[n % len(SENTENCES)][:-1]} ({doc_id} {n})."
+            spans.append(Span(len(text), len(text) + len(sentence), sentence))
+            text += sentence
+        turns.append(
+            Turn(index, speaker, speaker, start, len(text), text[start:], sentences=tuple(spans))
+        )
+    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(turns))
+
+
+def write_synthetic(folder: Path, decisions: int) -> tuple[Path, Path]:
+    """The log of ``decisions`` lines (as ``AnnotationLog`` writes them) and its corpus."""
+    n_docs = max(1, -(-decisions // PER_DOCUMENT))
+    documents = [make_document(f"briefing-{d:05d}", PER_DOCUMENT) for d in range(n_docs)]
+    log = folder / "analyst.jsonl"
+    n = 0
+    with open(log, "w", encoding="utf-8") as handle:
+        for document in documents:
+            for turn in document.turns:
+                for sentence in turn.sentences:
+                    if n == decisions:
+                        break
+                    labels = (LABELS[n % 5],) if n % 3 else (LABELS[n % 5], LABELS[(n + 2) % 5])
+                    decision = Decision(
+                        action=LABEL,
+                        document=document.id,
+                        doc_hash=document.text_hash,
+                        start=sentence.start,
+                        end=sentence.end,
+                        text=sentence.text,
+                        turn=turn.index,
+                        speaker=turn.speaker,
+                        source=document.source,
+                        labels=labels if n % 11 else (),
+                        note="check the tense" if n % 20 == 0 else None,
+                        flag=n % 20 == 0,
+                        annotator="analyst",
+                        session="bench",
+                        time=f"2024-07-28T10:{(n // 60) % 60:02d}:{n % 60:02d}.000Z",
+                        id=f"bench#{n}",
+                        options=LABELS,
+                    )
+                    handle.write(srsly.json_dumps(decision.to_json()) + "\n")
+                    n += 1
+    corpus = folder / "corpus.jsonl"
+    write_corpus(documents, corpus)
+    return log, corpus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--decisions", type=int, default=100_000)
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--corpus", action="store_true", help="re-anchor through the corpus")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.folder) as tmp:
+        folder = Path(tmp)
+        log, corpus = write_synthetic(folder, args.decisions)
+        size = log.stat().st_size / 1e6
+        mode = "with --corpus" if args.corpus else "log only"
+        print(f"export of {args.decisions:,} decisions ({size:.0f} MB log, {mode})")
+        print(f"{'format':<12} {'seconds':>8} {'records':>9} {'output MB':>10}  target < 5 s")
+        for name in FORMATS:
+            out = folder / f"out-{name}"
+            started = time.perf_counter()
+            documents = list(read_corpus(corpus)) if args.corpus else None
+            result = export_logs(
+                [log], name, out, documents=documents, options=ExportOptions(force=True)
+            )
+            seconds = time.perf_counter() - started
+            written = sum(p.stat().st_size for p in result.files) / 1e6
+            verdict = "ok" if seconds < 5 else "SLOW"
+            print(f"{name:<12} {seconds:>8.2f} {result.records:>9,} {written:>10.1f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
