@@ -630,8 +630,12 @@ def segment_documents(
 
     The pieces of all documents go through one ``nlp.pipe`` stream, which is
     much faster than a call per turn; each document is yielded as soon as its
-    last piece is back.
+    last piece is back. With ``n_process > 1`` whole documents are shared out
+    to worker processes, each running its own copy of ``nlp``.
     """
+    if n_process > 1:
+        yield from _segment_in_workers(documents, nlp, n_process, batch_size)
+        return
     pending: deque[_Pending] = deque()
 
     def docs() -> Iterator[tuple[Doc, int]]:
@@ -655,6 +659,50 @@ def segment_documents(
         pending[0].add([(offset + start, offset + end) for start, end in spans])
     while pending:
         yield pending.popleft().finish()
+
+
+# Documents per task and the pipeline of a worker process (see _segment_in_workers).
+_CHUNK_CHARS = 200_000
+_worker_nlp: Language | None = None
+
+
+def _start_worker(nlp: Language) -> None:
+    global _worker_nlp
+    _worker_nlp = nlp
+
+
+def _segment_chunk(chunk: list[Document]) -> list[Document]:
+    assert _worker_nlp is not None
+    return list(segment_documents(chunk, _worker_nlp))
+
+
+def _chunks(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    size = 0
+    for document in documents:
+        chunk.append(document)
+        size += len(document.text)
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _segment_in_workers(
+    documents: Iterable[Document], nlp: Language, n_process: int, batch_size: int
+) -> Iterator[Document]:
+    """Segment chunks of whole documents in a pool of processes, yielding them in order.
+
+    spaCy's own ``nlp.pipe(n_process=...)`` tokenizes in the parent and ships every
+    Doc to the workers and back as bytes, which is slower than one process for a
+    component this cheap; plain documents in, segmented documents out is not.
+    """
+    import multiprocessing
+
+    with multiprocessing.Pool(n_process, initializer=_start_worker, initargs=(nlp,)) as pool:
+        for chunk in pool.imap(_segment_chunk, _chunks(documents)):
+            yield from chunk
 
 
 class _Pending:

@@ -1,0 +1,204 @@
+"""Import speed: our parse-and-segment path against spaCy's sentencizer and pysbd.
+
+Run from the repository root: ``.venv/bin/python benchmarks/bench_import.py``.
+It reads the real transcripts in ``../shared/corpora/transcripts`` and
+``../shared/seeds`` (never copied into this repository), repeats them under
+distinct ids until they hold at least a million words, and prints one table of
+words per second:
+
+- parse only: ``annotator.transcript.parse_text`` (speaker turns and notes);
+- ours: ``parse_text`` + ``segment_documents`` with ``load_pipeline()``, in one
+  process and in two (``n_process=2``, the path behind ``annotator import -j 2``);
+- spaCy ``blank("en")`` + ``sentencizer`` over the same turn texts;
+- pysbd as a spaCy component, on a sample of about 50,000 words (it is slow).
+
+Words are whitespace-separated words of the turn texts, the same count for every
+row, so the rows compare. Each figure is the best of a few passes, because other
+work on the machine slows single passes down.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from annotator.model import Document
+from annotator.segment import load_pipeline, segment_documents
+from annotator.transcript import decode_bytes, parse_text
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SOURCES = (SHARED / "corpora" / "transcripts", SHARED / "seeds")
+TARGET_WORDS = 1_000_000
+PYSBD_WORDS = 50_000
+PASSES = 3
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table."""
+
+    name: str
+    words: int
+    seconds: float
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.words / self.seconds
+
+
+def load_texts() -> list[tuple[str, str]]:
+    """``(source path, decoded text)`` of every real transcript, in a stable order."""
+    texts = []
+    for folder in SOURCES:
+        for path in sorted(folder.glob("*.txt")):
+            text, _warnings = decode_bytes(path.read_bytes(), str(path))
+            texts.append((str(path), text))
+    return texts
+
+
+def build_corpus(texts: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """``(id, source, text)`` triples: the transcripts repeated until TARGET_WORDS turn words."""
+    turn_words = [
+        sum(len(turn.text.split()) for turn in parse_text(text, doc_id="x", source=src).turns)
+        for src, text in texts
+    ]
+    corpus: list[tuple[str, str, str]] = []
+    words = 0
+    round_number = 0
+    while words < TARGET_WORDS:
+        round_number += 1
+        for (source, text), count in zip(texts, turn_words, strict=True):
+            corpus.append((f"{Path(source).stem}-{round_number}", source, text))
+            words += count
+    return corpus
+
+
+def parse_all(corpus: Iterable[tuple[str, str, str]]) -> list[Document]:
+    return [parse_text(text, doc_id=doc_id, source=source) for doc_id, source, text in corpus]
+
+
+def best_time(run: Callable[[], object]) -> tuple[float, object]:
+    """The shortest of PASSES runs, and what the last run returned."""
+    best = float("inf")
+    result: object = None
+    for _ in range(PASSES):
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def sentencizer_pipeline() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def pysbd_pipeline() -> Language:
+    """spaCy ``blank("en")`` plus a component that sets sentence starts from pysbd.
+
+    The component follows pysbd's own ``PySBDFactory``: segment the Doc text with
+    ``char_span=True`` and start a sentence at the first token of every span.
+    """
+    import pysbd
+
+    name = "pysbd_sentences"
+    if name not in Language.factories:
+        segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+        @Language.component(name)
+        def pysbd_sentences(doc: Doc) -> Doc:
+            starts = {span.start for span in segmenter.segment(doc.text)}
+            for token in doc:
+                token.is_sent_start = token.i == 0 or token.idx in starts
+            return doc
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe(name)
+    return nlp
+
+
+def count_sentences(nlp: Language, texts: list[str]) -> int:
+    return sum(len(list(doc.sents)) for doc in nlp.pipe(texts))
+
+
+def sample(texts: list[str], words: int) -> tuple[list[str], int]:
+    """The first texts that together hold about ``words`` words."""
+    chosen: list[str] = []
+    total = 0
+    for text in texts:
+        if total >= words:
+            break
+        chosen.append(text)
+        total += len(text.split())
+    return chosen, total
+
+
+def main() -> int:
+    missing = [str(folder) for folder in SOURCES if not folder.is_dir()]
+    if missing:
+        print(f"bench_import: transcripts not found in {', '.join(missing)}")
+        return 1
+    texts = load_texts()
+    corpus = build_corpus(texts)
+    parsed = parse_all(corpus)
+    turn_texts = [turn.text for document in parsed for turn in document.turns]
+    words = sum(len(text.split()) for text in turn_texts)
+    nlp = load_pipeline()
+
+    def ours(n_process: int) -> Callable[[], list[Document]]:
+        return lambda: list(segment_documents(parse_all(corpus), nlp, n_process=n_process))
+
+    rows: list[Row] = []
+    seconds, _ = best_time(lambda: parse_all(corpus))
+    rows.append(Row("parse only (turns, notes)", words, seconds))
+    seconds, result = best_time(ours(1))
+    ours_sentences = sum(document.sentence_count() for document in result)  # type: ignore[attr-defined]
+    rows.append(Row("ours: parse + segment, 1 process", words, seconds))
+    seconds, result = best_time(ours(2))
+    two_sentences = sum(document.sentence_count() for document in result)  # type: ignore[attr-defined]
+    rows.append(Row("ours: parse + segment, n_process=2", words, seconds))
+    sentencizer = sentencizer_pipeline()
+    seconds, baseline_sentences = best_time(lambda: count_sentences(sentencizer, turn_texts))
+    rows.append(Row("spaCy blank('en') + sentencizer", words, seconds))
+    pysbd_texts, pysbd_words = sample(turn_texts, PYSBD_WORDS)
+    started = time.perf_counter()
+    pysbd_sentences = count_sentences(pysbd_pipeline(), pysbd_texts)
+    rows.append(
+        Row(
+            "pysbd as a spaCy component",
+            pysbd_words,
+            time.perf_counter() - started,
+            f"sample of {pysbd_words:,} words, one pass",
+        )
+    )
+
+    print(
+        f"Corpus: {len(corpus)} documents ({len(texts)} transcripts repeated), "
+        f"{len(turn_texts):,} turns, {words:,} turn words; best of {PASSES} passes"
+    )
+    print()
+    print(f"{'path':<38} {'words':>10} {'seconds':>8} {'words/s':>10}  note")
+    print("-" * 86)
+    for row in rows:
+        print(f"{row.name:<38} {row.words:>10,} {row.seconds:>8.2f} {row.rate:>10,.0f}  {row.note}")
+    print()
+    same = "same as" if two_sentences == ours_sentences else "DIFFERENT from"
+    print(f"sentences: ours {ours_sentences:,} (n_process=2: {two_sentences:,}, {same} 1 process)")
+    print(f"           sentencizer {baseline_sentences:,}; pysbd {pysbd_sentences:,} on its sample")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""The real command line, run as a user runs it: ``python -m annotator ...`` in a subprocess.
+
+A subprocess (not CliRunner) because ``main()`` is what turns an ``AnnotatorError``
+into one line on stderr, and because it proves heavy imports stay out of
+``annotator --help``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.resources import sample_transcript
+from annotator.transcript import decode_bytes
+
+REPO = Path(__file__).resolve().parents[1]
+TRANSCRIPTS = REPO.parent / "shared" / "corpora" / "transcripts"
+
+DOCUMENT_KEYS = {"id", "source", "title", "preamble", "turns"}
+TURN_KEYS = {"speaker", "speaker_key", "start", "end", "text", "notes", "sentences"}
+SPAN_KEYS = {"start", "end", "text"}
+
+
+def run_cli(
+    *args: str | Path, cwd: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m annotator ARGS`` in ``cwd`` with no user config and a wide terminal."""
+    env = dict(os.environ, XDG_CONFIG_HOME=str(cwd / ".config"), COLUMNS="200", NO_COLOR="1")
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        input=stdin,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def json_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def check_spans(spans: list[dict[str, Any]], turn: dict[str, Any], what: str) -> None:
+    """Every span lies inside its turn, in order, and its text is the turn text at its offsets."""
+    previous_end = turn["start"]
+    for span in spans:
+        assert set(span) == SPAN_KEYS, f"{what} keys"
+        assert turn["start"] <= span["start"] < span["end"] <= turn["end"], f"{what} outside turn"
+        assert span["start"] >= previous_end, f"{what}s overlap or are out of order"
+        local = turn["text"][span["start"] - turn["start"] : span["end"] - turn["start"]]
+        assert local == span["text"], f"{what} text does not match its offsets"
+        assert span["text"] == span["text"].strip(), f"{what} is not trimmed"
+        previous_end = span["end"]
+
+
+def check_document(record: dict[str, Any], source_text: str | None = None) -> None:
+    """The documented ``parse`` shape, with offsets that hold."""
+    assert set(record) == DOCUMENT_KEYS
+    assert isinstance(record["id"], str) and record["id"]
+    assert isinstance(record["title"], str) and isinstance(record["preamble"], str)
+    assert record["turns"], "a transcript with speech has turns"
+    previous_end = 0
+    for turn in record["turns"]:
+        assert TURN_KEYS <= set(turn) <= TURN_KEYS | {"timestamp"}
+        assert isinstance(turn["speaker"], str) and isinstance(turn["speaker_key"], str)
+        assert turn["start"] >= previous_end, "turns overlap or are out of order"
+        assert turn["end"] - turn["start"] == len(turn["text"])
+        if source_text is not None:
+            assert source_text[turn["start"] : turn["end"]] == turn["text"]
+        check_spans(turn["sentences"], turn, "sentence")
+        check_spans(turn["notes"], turn, "note")
+        for sentence in turn["sentences"]:
+            for note in turn["notes"]:
+                # Notes are shown but never annotated: no sentence runs across one.
+                assert sentence["end"] <= note["start"] or note["end"] <= sentence["start"]
+        previous_end = turn["end"]
+    assert sum(len(turn["sentences"]) for turn in record["turns"]) > 0
+
+
+def decoded(path: Path) -> str:
+    return decode_bytes(path.read_bytes(), str(path))[0]
+
+
+def real_transcripts() -> list[Path]:
+    if not TRANSCRIPTS.is_dir():
+        pytest.skip(f"real transcripts not found in {TRANSCRIPTS}")
+    paths = sorted(TRANSCRIPTS.glob("*.txt"))
+    if not paths:
+        pytest.skip(f"no .txt transcripts in {TRANSCRIPTS}")
+    return paths
+
+
+def test_parse_sample_prints_documented_shape(tmp_path: Path) -> None:
+    result = run_cli("parse", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (record,) = json_lines(result.stdout)
+    check_document(record, decoded(sample_transcript()))
+    assert record["id"] == sample_transcript().stem
+    speakers = {turn["speaker"] for turn in record["turns"]}
+    assert "SECRETARY BLINKEN" in speakers
+    assert "FOREIGN MINISTER KAMIKAWA" in speakers
+    first = record["turns"][0]
+    # ``(Via interpreter)`` opens the first turn: a note, not part of a sentence.
+    assert first["notes"][0]["text"] == "(Via interpreter)"
+    assert first["sentences"][0]["text"].startswith("If I may, we will start")
+
+
+def test_parse_real_transcripts(tmp_path: Path) -> None:
+    paths = real_transcripts()
+    result = run_cli("parse", *paths, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    records = json_lines(result.stdout)
+    assert [record["id"] for record in records] == [path.stem for path in paths]
+    for path, record in zip(paths, records, strict=True):
+        assert record["source"] == str(path)
+        check_document(record, decoded(path))
+
+
+def test_parse_pretty_prints_headings_and_numbered_sentences(tmp_path: Path) -> None:
+    result = run_cli("parse", "--pretty", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("SECRETARY BLINKEN") for line in lines)
+    numbered = [line.split(None, 1) for line in lines if line[:6].strip().isdigit()]
+    numbers = [int(parts[0]) for parts in numbered]
+    assert numbers[:3] == [1, 2, 3]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert numbered[0][1].startswith("If I may, we will start")
+    assert "(Via interpreter)" in result.stdout
+
+
+def test_parse_pretty_prints_markup_literally(tmp_path: Path) -> None:
+    transcript = tmp_path / "markup.txt"
+    transcript.write_text(
+        "SECRETARY BLINKEN: Write [bold] here. Then [red]x[/red] there.\n\n"
+        "MINISTER KIHARA: And [link=https://example.org]a link[/link] too.\n",
+        encoding="utf-8",
+    )
+    result = run_cli("parse", "--pretty", transcript, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Write [bold] here." in result.stdout
+    assert "Then [red]x[/red] there." in result.stdout
+    assert "And [link=https://example.org]a link[/link] too." in result.stdout
+
+
+def test_sentences_filter_adds_sentences_and_keeps_fields(tmp_path: Path) -> None:
+    records = [
+        {"id": 1, "text": "We met today. Did we agree? Yes."},
+        {
+            "id": 2,
+            "text": "Amb. Smith met Mr. Tanaka at the U.S. embassy. It went well.",
+            "lang": "en",
+        },
+        {"id": 3, "text": ""},
+    ]
+    stdin = "\n".join(json.dumps(record) for record in records[:2]) + "\n\n"
+    stdin += json.dumps(records[2]) + "\n"
+    result = run_cli("sentences", cwd=tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    out = json_lines(result.stdout)
+    assert [record["id"] for record in out] == [1, 2, 3]
+    assert out[1]["lang"] == "en"
+    for record in out:
+        for sentence in record["sentences"]:
+            assert record["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+    assert [s["text"] for s in out[0]["sentences"]] == ["We met today.", "Did we agree?", "Yes."]
+    assert [s["text"] for s in out[1]["sentences"]] == [
+        "Amb. Smith met Mr. Tanaka at the U.S. embassy.",
+        "It went well.",
+    ]
+    assert out[2]["sentences"] == []
+
+
+def test_sentences_reads_another_field(tmp_path: Path) -> None:
+    stdin = json.dumps({"body": "One. Two."}) + "\n"
+    result = run_cli("sentences", "--field", "body", cwd=tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    (record,) = json_lines(result.stdout)
+    assert [s["text"] for s in record["sentences"]] == ["One.", "Two."]
+
+
+def test_import_writes_a_corpus_that_parse_reads_back(tmp_path: Path) -> None:
+    paths = [sample_transcript(), *(real_transcripts() if TRANSCRIPTS.is_dir() else [])]
+    corpus = tmp_path / "corpus.jsonl"
+    direct = run_cli("parse", *paths, cwd=tmp_path)
+    assert direct.returncode == 0, direct.stderr
+    imported = run_cli("import", *paths, "-o", corpus, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert f"wrote {corpus}: {len(paths)} documents" in imported.stderr
+    back = run_cli("parse", corpus, cwd=tmp_path)
+    assert back.returncode == 0, back.stderr
+    assert json_lines(back.stdout) == json_lines(direct.stdout)
+    assert back.stdout == direct.stdout
+
+
+def test_import_with_two_processes_gives_the_same_corpus(tmp_path: Path) -> None:
+    paths = [sample_transcript(), *(real_transcripts() if TRANSCRIPTS.is_dir() else [])]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run_cli("import", *paths, "-o", one, cwd=tmp_path).returncode == 0
+    result = run_cli("import", *paths, "-o", two, "-j", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert two.read_text(encoding="utf-8") == one.read_text(encoding="utf-8")
+
+
+def test_import_needs_force_to_overwrite(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("precious\n", encoding="utf-8")
+    refused = run_cli("import", sample_transcript(), "-o", corpus, cwd=tmp_path)
+    assert refused.returncode != 0
+    assert refused.stderr.strip().splitlines() == [
+        f"annotator: error: {corpus}: already exists; use --force to overwrite it"
+    ]
+    assert corpus.read_text(encoding="utf-8") == "precious\n"
+    forced = run_cli("import", sample_transcript(), "-o", corpus, "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert corpus.read_text(encoding="utf-8").startswith('{"format":"annotator-corpus"')
+
+
+def _empty(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    return path
+
+
+def _binary(tmp_path: Path) -> Path:
+    path = tmp_path / "binary.txt"
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def _no_transcripts(tmp_path: Path) -> Path:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n")
+    (folder / "README.md").write_text("SPEAKER: not a transcript\n", encoding="utf-8")
+    return folder
+
+
+def _bad_encoding(tmp_path: Path) -> Path:
+    path = tmp_path / "latin.txt"
+    # 0x81 and 0x8d are invalid in UTF-8 here and undefined in Windows-1252.
+    path.write_bytes(b"SECRETARY BLINKEN: Thank you \x81\x8d very much.\n")
+    return path
+
+
+def _missing(tmp_path: Path) -> Path:
+    return tmp_path / "nowhere.txt"
+
+
+BAD_INPUTS = {
+    "empty file": (_empty, "the file is empty"),
+    "binary file": (_binary, "binary file"),
+    "folder without transcripts": (_no_transcripts, "holds no transcripts"),
+    "unreadable encoding": (_bad_encoding, "unreadable encoding"),
+    "missing file": (_missing, "no such file"),
+}
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *parts: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("annotator: error: ")
+    for part in parts:
+        assert part in lines[0]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_parse_bad_input_is_one_line(tmp_path: Path, case: str) -> None:
+    make, problem = BAD_INPUTS[case]
+    path = make(tmp_path)
+    result = run_cli("parse", path, cwd=tmp_path)
+    assert_one_line_error(result, str(path), problem)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("case", ["empty file", "folder without transcripts", "missing file"])
+def test_import_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, case: str) -> None:
+    make, problem = BAD_INPUTS[case]
+    path = make(tmp_path)
+    corpus = tmp_path / "corpus.jsonl"
+    result = run_cli("import", path, "-o", corpus, cwd=tmp_path)
+    assert_one_line_error(result, str(path), problem)
+    assert not corpus.exists()
+    assert not corpus.with_name(corpus.name + ".partial").exists()
+
+
+def test_sentences_bad_json_is_one_line(tmp_path: Path) -> None:
+    stdin = json.dumps({"text": "Fine."}) + "\n{not json\n"
+    result = run_cli("sentences", cwd=tmp_path, stdin=stdin)
+    assert_one_line_error(result, "<stdin>:2", "not a JSON object")
+    assert result.stdout == ""
+
+
+def test_sentences_without_text_field_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("sentences", cwd=tmp_path, stdin='{"body": "x"}\n')
+    assert_one_line_error(result, "<stdin>:1", '"text"')
+
+
+def test_invalid_speaker_pattern_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("parse", "--speaker-pattern", "(?P<speaker>[A-Z", cwd=tmp_path)
+    assert_one_line_error(result, "speaker pattern", "(?P<speaker>[A-Z")
+
+
+def test_help_lists_commands(tmp_path: Path) -> None:
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for command in ("parse", "sentences", "import"):
+        assert command in result.stdout
+
+
+def test_cli_import_does_not_load_spacy(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "import annotator.cli\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'textual', 'thinc'})\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert result.stdout.strip() == ""
