@@ -233,6 +233,8 @@ def annotate(
 # (Keep this block just above main(); each helper module exposes register(app).)
 from annotator.cli_team import register as register_team  # noqa: E402, I001
 register_team(app)
+from annotator.cli_export import register as register_export  # noqa: E402, I001
+register_export(app)
 
 
 def main() -> None:

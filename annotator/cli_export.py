@@ -1,0 +1,201 @@
+"""``annotator export`` and ``annotator stats``: thin Typer commands over the export core.
+
+Both parse options into an ``ExportOptions`` and call one core function
+(``export.export_logs``, ``stats.stats_report``); what was left out is
+printed on stderr so that piping ``stats --json`` stays clean.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from annotator.errors import AnnotatorError
+from annotator.export.records import ExportOptions
+from annotator.model import Document
+
+err = Console(stderr=True, highlight=False)
+
+LogsArgument = Annotated[
+    list[Path], typer.Argument(help="Annotation logs (one or many annotators, or a gold log).")
+]
+CorpusOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--corpus",
+        help="Prepared corpus or transcripts: re-anchor decisions, add speaker keys and context.",
+    ),
+]
+LabelsOption = Annotated[
+    Path | None,
+    typer.Option("--labels", help="labels.yaml (default: the labels recorded in the logs)."),
+]
+AnnotatorOption = Annotated[
+    list[str] | None,
+    typer.Option("--annotator", "-a", help="Only this annotator (repeat for several)."),
+]
+GoldOption = Annotated[
+    bool, typer.Option("--gold", help="Only adjudicated decisions (annotator 'gold').")
+]
+FlaggedOption = Annotated[
+    bool, typer.Option("--flagged/--skip-flagged", help="Include sentences flagged for review.")
+]
+EmptyOption = Annotated[
+    bool,
+    typer.Option("--empty/--skip-empty", help='Include sentences with "no label applies".'),
+]
+LabelOption = Annotated[
+    list[str] | None,
+    typer.Option("--label", "-l", help="Only this label (repeat); others count as 0."),
+]
+CombineOption = Annotated[
+    str,
+    typer.Option(
+        "--combine", help="Labels of several annotators: majority, union or intersection."
+    ),
+]
+
+
+def _documents(corpus: list[Path] | None) -> list[Document] | None:
+    if not corpus:
+        return None
+    from annotator.sources import load_documents
+
+    return list(load_documents(corpus))
+
+
+def _warn(messages: Iterable[str]) -> None:
+    for message in messages:
+        err.print(f"warning: {message}", markup=False)
+
+
+def _parse_users(pairs: list[str] | None) -> dict[str, int]:
+    users: dict[str, int] = {}
+    for pair in pairs or ():
+        name, _, number = pair.rpartition("=")
+        if not name or not number.isdigit():
+            raise AnnotatorError(f"--ls-user {pair!r}: expected NAME=ID, such as alice=3")
+        users[name] = int(number)
+    return users
+
+
+def export(
+    logs: LogsArgument,
+    format_name: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl, csv, parquet, spacy, prodigy, doccano or labelstudio.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for spacy).")],
+    corpus: CorpusOption = None,
+    labels: LabelsOption = None,
+    annotator: AnnotatorOption = None,
+    gold: GoldOption = False,
+    flagged: FlaggedOption = True,
+    empty: EmptyOption = True,
+    label: LabelOption = None,
+    context: Annotated[
+        int, typer.Option("--context", min=0, help="Sentences of context before and after.")
+    ] = 0,
+    turn: Annotated[bool, typer.Option("--turn", help="Add the whole speaker turn.")] = False,
+    combine: CombineOption = "majority",
+    seed: Annotated[int, typer.Option("--seed", help="spacy: train/dev shuffle seed.")] = 0,
+    dev_fraction: Annotated[
+        float, typer.Option("--dev-fraction", min=0.0, max=0.9, help="spacy: share for dev.")
+    ] = 0.2,
+    lang: Annotated[str, typer.Option("--lang", help="spacy: language of the blank nlp.")] = "en",
+    ls_user: Annotated[
+        list[str] | None,
+        typer.Option("--ls-user", help="labelstudio: NAME=ID, the Label Studio user id."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+) -> None:
+    """Write the decided sentences of annotation logs as a dataset."""
+    from annotator.export import export_logs
+    from annotator.labels import load_labels
+
+    options = ExportOptions(
+        annotators=tuple(annotator or ()),
+        gold_only=gold,
+        include_flagged=flagged,
+        include_empty=empty,
+        labels=tuple(label or ()),
+        context=context,
+        turn_text=turn,
+        combine=combine,
+        force=force,
+        seed=seed,
+        dev_fraction=dev_fraction,
+        lang=lang,
+        labelstudio_users=_parse_users(ls_user),
+    )
+    result = export_logs(
+        logs,
+        format_name,
+        out,
+        documents=_documents(corpus),
+        label_set=load_labels(labels) if labels else None,
+        options=options,
+    )
+    _warn(result.warnings)
+    for message in result.left_out:
+        err.print(message, markup=False)
+    if not corpus:
+        err.print(
+            "no --corpus: speaker keys are empty and context comes from decided sentences only",
+            markup=False,
+        )
+    for note in result.notes:
+        err.print(note, markup=False)
+    files = ", ".join(str(p) for p in result.files)
+    err.print(f"wrote {result.records:,} sentences ({result.format}): {files}", markup=False)
+
+
+def stats(
+    logs: LogsArgument,
+    corpus: CorpusOption = None,
+    labels: LabelsOption = None,
+    annotator: AnnotatorOption = None,
+    gold: GoldOption = False,
+    flagged: FlaggedOption = True,
+    empty: EmptyOption = True,
+    combine: CombineOption = "majority",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    top: Annotated[int, typer.Option("--top", min=0, help="Bar charts for the N largest.")] = 10,
+) -> None:
+    """Label counts overall, per speaker and per document, with bar charts."""
+    import srsly
+
+    from annotator.labels import load_labels
+    from annotator.stats import format_stats, stats_report
+
+    report = stats_report(
+        logs,
+        documents=_documents(corpus),
+        label_set=load_labels(labels) if labels else None,
+        options=ExportOptions(
+            annotators=tuple(annotator or ()),
+            gold_only=gold,
+            include_flagged=flagged,
+            include_empty=empty,
+            combine=combine,
+        ),
+    )
+    if as_json:
+        sys.stdout.write(srsly.json_dumps(report.to_dict(), indent=2) + "\n")
+        return
+    Console(highlight=False).print(format_stats(report, top=top))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``export`` and ``stats`` commands to the ``annotator`` app."""
+    app.command("export")(export)
+    app.command("stats")(stats)
