@@ -33,6 +33,7 @@ from rich.text import Text
 
 from annotator import resources
 from annotator.errors import LabelsError
+from annotator.keys import reserved_keys
 from annotator.model import Label, LabelSet
 
 #: Keys the annotation screen uses to move and act; a label may not take them.
@@ -53,6 +54,13 @@ NAVIGATION_KEYS: frozenset[str] = frozenset(
         "end",
     }
 )
+
+
+def navigation_keys() -> frozenset[str]:
+    """Every key a label may not take: the list above plus the annotation screen's
+    own key table (``annotator.keys``), so a new screen action is protected too."""
+    return NAVIGATION_KEYS | reserved_keys()
+
 
 #: Keys handed out, in this order, to labels that do not choose one.
 DEFAULT_KEYS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
@@ -197,7 +205,8 @@ def _read_key(node: yaml.Node, where: _Where) -> str:
     # An unquoted 1 is read as text: YAML would make it an int, but to the user it is a key.
     key = str(node.value)
     lowered = key.lower()
-    if key in NAVIGATION_KEYS or (len(key) > 1 and lowered in NAVIGATION_KEYS) or key == " ":
+    reserved = navigation_keys()
+    if key in reserved or (len(key) > 1 and lowered in reserved) or key == " ":
         shown = "space" if key == " " else key
         raise where.error(node, f"{shown!r} is a navigation key; choose another key", "key")
     if len(key) != 1 or not key.isprintable():

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from annotator import resources
 from annotator.errors import LabelsError
-from annotator.labels import NAVIGATION_KEYS, format_label_table, load_labels
+from annotator.labels import format_label_table, load_labels, navigation_keys
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -32,7 +32,7 @@ def test_the_shipped_label_set_loads_and_is_fit_for_policy_statements() -> None:
     for label in label_set.labels:
         assert label.description and "\n" not in label.description
         assert label.examples, f"{label.name} has no example sentence"
-        assert label.key not in NAVIGATION_KEYS
+        assert label.key not in navigation_keys()
         assert label_set.by_key[label.key] is label
 
 
@@ -107,6 +107,16 @@ BAD_FILES = [
         """,
         3,
         ["label 'commitment'", "field 'key'", "'enter' is a navigation key"],
+    ),
+    (
+        "a key the annotation screen uses",
+        """
+        labels:
+          - name: guidance-like
+            key: i
+        """,
+        3,
+        ["field 'key'", "'i' is a navigation key"],
     ),
     (
         "space as a key",
