@@ -208,7 +208,8 @@ def _read_key(node: yaml.Node, where: _Where) -> str:
     reserved = navigation_keys()
     if key in reserved or (len(key) > 1 and lowered in reserved) or key == " ":
         shown = "space" if key == " " else key
-        raise where.error(node, f"{shown!r} is a navigation key; choose another key", "key")
+        message = f"{shown!r} is a navigation key (the annotation screen uses it); choose another"
+        raise where.error(node, message, "key")
     if len(key) != 1 or not key.isprintable():
         raise where.error(node, f"{key!r} is not a single printable key", "key")
     return key

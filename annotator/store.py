@@ -713,7 +713,10 @@ class AnnotationLog:
         self._count += 1
         decision = replace(decision, id=f"{self.session}#{self._count}")
         payload = decision.to_json()
-        data = (srsly.json_dumps(payload) + "\n").encode("utf-8")
+        try:
+            data = (srsly.json_dumps(payload) + "\n").encode("utf-8")
+        except (TypeError, ValueError, OverflowError) as error:
+            raise StoreError(f"cannot save this decision as JSON: {error}") from None
         offset = self._size
         try:
             written = 0
