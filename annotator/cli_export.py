@@ -19,7 +19,8 @@ from annotator.errors import AnnotatorError
 from annotator.export.records import ExportOptions
 from annotator.model import Document
 
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message naming a long path stays one line, whatever the terminal width.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LogsArgument = Annotated[
     list[Path], typer.Argument(help="Annotation logs (one or many annotators, or a gold log).")
