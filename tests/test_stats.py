@@ -1,0 +1,82 @@
+"""``annotator stats`` counts what an export would contain, per speaker and per document."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from annotator.labels import parse_labels
+from annotator.stats import NO_LABEL, bar, format_stats, stats_report
+from annotator.store import AnnotationLog
+from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
+
+LABELS = parse_labels(LABELS_YAML, source="labels.yaml")
+CHOICES = [["procedural"], ["commitment"], ["procedural"], [], None, ["threat assessment"],
+           ["commitment", "threat assessment"], ["procedural"]]  # fmt: skip
+
+
+def write_log(path: Path, who: str = "alice") -> Path:
+    documents = [make_document(BRIEFING, "brief-a"), make_document(BRIEFING[:2], "brief-b")]
+    with AnnotationLog.open(path, who, labels=LABELS) as log:
+        for document in documents:
+            for n, (turn, sentence) in enumerate(units(document)):
+                if CHOICES[n] is not None:
+                    log.decide(document, turn, sentence, CHOICES[n])
+    return path
+
+
+def test_counts_overall_per_speaker_and_per_document(tmp_path: Path) -> None:
+    report = stats_report([write_log(tmp_path / "a.jsonl")])
+    overall = dict(report.overall.counts)
+    # brief-a: 7 decided sentences; brief-b (first two turns): 4 decided.
+    assert report.overall.sentences == 11
+    assert overall == {
+        "commitment": 3,
+        "threat assessment": 2,
+        "procedural": 5,
+        NO_LABEL: 2,
+    }
+    speakers = {c.group: c for c in report.by_speaker}
+    assert speakers["QUESTION"].sentences == 2
+    assert dict(speakers["QUESTION"].counts)[NO_LABEL] == 2
+    assert dict(speakers["MR MILLER"].counts)["procedural"] == 5
+    documents = {c.group: c.sentences for c in report.by_document}
+    assert documents == {"brief-a": 7, "brief-b": 4}
+
+
+def test_bars_scale_to_the_largest_count() -> None:
+    assert bar(10, 10, 20) == "█" * 20
+    assert bar(5, 10, 20) == "█" * 10
+    assert bar(0, 10, 20) == ""
+    assert 0 < len(bar(1, 1000, 20)) <= 1  # tiny counts still show
+
+
+def test_rendered_report_shows_tables_and_bars(tmp_path: Path) -> None:
+    report = stats_report([write_log(tmp_path / "a.jsonl")])
+    console = Console(width=100, record=True)
+    console.print(format_stats(report))
+    text = console.export_text()
+    assert "All decided sentences (11)" in text
+    assert "Speaker: MR MILLER" in text and "Document: brief-b (4)" in text
+    assert "█" in text
+
+
+def test_cli_json_is_clean_for_scripts(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "a.jsonl")
+    annotator = Path(sys.executable).parent / "annotator"
+    run = subprocess.run(
+        [str(annotator), "stats", str(log), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["overall"]["sentences"] == 11
+    assert data["overall"]["labels"]["procedural"] == 5
+    assert {d["group"] for d in data["by_document"]} == {"brief-a", "brief-b"}
