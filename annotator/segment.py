@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -26,6 +27,7 @@ import numpy
 import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from annotator.errors import PipelineError
@@ -586,9 +588,32 @@ def _doc_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# spaCy's tokenizer stops caching for the rest of a Doc once it meets a special case
+# (``don't``, ``U.S.``), so the words of a long turn were split by the affix rules one
+# by one, several times slower than a cache hit. Tokenizing each new whitespace chunk
+# once on its own fills the cache with exactly what the rules give for it.
+_WARM_LIMIT = 300_000
+_warm_chunks: weakref.WeakKeyDictionary[Language, set[str]] = weakref.WeakKeyDictionary()
+
+
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, first teaching the tokenizer cache the text's new words."""
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        seen = _warm_chunks.get(nlp)
+        if seen is None:
+            seen = _warm_chunks[nlp] = set()
+            tokenizer.max_cache_size = max(tokenizer.max_cache_size, _WARM_LIMIT)
+        if len(seen) < _WARM_LIMIT:
+            for chunk in set(text.split()).difference(seen):
+                tokenizer(chunk)
+                seen.add(chunk)
+    return nlp.make_doc(text)
+
+
 def _make_docs(texts: Iterable[str], nlp: Language) -> Iterator[Doc]:
     for text in texts:
-        doc = nlp.make_doc(text)
+        doc = make_doc(nlp, text)
         doc.user_data[TEXT_KEY] = text
         yield doc
 
@@ -646,7 +671,7 @@ def segment_documents(
             for turn_pieces in per_turn:
                 for start, end in turn_pieces:
                     piece = document.text[start:end]
-                    doc = nlp.make_doc(piece)
+                    doc = make_doc(nlp, piece)
                     doc.user_data[TEXT_KEY] = piece
                     doc.user_data[WRAP_WIDTH_KEY] = width
                     yield doc, start
@@ -671,9 +696,13 @@ def _start_worker(nlp: Language) -> None:
     _worker_nlp = nlp
 
 
-def _segment_chunk(chunk: list[Document]) -> list[Document]:
+def _segment_chunk(chunk: list[Document]) -> list[list[list[tuple[int, int]]]]:
+    """Sentence offsets per turn of each document: a few integers travel back, not texts."""
     assert _worker_nlp is not None
-    return list(segment_documents(chunk, _worker_nlp))
+    return [
+        [[(sentence.start, sentence.end) for sentence in turn.sentences] for turn in done.turns]
+        for done in segment_documents(chunk, _worker_nlp)
+    ]
 
 
 def _chunks(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -700,9 +729,17 @@ def _segment_in_workers(
     """
     import multiprocessing
 
+    sent: deque[list[Document]] = deque()
+
+    def chunks() -> Iterator[list[Document]]:
+        for chunk in _chunks(documents):
+            sent.append(chunk)
+            yield chunk
+
     with multiprocessing.Pool(n_process, initializer=_start_worker, initargs=(nlp,)) as pool:
-        for chunk in pool.imap(_segment_chunk, _chunks(documents)):
-            yield from chunk
+        for offsets in pool.imap(_segment_chunk, chunks()):
+            for document, per_turn in zip(sent.popleft(), offsets, strict=True):
+                yield _with_sentences(document, per_turn)
 
 
 class _Pending:
@@ -724,11 +761,16 @@ class _Pending:
         self.received += 1
 
     def finish(self) -> Document:
-        text = self.document.text
-        turns = tuple(
-            dataclasses.replace(
-                turn, sentences=tuple(Span(start, end, text[start:end]) for start, end in spans)
-            )
-            for turn, spans in zip(self.document.turns, self.sentences, strict=True)
+        return _with_sentences(self.document, self.sentences)
+
+
+def _with_sentences(document: Document, per_turn: list[list[tuple[int, int]]]) -> Document:
+    """``document`` with each turn's sentences set from document offsets."""
+    text = document.text
+    turns = tuple(
+        dataclasses.replace(
+            turn, sentences=tuple(Span(start, end, text[start:end]) for start, end in spans)
         )
-        return dataclasses.replace(self.document, turns=turns)
+        for turn, spans in zip(document.turns, per_turn, strict=True)
+    )
+    return dataclasses.replace(document, turns=turns)
