@@ -50,6 +50,7 @@ class AnnotationSession:
         self.log = log
         self.documents: list[Document] = []
         self._originals: list[Document] = []
+        self._totals: list[int] = []
         self._decisions: list[dict[tuple[int, int], Decision]] = []
         self.orphans: list[Decision] = []
         self.filter = Filter()
@@ -65,6 +66,7 @@ class AnnotationSession:
             attached, orphans = self.log.attach(corrected)
             self._originals.append(document)
             self.documents.append(corrected)
+            self._totals.append(corrected.sentence_count())
             self._decisions.append(dict(attached))
             self.orphans.extend(orphans)
 
@@ -114,10 +116,10 @@ class AnnotationSession:
 
     def progress(self, doc_index: int | None = None) -> tuple[int, int]:
         """Decided and total sentences, for one document or all."""
-        indexes = range(len(self.documents)) if doc_index is None else [doc_index]
-        decided = sum(len(self._decisions[i]) for i in indexes)
-        total = sum(self.documents[i].sentence_count() for i in indexes)
-        return decided, total
+        if doc_index is not None:
+            return len(self._decisions[doc_index]), self._totals[doc_index]
+        # Summed per call: cheap (one int per document), and always true after merges.
+        return sum(map(len, self._decisions)), sum(self._totals)
 
     def turn_progress(self, doc_index: int, turn: Turn) -> tuple[int, int]:
         decisions = self._decisions[doc_index]
@@ -397,6 +399,7 @@ class AnnotationSession:
                 corrected = self.log.apply_corrections(document)
                 attached, _ = self.log.attach(corrected)
                 self.documents[index] = corrected
+                self._totals[index] = corrected.sentence_count()
                 self._decisions[index] = dict(attached)
 
     def merge(self) -> bool:

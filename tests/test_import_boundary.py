@@ -11,7 +11,8 @@ import annotator
 CORE_MODULES = sorted(
     f"annotator.{m.name}"
     for m in pkgutil.iter_modules(annotator.__path__)
-    if m.name not in {"tui", "cli", "__main__"}
+    # The command line (cli.py and its cli_* command modules) is a shell, like the TUI.
+    if m.name not in {"tui", "__main__"} and m.name != "cli" and not m.name.startswith("cli_")
 )
 
 
@@ -25,9 +26,9 @@ def test_core_never_imports_textual() -> None:
         "import sys, importlib\n"
         f"for name in {CORE_MODULES!r}:\n"
         "    importlib.import_module(name)\n"
-        "tui = ('textual', 'annotator.tui', 'annotator.cli')\n"
-        "bad = sorted(m for m in sys.modules\n"
-        "             if m.split('.')[0] == 'textual' or m.startswith(tui))\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'\n"
+        "             or m.startswith('annotator.tui') or m == 'annotator.cli'\n"
+        "             or m.startswith('annotator.cli_'))\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

@@ -173,6 +173,7 @@ async def test_help_screen_and_quit_message(make_app, sample) -> None:
 async def test_mouse_clicks_on_sentences_labels_and_turns(make_app, sample, workdir: Path) -> None:
     app = make_app([sample])
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         rows = app.screen.query(SentenceRow)
         third = rows[2]
         await pilot.click(third)
@@ -192,6 +193,7 @@ async def test_transcript_text_is_never_markup(make_app, nlp, workdir: Path) -> 
     document = document_from(text, nlp)
     app = make_app([document])
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         view = app.screen.query_one(TranscriptView)
         screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         assert "[bold]not bold[/bold]" in screen

@@ -185,12 +185,12 @@ class AnnotateScreen(Screen[None]):
             text.append(f" · showing {session.filter.describe()}", style="yellow")
         if self.loading_message:
             text.append(f" · {self.loading_message}", style="cyan")
-        self.query_one("#header", Static).update(Group(title, text))
+        self.query_one("#header", Static).update(Group(title, text), layout=False)
 
     def say(self, message: str, *, error: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell."""
-        text = Text(message, style="bold red" if error else "")
-        self.query_one("#status", Static).update(text)
+        text = Text(message, style="bold red" if error else "", no_wrap=True, overflow="ellipsis")
+        self.query_one("#status", Static).update(text, layout=False)
         if error:
             self.app.bell()
             self.notify(message, severity="error", timeout=8)

@@ -4,28 +4,43 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from annotator.model import Label, LabelSet
 from annotator.tui.chips import chip
 from annotator.tui.messages import LabelClicked
-from annotator.tui.widgets.transcript_view import hanging
 
 
-class LabelEntry(Static):
+class LabelEntry(Horizontal):
     """One label; clicking it toggles the label on the focused sentence."""
 
     def __init__(self, label: Label) -> None:
         super().__init__(classes="label-entry")
         self.label = label
         self.active = False
+        self._shown: tuple[bool, bool, bool] | None = None
+        self._key = Static(classes="gutter")
+        self._body = Static(classes="body")
+
+    def compose(self) -> ComposeResult:
+        yield self._key
+        yield self._body
 
     def render_entry(self, show_guidance: bool, compact: bool = False) -> None:
-        key = Text(f" {self.label.key} ", style="bold reverse" if self.active else "bold")
+        """Redraw, only if what the entry shows has changed."""
+        shown = (self.active, show_guidance, compact)
+        if shown == self._shown:
+            return
+        body_changed = self._shown is None or self._shown[1:] != shown[1:]
+        self._shown = shown
+        mark = "✓" if self.active else " "
+        key = Text(f" {self.label.key}{mark}", style="bold reverse" if self.active else "bold")
+        # Marking a label active only repaints its key; the body keeps its size.
+        self._key.update(key, layout=False)
+        if not body_changed:
+            return
         text = chip(self.label)
-        if self.active:
-            text.append(" ✓", style="bold")
         if self.label.description and not compact:
             text.append("\n")
             text.append(self.label.description, style="dim")
@@ -35,7 +50,7 @@ class LabelEntry(Static):
             for example in self.label.examples:
                 text.append("\ne.g. ", style="dim")
                 text.append(example, style="italic dim")
-        self.update(hanging(key, text))
+        self._body.update(text)
 
     def on_click(self) -> None:
         self.post_message(LabelClicked(self.label.name))

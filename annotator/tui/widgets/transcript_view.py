@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from annotator.model import Document, LabelSet, Span, Turn
@@ -34,30 +34,47 @@ def plain(text: str) -> str:
     return " ".join(cleaned.split())
 
 
-def hanging(gutter: Text, body: Text) -> Table:
-    """A gutter column and a body that wraps under itself, not under the gutter."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=len(gutter.plain), no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(gutter, body)
-    return grid
+class SentenceRow(Horizontal):
+    """One sentence of the current turn, with its label chips, flag and note.
 
-
-class SentenceRow(Static):
-    """One sentence of the current turn, with its label chips, flag and note."""
+    A gutter (cursor and number) beside a body that wraps under itself. Both
+    are plain ``Text`` in ``Static`` widgets, and they are only updated when
+    what they show changes, so a keystroke redraws one or two rows.
+    """
 
     def __init__(self, index: int, number: int, span: Span) -> None:
         super().__init__(classes="sentence")
         self.index = index
         self.number = number
         self.span = span
+        self._shown: tuple[object, ...] | None = None
+        self._shape: tuple[int, bool, str | None] | None = None
+        self._body_decision: str | None = None
+        self._gutter = Static(classes="gutter")
+        self._body = Static(classes="body")
+
+    def compose(self) -> ComposeResult:
+        yield self._gutter
+        yield self._body
 
     def show_decision(self, decision: Decision | None, labels: LabelSet, focused: bool) -> None:
+        key = (focused, decision.id if decision is not None else None)
+        if key == self._shown:
+            return
+        self._shown = key
         self.set_class(focused, "-focused")
         self.set_class(decision is not None, "-decided")
         gutter = Text()
         gutter.append("▶" if focused else " ", style="bold")
         gutter.append(f"{self.number:>4}", style="dim")
+        # The gutter never changes size; skipping layout keeps a keystroke to a repaint.
+        self._gutter.update(gutter, layout=False)
+        shape = (
+            None if decision is None else (len(decision.labels), bool(decision.flag), decision.note)
+        )
+        if shape == self._shape:
+            if decision is None or self._body_decision == decision.id:
+                return
         text = Text(plain(self.span.text))
         if decision is not None:
             by_name = {label.name: label for label in labels.labels}
@@ -73,7 +90,10 @@ class SentenceRow(Static):
             if decision.note:
                 text.append("  ✎ ", style="dim")
                 text.append(plain(decision.note), style="italic dim")
-        self.update(hanging(gutter, text))
+        # Same number of chips, same flag and note: the body keeps its height.
+        self._body.update(text, layout=shape != self._shape)
+        self._shape = shape
+        self._body_decision = decision.id if decision is not None else None
 
     def on_click(self) -> None:
         self.post_message(SentenceClicked(self.index))
@@ -103,7 +123,7 @@ class TranscriptView(VerticalScroll, can_focus=False):
             return False
         self.shown = key
         self.remove_children()
-        widgets: list[Static] = []
+        widgets: list[Widget] = []
         if turn_index > 0:
             widgets.append(self._context_block(document.turns[turn_index - 1], before=True))
         widgets.append(
@@ -113,9 +133,7 @@ class TranscriptView(VerticalScroll, can_focus=False):
         number = first_number
         for kind, span in turn_units(turn):
             if kind == "note":
-                widgets.append(
-                    Static(hanging(Text("     "), Text(plain(span.text))), classes="note")
-                )
+                widgets.append(Static(Text(plain(span.text)), classes="note"))
             else:
                 row = SentenceRow(len(self.rows), number, span)
                 self.rows.append(row)
