@@ -468,6 +468,9 @@ def is_furniture(line: str) -> bool:
         return True
     if stripped.startswith("#"):
         return True
+    if len(stripped) > 80 or not stripped.isupper():
+        # Cheap tests first, as every line of speech comes through here.
+        return False
     letters = [ch for ch in stripped if ch.isalpha()]
     # An all-capitals line of a few words with no sentence punctuation is a heading.
     return (
@@ -475,7 +478,6 @@ def is_furniture(line: str) -> bool:
         and len(letters) >= 4
         and all(ch.isupper() for ch in letters)
         and not re.search(r"[.?!:,;]$", stripped)
-        and len(stripped) <= 80
     )
 
 
