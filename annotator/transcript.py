@@ -606,7 +606,10 @@ def _title(text: str, front_matter_end: int, preamble: str) -> str:
         try:
             import yaml
 
-            meta = yaml.safe_load(text[4:front_matter_end].rstrip("-.\n"))
+            # libyaml's loader when present: the pure-Python one is slow enough to
+            # show in the import of a large collection.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            meta = yaml.load(text[4:front_matter_end].rstrip("-.\n"), Loader=loader)
             if isinstance(meta, dict) and isinstance(meta.get("title"), str):
                 return re.sub(r"\s+", " ", meta["title"]).strip()
         except Exception:
