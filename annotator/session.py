@@ -243,14 +243,18 @@ class AnnotationSession:
         self.position = Position(doc, turn, sentence)
 
     def home(self) -> None:
-        first = self._first_sentence_position()
-        if first is not None:
-            self.position = first
+        """The first sentence that the filter shows."""
+        for position in self._all_positions(forward=True):
+            if self._visible(position):
+                self.position = position
+                return
 
     def end(self) -> None:
+        """The last sentence that the filter shows."""
         for position in self._all_positions(forward=False):
-            self.position = position
-            return
+            if self._visible(position):
+                self.position = position
+                return
 
     def next_undecided(self) -> bool:
         """Move to the next sentence without a decision, wrapping around; False if none."""

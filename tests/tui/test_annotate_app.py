@@ -14,7 +14,7 @@ from annotator.session import AnnotationSession
 from annotator.store import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.widgets.transcript_view import SentenceRow, TranscriptView
+from annotator.tui.widgets.transcript_view import TranscriptView
 
 SIZE = (120, 40)
 
@@ -174,13 +174,14 @@ async def test_mouse_clicks_on_sentences_labels_and_turns(make_app, sample, work
     app = make_app([sample])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        rows = app.screen.query(SentenceRow)
-        third = rows[2]
-        await pilot.click(third)
-        assert focused_text(app) == third.span.text
+        view = app.screen.query_one(TranscriptView)
+        third = app.session.turn.sentences[2].text
+        y = view.sentence_line(2) - view.scroll_offset.y
+        await pilot.click(TranscriptView, offset=(12, y))
+        assert focused_text(app) == third
         entry = app.screen.query(".label-entry")[1]
         await pilot.click(entry)
-        assert current_labels(workdir, third.span.text) == ("threat assessment",)
+        assert current_labels(workdir, third) == ("threat assessment",)
         await pilot.click("#turns", offset=(5, 2))
         assert app.session.position.turn == 2
 
@@ -199,11 +200,11 @@ async def test_transcript_text_is_never_markup(make_app, nlp, workdir: Path) -> 
         assert "[bold]not bold[/bold]" in screen
         assert "[@click=app.quit]no link[/]" in screen
         assert "\\x1b[31mred" in screen
-        for row in view.rows:
-            await pilot.click(row)
+        for index in range(len(view.rows)):
+            y = view.sentence_line(index) - view.scroll_offset.y
+            await pilot.click(TranscriptView, offset=(12, y))
         assert app.is_running
-        await pilot.click(view.rows[0])
-        await pilot.press("1")
+        await pilot.press("home", "1")
     assert any("[@click=app.quit]" in line["text"] for line in log_lines(workdir))
 
 

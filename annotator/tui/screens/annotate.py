@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from annotator.errors import AnnotatorError
@@ -79,6 +80,8 @@ class AnnotateScreen(Screen[None]):
         self.saved_count = 0
         self._focused_row = -1
         self._doc_shown = -1
+        self._stale_turns: set[int] = set()
+        self._turn_timer: Timer | None = None
         for index, label in enumerate(session.labels.labels):
             # Labels are listed with their keys in the label panel, so the footer
             # keeps its room for the other keys.
@@ -140,27 +143,36 @@ class AnnotateScreen(Screen[None]):
                 [session.turn_progress(position.doc, turn) for turn in document.turns],
             )
             view.shown = None
-        rebuilt = view.show_turn(session.document, position.turn, self._first_number())
-        if rebuilt:
-            for row in view.rows:
-                row.show_decision(
-                    session.decision_for(position.doc, row.span), session.labels, False
-                )
-            self._focused_row = -1
+        turn = session.turn
+        decisions = [session.decision_for(position.doc, span) for span in turn.sentences]
+        if view.show_turn(
+            session.document,
+            position.turn,
+            self._first_number(),
+            decisions,
+            session.labels,
+            position.sentence,
+        ):
+            self._focused_row = position.sentence
         self._focus(position.sentence)
         turn_list.mark_current(position.turn)
         self._header()
 
     def _focus(self, index: int) -> None:
+        """Move the cursor mark to sentence ``index`` of the shown turn."""
         view = self.query_one(TranscriptView)
         session = self.session
         doc = session.position.doc
-        if self._focused_row != index and 0 <= self._focused_row < len(view.rows):
-            old = view.rows[self._focused_row]
-            old.show_decision(session.decision_for(doc, old.span), session.labels, False)
-        if 0 <= index < len(view.rows):
-            row = view.rows[index]
-            row.show_decision(session.decision_for(doc, row.span), session.labels, True)
+        sentences = session.turn.sentences
+        if self._focused_row != index and 0 <= self._focused_row < len(sentences):
+            old = sentences[self._focused_row]
+            view.show_decision(
+                self._focused_row, session.decision_for(doc, old), session.labels, focused=False
+            )
+        if 0 <= index < len(sentences):
+            view.show_decision(
+                index, session.decision_for(doc, sentences[index]), session.labels, focused=True
+            )
             view.focus_row(index)
         self._focused_row = index
         self.query_one(LabelPanel).show_active(session.current_labels())
@@ -207,19 +219,36 @@ class AnnotateScreen(Screen[None]):
 
     def _after_decision(self, decision: Decision | None, *, moved: bool) -> None:
         session = self.session
-        position = session.position
-        view = self.query_one(TranscriptView)
         if not moved:
-            self._focus(position.sentence)
+            self._focus(session.position.sentence)
         else:
             self.redraw()
-        turn = session.document.turns[position.turn]
-        self.query_one(TurnList).update_turn(
-            position.turn, *session.turn_progress(position.doc, turn)
-        )
-        del view
+        if decision is not None:
+            self._turn_counts_later(decision.turn)
         self._header()
         self._saved(decision)
+
+    def _turn_counts_later(self, turn: int) -> None:
+        """Refresh a turn's count in the turn list, batched off the keystroke's frame.
+
+        Redrawing the list costs more than the rest of a keystroke together, and
+        nobody reads it while labelling a run of sentences.
+        """
+        self._stale_turns.add(turn)
+        if self._turn_timer is None:
+            self._turn_timer = self.set_timer(0.4, self._refresh_turn_counts)
+
+    def _refresh_turn_counts(self) -> None:
+        self._turn_timer = None
+        session = self.session
+        turn_list = self.query_one(TurnList)
+        if turn_list.doc_index == session.position.doc:
+            turns = session.document.turns
+            for turn in sorted(self._stale_turns):
+                if turn < len(turns):
+                    progress = session.turn_progress(session.position.doc, turns[turn])
+                    turn_list.update_turn(turn, *progress)
+        self._stale_turns.clear()
 
     def _guarded(self, write):  # type: ignore[no-untyped-def]
         """Run a session call that writes to the log; show failures, never hide them."""
@@ -311,18 +340,27 @@ class AnnotateScreen(Screen[None]):
         if ok and decision is None:
             self.say("Nothing to undo in this session.")
         elif ok:
-            self.query_one(TranscriptView).shown = None
-            self.redraw(full=True)
-            self.say(f"↶ undone ({decision.action}) · saved to {self.log_name}")
+            self._after_history(decision, "↶ undone")
 
     def action_redo(self) -> None:
         ok, decision = self._guarded(self.session.redo)
         if ok and decision is None:
             self.say("Nothing to redo.")
         elif ok:
+            self._after_history(decision, "↷ redone")
+
+    def _after_history(self, decision: Decision, verb: str) -> None:
+        if decision.is_correction:
+            # A merge or split came back or went away: the turn's sentences changed.
             self.query_one(TranscriptView).shown = None
             self.redraw(full=True)
-            self.say(f"↷ redone ({decision.action}) · saved to {self.log_name}")
+        else:
+            self.redraw()
+            self._turn_counts_later(decision.turn)
+        what = {"clear": "back to undecided", "revert": "boundary restored"}.get(
+            decision.action, ", ".join(decision.labels) or "no label"
+        )
+        self.say(f"{verb}: {what} · saved to {self.log_name}")
 
     # --- sentence boundaries -------------------------------------------------------
 

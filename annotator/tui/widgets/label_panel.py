@@ -56,7 +56,7 @@ class LabelEntry(Horizontal):
         self.post_message(LabelClicked(self.label.name))
 
 
-class LabelPanel(VerticalScroll):
+class LabelPanel(VerticalScroll, can_focus=False):
     """Labels with their keys; the focused sentence's labels are marked."""
 
     def __init__(self, labels: LabelSet, **kwargs: object) -> None:

@@ -1,19 +1,25 @@
 """The transcript as a conversation: the current turn sentence by sentence, neighbours dimmed.
 
-Only the current turn and a little of its neighbours are built as widgets, so
-a corpus of any size costs the same to draw. Text goes in as ``rich.text.Text``
-built with ``append``: transcript text is data and never parsed as markup.
+A Line API widget (as toolong's ``LogLines``): the current turn and a little
+of its neighbours are laid out as blocks of wrapped lines, each block rendered
+once and cached as strips. A keystroke re-renders only the blocks it changed
+(the sentence just labelled, the old and new cursor) and repaints their lines,
+so the cost of a keystroke does not grow with the turn, the document or the
+corpus. Text goes in as ``rich.text.Text`` built with ``append``: transcript
+text is data and is never parsed as markup.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widget import Widget
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from annotator.model import Document, LabelSet, Span, Turn
 from annotator.outline import turn_units
@@ -24,151 +30,265 @@ if TYPE_CHECKING:
     from annotator.store import Decision
 
 CONTEXT_SENTENCES = 2
+GUTTER = 6
 
 
 def plain(text: str) -> str:
-    """Sentence text for one screen row: whitespace runs collapsed, control codes shown."""
+    """Sentence text for the screen: whitespace runs collapsed, control codes shown."""
     cleaned = "".join(
         ch if ch.isprintable() or ch in " \n\t" else f"\\x{ord(ch):02x}" for ch in text
     )
     return " ".join(cleaned.split())
 
 
-class SentenceRow(Horizontal):
-    """One sentence of the current turn, with its label chips, flag and note.
+@dataclass
+class Block:
+    """One stretch of the view: a heading, a note, a context paragraph or a sentence."""
 
-    A gutter (cursor and number) beside a body that wraps under itself. Both
-    are plain ``Text`` in ``Static`` widgets, and they are only updated when
-    what they show changes, so a keystroke redraws one or two rows.
-    """
-
-    def __init__(self, index: int, number: int, span: Span) -> None:
-        super().__init__(classes="sentence")
-        self.index = index
-        self.number = number
-        self.span = span
-        self._shown: tuple[object, ...] | None = None
-        self._shape: tuple[int, bool, str | None] | None = None
-        self._body_decision: str | None = None
-        self._gutter = Static(classes="gutter")
-        self._body = Static(classes="body")
-
-    def compose(self) -> ComposeResult:
-        yield self._gutter
-        yield self._body
-
-    def show_decision(self, decision: Decision | None, labels: LabelSet, focused: bool) -> None:
-        key = (focused, decision.id if decision is not None else None)
-        if key == self._shown:
-            return
-        self._shown = key
-        self.set_class(focused, "-focused")
-        self.set_class(decision is not None, "-decided")
-        gutter = Text()
-        gutter.append("▶" if focused else " ", style="bold")
-        gutter.append(f"{self.number:>4}", style="dim")
-        # The gutter never changes size; skipping layout keeps a keystroke to a repaint.
-        self._gutter.update(gutter, layout=False)
-        shape = (
-            None if decision is None else (len(decision.labels), bool(decision.flag), decision.note)
-        )
-        if shape == self._shape:
-            if decision is None or self._body_decision == decision.id:
-                return
-        text = Text(plain(self.span.text))
-        if decision is not None:
-            by_name = {label.name: label for label in labels.labels}
-            text.append("\n")
-            if not decision.labels:
-                text.append(" no label ", style="italic reverse dim")
-            for name in decision.labels:
-                label = by_name.get(name)
-                text.append_text(chip(label) if label else Text(f" {name} ", style="reverse"))
-                text.append(" ")
-            if decision.flag:
-                text.append(" ⚑ flagged", style="bold yellow")
-            if decision.note:
-                text.append("  ✎ ", style="dim")
-                text.append(plain(decision.note), style="italic dim")
-        # Same number of chips, same flag and note: the body keeps its height.
-        self._body.update(text, layout=shape != self._shape)
-        self._shape = shape
-        self._body_decision = decision.id if decision is not None else None
-
-    def on_click(self) -> None:
-        self.post_message(SentenceClicked(self.index))
+    kind: str  # blank | speaker | context | note | sentence
+    text: Text
+    sentence: int = -1  # index among the turn's sentences, for kind == "sentence"
+    number: int = 0
+    span: Span | None = None
+    strips: list[Strip] | None = None
+    top: int = 0
 
 
-class TranscriptView(VerticalScroll, can_focus=False):
+class TranscriptView(ScrollView, can_focus=False):
     """The current turn with its sentences; the turns before and after, dimmed."""
+
+    COMPONENT_CLASSES = {
+        "transcript--focused",
+        "transcript--decided",
+        "transcript--context",
+        "transcript--note",
+        "transcript--speaker",
+    }
+    DEFAULT_CSS = """
+    TranscriptView > .transcript--focused { background: $boost; text-style: bold; }
+    TranscriptView > .transcript--decided { color: $text-muted; }
+    TranscriptView > .transcript--context { color: $text-disabled; }
+    TranscriptView > .transcript--note { color: $text-disabled; text-style: italic; }
+    TranscriptView > .transcript--speaker { color: $accent; text-style: bold; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.rows: list[SentenceRow] = []
+        self.blocks: list[Block] = []
+        self.rows: list[Block] = []  # the sentence blocks, by sentence index
         self.shown: tuple[str, int, int] | None = None  # document id, turn, sentence count
+        self.focused = -1
+        self._decisions: dict[int, Decision | None] = {}
+        self._labels: LabelSet | None = None
+        self._lines: list[tuple[int, int]] = []  # view line -> (block, line in block)
+        self._width = 0
 
-    def compose(self) -> ComposeResult:
-        yield from ()
+    # --- building ----------------------------------------------------------------
 
     def show_turn(
         self,
         document: Document,
         turn_index: int,
         first_number: int,
+        decisions: list[Decision | None],
+        labels: LabelSet,
+        focused: int,
     ) -> bool:
-        """Build the rows for a turn; returns False when that turn is already shown."""
+        """Lay out a turn with its decisions; returns False when it is already shown."""
         turn = document.turns[turn_index]
         key = (document.id, turn_index, len(turn.sentences))
         if key == self.shown and self.rows and self.rows[0].span == turn.sentences[0]:
             return False
         self.shown = key
-        self.remove_children()
-        widgets: list[Widget] = []
+        blocks: list[Block] = []
         if turn_index > 0:
-            widgets.append(self._context_block(document.turns[turn_index - 1], before=True))
-        widgets.append(
-            Static(self._heading(turn, turn_index, len(document.turns)), classes="speaker")
-        )
-        self.rows = []
+            blocks += self._context_blocks(document.turns[turn_index - 1], before=True)
+        heading = Text(turn.speaker or "Unknown speaker")
+        heading.append(f"   turn {turn_index + 1} of {len(document.turns)}", style="dim")
+        if turn.timestamp:
+            heading.append(f" · {turn.timestamp}", style="dim")
+        blocks += [Block("blank", Text()), Block("speaker", heading)]
         number = first_number
+        sentence_index = 0
         for kind, span in turn_units(turn):
             if kind == "note":
-                widgets.append(Static(Text(plain(span.text)), classes="note"))
+                blocks.append(Block("note", Text(plain(span.text))))
             else:
-                row = SentenceRow(len(self.rows), number, span)
-                self.rows.append(row)
-                widgets.append(row)
+                blocks.append(
+                    Block("sentence", Text(), sentence=sentence_index, number=number, span=span)
+                )
+                sentence_index += 1
                 number += 1
         if turn_index + 1 < len(document.turns):
-            widgets.append(self._context_block(document.turns[turn_index + 1], before=False))
-        self.mount_all(widgets)
+            blocks += self._context_blocks(document.turns[turn_index + 1], before=False)
+        self.blocks = blocks
+        self.rows = [block for block in blocks if block.kind == "sentence"]
+        self.focused = focused
+        self._labels = labels
+        self._decisions = dict(enumerate(decisions))
+        self._relayout()
+        self.scroll_to(y=0, animate=False, immediate=True)
         return True
 
     @staticmethod
-    def _heading(turn: Turn, index: int, count: int) -> Text:
-        text = Text()
-        text.append(turn.speaker or "Unknown speaker", style="bold")
-        text.append(f"   turn {index + 1} of {count}", style="dim")
-        if turn.timestamp:
-            text.append(f" · {turn.timestamp}", style="dim")
-        return text
-
-    @staticmethod
-    def _context_block(turn: Turn, *, before: bool) -> Static:
-        sentences = (
+    def _context_blocks(turn: Turn, *, before: bool) -> list[Block]:
+        picked = (
             turn.sentences[-CONTEXT_SENTENCES:] if before else turn.sentences[:CONTEXT_SENTENCES]
         )
         text = Text()
-        text.append(turn.speaker or "Unknown speaker", style="bold")
-        text.append("\n")
-        shown = " ".join(plain(s.text) for s in sentences) or plain(turn.text)[:200]
         if before and len(turn.sentences) > CONTEXT_SENTENCES:
             text.append("… ")
-        text.append(shown)
+        text.append(" ".join(plain(s.text) for s in picked) or plain(turn.text)[:200])
         if not before and len(turn.sentences) > CONTEXT_SENTENCES:
             text.append(" …")
-        return Static(text, classes="context")
+        speaker = Text(turn.speaker or "Unknown speaker", style="bold")
+        return [Block("blank", Text()), Block("context", speaker), Block("context", text)]
+
+    # --- sentences ----------------------------------------------------------------
+
+    def show_decision(
+        self, index: int, decision: Decision | None, labels: LabelSet, *, focused: bool
+    ) -> None:
+        """Redraw one sentence: its cursor, text, chips, flag and note."""
+        if not 0 <= index < len(self.rows):
+            return
+        self._labels = labels
+        self._decisions[index] = decision
+        if focused:
+            self.focused = index
+        elif self.focused == index:
+            self.focused = -1
+        block = self.rows[index]
+        before = len(block.strips) if block.strips is not None else -1
+        block.strips = None
+        self._render_block(block)
+        assert block.strips is not None
+        if len(block.strips) != before:
+            # The sentence gained or lost a line (many chips, a note): the blocks
+            # below move, but keep their rendering.
+            self._relayout(rerender=False)
+        else:
+            self.refresh_lines(block.top, len(block.strips))
 
     def focus_row(self, index: int) -> None:
-        if 0 <= index < len(self.rows):
-            self.scroll_to_widget(self.rows[index], animate=False, center=True)
+        """Scroll so the focused sentence is in view, centred when it moves far."""
+        if not 0 <= index < len(self.rows):
+            return
+        block = self.rows[index]
+        height = len(block.strips or [Strip.blank(1)])
+        self.scroll_to_region(
+            Region(0, block.top, max(1, self._width), height),
+            animate=False,
+            center=True,
+            immediate=True,
+        )
+
+    def sentence_line(self, index: int) -> int:
+        """The view line where a sentence starts (for tests and mouse handling)."""
+        return self.rows[index].top
+
+    # --- rendering ----------------------------------------------------------------
+
+    def _sentence_text(self, block: Block) -> Text:
+        assert block.span is not None
+        decision = self._decisions.get(block.sentence)
+        focused = block.sentence == self.focused
+        text = Text()
+        text.append("▶" if focused else " ", style="bold")
+        text.append(f"{block.number:>4} ", style="dim")
+        body = Text(plain(block.span.text))
+        # Every sentence keeps a line for its chips, decided or not, so labelling
+        # never shifts the lines below (and never costs a new layout).
+        body.append("\n")
+        if decision is not None and self._labels is not None:
+            by_name = {label.name: label for label in self._labels.labels}
+            if not decision.labels:
+                body.append(" no label ", style="italic reverse dim")
+            for name in decision.labels:
+                label = by_name.get(name)
+                body.append_text(chip(label) if label else Text(f" {name} ", style="reverse"))
+                body.append(" ")
+            if decision.flag:
+                body.append(" ⚑ flagged", style="bold yellow")
+            if decision.note:
+                body.append("  ✎ ", style="dim")
+                body.append(plain(decision.note), style="italic dim")
+        return text.append_text(body)
+
+    def _style_for(self, block: Block) -> Style:
+        if block.kind == "sentence":
+            if block.sentence == self.focused:
+                return self.get_component_rich_style("transcript--focused")
+            if self._decisions.get(block.sentence) is not None:
+                return self.get_component_rich_style("transcript--decided")
+            return Style()
+        if block.kind in {"context", "note", "speaker"}:
+            return self.get_component_rich_style(f"transcript--{block.kind}")
+        return Style()
+
+    def _render_block(self, block: Block) -> None:
+        """Wrap a block to the view's width with a hanging indent, as cached strips."""
+        width = max(GUTTER + 10, self._width)
+        console = self.app.console
+        base = self._style_for(block)
+        if block.kind == "sentence":
+            text = self._sentence_text(block)
+            indent = GUTTER
+        elif block.kind == "note":
+            text, indent = Text(" " * GUTTER).append_text(block.text), GUTTER
+        else:
+            text, indent = block.text, 0
+        body_width = width - indent
+        if indent:
+            head, rest = text[:indent], text[indent:]
+            lines = rest.wrap(console, body_width)
+            rendered: list[Text] = []
+            for number, line in enumerate(lines):
+                prefix = head if number == 0 else Text(" " * indent)
+                rendered.append(Text.assemble(prefix, line))
+        else:
+            rendered = list(text.wrap(console, width)) or [Text()]
+        strips = []
+        for line in rendered:
+            segments = list(line.render(console))
+            strip = Strip(segments).extend_cell_length(width)
+            strips.append(strip.apply_style(base) if base else strip)
+        block.strips = strips or [Strip.blank(width, base)]
+
+    def _relayout(self, *, rerender: bool = True) -> None:
+        """Rebuild the line table, re-rendering every block at the current width."""
+        self._width = self.scrollable_content_region.width or self.size.width
+        lines: list[tuple[int, int]] = []
+        for number, block in enumerate(self.blocks):
+            if rerender or block.strips is None:
+                self._render_block(block)
+            assert block.strips is not None
+            block.top = len(lines)
+            lines.extend((number, i) for i in range(len(block.strips)))
+        self._lines = lines
+        self.virtual_size = Size(self._width, len(lines))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        for block in self.blocks:
+            block.strips = None
+        self._relayout()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = y + scroll_y
+        if not 0 <= line < len(self._lines):
+            return Strip.blank(self.size.width)
+        block_index, row = self._lines[line]
+        block = self.blocks[block_index]
+        if block.strips is None:
+            self._render_block(block)
+        assert block.strips is not None
+        return block.strips[row].crop(scroll_x, scroll_x + self.size.width)
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + self.scroll_offset.y
+        if 0 <= line < len(self._lines):
+            block = self.blocks[self._lines[line][0]]
+            if block.kind == "sentence":
+                self.post_message(SentenceClicked(block.sentence))
