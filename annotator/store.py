@@ -61,6 +61,10 @@ _FAST_LINE = re.compile(
 )
 
 Location = tuple[int, int]
+#: Wanted lines closer than this (bytes) are read together in one sequential ``read``,
+#: of at most ``_RUN_BYTES`` (so a huge log is never held in memory whole).
+_RUN_GAP = 1 << 16
+_RUN_BYTES = 1 << 23
 _Unit = tuple[int, str]  # (byte offset of a label/clear line, its action)
 _Correction = tuple[int, dict[str, Any]]  # (byte offset of a merge/split line, its fields)
 
@@ -183,43 +187,72 @@ class Decision:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Decision:
         """Read a line written by ``to_json`` (unknown keys are ignored)."""
-        schema = int(data.get("schema", SCHEMA_VERSION))
-        if schema > SCHEMA_VERSION:
-            raise StoreError(
-                f"line written by a newer annotator (schema {schema}); upgrade to read it"
-            )
-        options = tuple(
-            str(o.get("id")) if isinstance(o, Mapping) else str(o)
-            for o in data.get("options") or ()
-        )
-        meta = {k: v for k, v in (data.get("meta") or {}).items() if k not in _META_KEYS}
-        return cls(
-            action=str(data["action"]),
-            document=str(data["document"]),
-            doc_hash=str(data["doc_hash"]),
-            start=int(data["start"]),
-            end=int(data["end"]),
-            text=str(data["text"]),
-            turn=int(data.get("turn") or 0),
-            speaker=str(data.get("speaker") or ""),
-            source=str(data.get("source") or ""),
-            labels=tuple(data.get("labels") or ()),
-            note=data.get("note"),
-            flag=bool(data.get("flag", False)),
-            annotator=str(data.get("annotator") or ""),
-            session=str(data.get("session") or ""),
-            time=str(data.get("time") or ""),
-            id=str(data.get("id") or ""),
-            step=str(data.get("step") or DO),
-            ref=data.get("ref"),
-            next_start=data.get("next_start"),
-            next_end=data.get("next_end"),
-            next_text=data.get("next_text"),
-            split_at=data.get("split_at"),
-            options=options,
-            meta=meta,
-            schema=schema,
-        )
+        return _decision_from_json(data)
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _decision_from_json(
+    data: Mapping[str, Any], interned: dict[tuple[str, ...], tuple[str, ...]] | None = None
+) -> Decision:
+    """``Decision.from_json`` without the dataclass ``__init__``: the same conversions,
+    field by field, written straight into the instance dict.
+
+    Reading a log back builds hundreds of thousands of these; a frozen dataclass's
+    ``__init__`` (one ``object.__setattr__`` per field) was about half of that time.
+    ``interned`` shares equal option tuples (the same few) between decisions.
+    """
+    get = data.get
+    schema = int(get("schema", SCHEMA_VERSION))
+    if schema > SCHEMA_VERSION:
+        raise StoreError(f"line written by a newer annotator (schema {schema}); upgrade to read it")
+    raw_options = get("options") or ()
+    options = tuple(
+        [
+            o["id"]
+            if type(o) is dict and type(o.get("id")) is str
+            else str(o.get("id"))
+            if isinstance(o, Mapping)
+            else str(o)
+            for o in raw_options
+        ]
+    )
+    raw_meta = get("meta") or {}
+    meta: dict[str, Any] = {k: v for k, v in raw_meta.items() if k not in _META_KEYS}
+    if interned is not None:
+        options = interned.setdefault(options, options)
+    values = {
+        "action": str(data["action"]),
+        "document": str(data["document"]),
+        "doc_hash": str(data["doc_hash"]),
+        "start": int(data["start"]),
+        "end": int(data["end"]),
+        "text": str(data["text"]),
+        "turn": int(get("turn") or 0),
+        "speaker": str(get("speaker") or ""),
+        "source": str(get("source") or ""),
+        "labels": tuple(get("labels") or ()),
+        "note": get("note"),
+        "flag": bool(get("flag", False)),
+        "annotator": str(get("annotator") or ""),
+        "session": str(get("session") or ""),
+        "time": str(get("time") or ""),
+        "id": str(get("id") or ""),
+        "step": str(get("step") or DO),
+        "ref": get("ref"),
+        "next_start": get("next_start"),
+        "next_end": get("next_end"),
+        "next_text": get("next_text"),
+        "split_at": get("split_at"),
+        "options": options,
+        "meta": meta,
+        "schema": schema,
+    }
+    decision = _new_object(Decision)
+    _set_attribute(decision, "__dict__", values)
+    return decision
 
 
 @dataclass(frozen=True)
@@ -255,6 +288,7 @@ class LogState:
         self._corrections: dict[str, dict[str, _Correction]] = {}
         self._versions: Counter[str] = Counter()
         self._decisions: dict[int, Decision] = {}
+        self._options: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     # -- replay ---------------------------------------------------------------
 
@@ -382,19 +416,45 @@ class LogState:
 
     def _materialise(self, offsets: Sequence[int]) -> list[Decision]:
         """Full decisions for lines known by offset (replay kept only a prefix)."""
-        missing = sorted({off for off in offsets if off not in self._decisions})
+        cache = self._decisions
+        missing = [off for off in offsets if off not in cache]
         if missing:
+            self._read_lines(sorted(set(missing)))
+        return [cache[off] for off in offsets]
+
+    def _read_lines(self, offsets: list[int]) -> None:
+        """Parse the lines at ``offsets`` (sorted) into the cache, reading the file in order.
+
+        Offsets close together are read as one run with one ``read`` and cut into
+        lines in memory, so reading a whole document (or log) is one sequential
+        pass; a gap wider than ``_RUN_GAP`` starts a new run, so a few scattered
+        lines do not pull in the megabytes between them.
+        """
+        cache = self._decisions
+        loads = srsly.json_loads
+        interned = self._options
+        collecting = gc.isenabled()
+        gc.disable()  # as in replay: many small objects kept, no cycles among them
+        try:
             with open(self.path, "rb") as handle:
-                for off in missing:
-                    handle.seek(off)
-                    line = handle.readline()
-                    try:
-                        self._decisions[off] = Decision.from_json(srsly.json_loads(line))
-                    except (ValueError, KeyError, TypeError) as error:
-                        raise StoreError(
-                            f"{self.path}: damaged line at byte {off}: {error}"
-                        ) from None
-        return [self._decisions[off] for off in offsets]
+                for run in _runs(offsets):
+                    first = run[0]
+                    handle.seek(first)
+                    chunk = handle.read(run[-1] - first) + handle.readline()
+                    for off in run:
+                        at = off - first
+                        end = chunk.find(b"\n", at) + 1 or len(chunk)
+                        try:
+                            cache[off] = _decision_from_json(loads(chunk[at:end]), interned)
+                        except (ValueError, KeyError, TypeError, AttributeError) as error:
+                            raise StoreError(
+                                f"{self.path}: damaged line at byte {off}: {error}"
+                            ) from None
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
+        finally:
+            if collecting:
+                gc.enable()
 
     def apply_corrections(self, document: Document) -> Document:
         """The document with this log's merges and splits applied, found by text.
@@ -492,6 +552,19 @@ class LogState:
         corrected = self.apply_corrections(document)
         decided = self.attach(document, annotator).decisions
         return _first_missing(corrected, decided)
+
+
+def _runs(offsets: list[int]) -> Iterator[list[int]]:
+    """Sorted offsets grouped into runs: neighbours at most ``_RUN_GAP`` apart, the
+    whole run spanning at most ``_RUN_BYTES``."""
+    run: list[int] = []
+    for off in offsets:
+        if run and (off - run[-1] > _RUN_GAP or off - run[0] > _RUN_BYTES):
+            yield run
+            run = []
+        run.append(off)
+    if run:
+        yield run
 
 
 def _first_missing(corrected: Document, decided: Mapping[Location, Any]) -> tuple[int, int] | None:

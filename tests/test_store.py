@@ -413,6 +413,50 @@ def test_lines_rewritten_by_another_tool_still_replay_the_same(log_path: Path) -
     assert next(iter(attached.decisions.values())).note == "é ü “quoted”"
 
 
+@pytest.mark.parametrize("gap, run_bytes", [(1 << 16, 1 << 23), (0, 1 << 23), (1 << 16, 600)])
+def test_reading_many_decisions_back_gives_each_line_as_written(
+    log_path: Path, label_set: LabelSet, monkeypatch: pytest.MonkeyPatch, gap: int, run_bytes: int
+) -> None:
+    """Read back in bulk (one sequential pass, or runs cut by distance or size), every
+    live decision equals its own line read alone, whatever the order of documents."""
+    monkeypatch.setattr("annotator.store._RUN_GAP", gap)
+    monkeypatch.setattr("annotator.store._RUN_BYTES", run_bytes)
+    first = make_document(BRIEFING, "first")
+    second = make_document(BRIEFING, "second")
+    with AnnotationLog.open(log_path, "alice", labels=label_set) as log:
+        # Documents interleaved, some sentences decided twice or cleared: replay decides.
+        for (t1, s1), (t2, s2) in zip(units(first), units(second), strict=True):
+            log.decide(first, t1, s1, ["procedural"])
+            log.decide(second, t2, s2, ["commitment"], note='say "why"', flag=True)
+        log.decide(first, *units(first)[0], ["threat assessment"])
+        log.clear(second, *units(second)[1])
+    by_location = {}
+    for line in raw_lines(log_path):
+        by_location[(line["document"], line["start"], line["end"])] = line
+    state = read_log(log_path)
+    read_back = list(state.decisions())
+    expected = [
+        Decision.from_json(line) for line in by_location.values() if line["action"] == LABEL
+    ]
+    assert sorted(read_back, key=lambda d: d.id) == sorted(expected, key=lambda d: d.id)
+    assert len(read_back) == 2 * len(units(first)) - 1
+    assert read_back[0].options == label_set.names
+    assert [d.action for d in state.entries("second")].count(CLEAR) == 1
+
+
+def test_a_line_damaged_after_its_first_fields_is_refused_when_read(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        for turn, sentence in units(document)[:3]:
+            log.decide(document, turn, sentence, ["procedural"])
+    lines = log_path.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"labels":[', b'"labels":[[')
+    log_path.write_bytes(b"\n".join(lines))
+    state = read_log(log_path)  # replay reads only the first fields of a line
+    with pytest.raises(StoreError, match="damaged line at byte"):
+        list(state.decisions())
+
+
 def test_a_log_from_a_newer_version_is_refused(log_path: Path) -> None:
     log_path.parent.mkdir(parents=True)
     log_path.write_text('{"schema": 99, "action": "label", "document": "d"}\n')
