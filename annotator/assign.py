@@ -18,7 +18,7 @@ import itertools
 import random
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 import srsly
 
 from annotator.errors import AnnotatorError
-from annotator.model import Document
+from annotator.model import Document, restrict_sentences
 
 WORKLIST_FORMAT = "annotator-worklist"
 MANIFEST_FORMAT = "annotator-assignment"
@@ -88,12 +88,9 @@ class WorkList:
     def restrict(self, document: Document) -> Document | None:
         """``document`` with only this list's sentences (turns without any dropped),
         or None when none of its sentences is on the list."""
-        turns = []
-        for turn in document.turns:
-            kept = tuple(s for s in turn.sentences if self.includes(document.id, s.start, s.end))
-            if kept:
-                turns.append(replace(turn, sentences=kept))
-        return replace(document, turns=tuple(turns)) if turns else None
+        return restrict_sentences(
+            document, lambda span: self.includes(document.id, span.start, span.end)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

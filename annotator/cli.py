@@ -12,13 +12,18 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from annotator.cli_export import register as register_export
+from annotator.cli_team import register as register_team
 from annotator.errors import AnnotatorError
-from annotator.model import Document
+from annotator.model import Document, LabelSet
+
+if TYPE_CHECKING:
+    from annotator.adjudication import Adjudication
 
 app = typer.Typer(
     name="annotator",
@@ -31,7 +36,8 @@ app = typer.Typer(
 labels_app = typer.Typer(help="Work with label sets (labels.yaml).", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 
-err = Console(stderr=True, highlight=False)
+# soft_wrap: an error naming a long path stays one line, even when piped.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PipelineOption = Annotated[
     str | None,
@@ -188,6 +194,10 @@ def annotate(
     annotator: Annotated[
         str | None, typer.Option("--annotator", "-a", help="Your annotator id (default: login).")
     ] = None,
+    worklist: Annotated[
+        Path | None,
+        typer.Option("--worklist", help="A work list from 'annotator assign': only its sentences."),
+    ] = None,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
 ) -> None:
@@ -197,14 +207,17 @@ def annotate(
     from annotator.config import load_config
     from annotator.labels import load_labels
     from annotator.resources import sample_transcript
-    from annotator.session import AnnotationSession
     from annotator.sources import load_documents
-    from annotator.store import AnnotationLog
     from annotator.transcript import compile_speaker_pattern
 
     config = load_config()
     label_set = load_labels(labels)
-    name = annotator or config.annotator or getpass.getuser()
+    work = None
+    if worklist is not None:
+        from annotator.assign import load_worklist
+
+        work = load_worklist(worklist)
+    name = annotator or config.annotator or (work.annotator if work else getpass.getuser())
     log_path = out or Path("annotations") / f"{name}.jsonl"
     pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
     documents = load_documents(
@@ -212,29 +225,113 @@ def annotate(
         pipeline=pipeline or config.pipeline,
         speaker_pattern=pattern,
     )
+    if work is not None:
+        chosen = work
+        documents = (cut for d in documents if (cut := chosen.restrict(d)) is not None)
     first = next(documents, None)
     if first is None:
-        raise AnnotatorError("nothing to annotate: no documents were found")
+        raise AnnotatorError(
+            f"{worklist}: none of its sentences is in these documents"
+            if worklist
+            else "nothing to annotate: no documents were found"
+        )
     _warn(first.warnings)
+    _run_tui(log_path, name, label_set, [first], documents, config.keys)
+
+
+@app.command()
+def adjudicate(
+    logs: Annotated[list[Path], typer.Argument(help="The analysts' annotation logs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The gold log to write.")] = Path(
+        "annotations/gold.jsonl"
+    ),
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option("--corpus", help="The documents the analysts coded (default: their sources)."),
+    ] = None,
+    labels: Annotated[Path | None, typer.Option("--labels", help="The label set.")] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Also review agreed sentences someone flagged.")
+    ] = False,
+    pipeline: PipelineOption = None,
+) -> None:
+    """Settle the analysts' disagreements into a gold log, sentence by sentence."""
+    from annotator.adjudication import GOLD, open_adjudication
+    from annotator.config import load_config
+    from annotator.labels import load_labels
+
+    label_set = load_labels(labels)
+    adjudication = open_adjudication(logs, corpus, pipeline=pipeline, include_flagged=flagged)
+    if not adjudication.documents:
+        err.print("Nothing to adjudicate: the analysts agree on every sentence they share.")
+        return
+    documents = list(adjudication.documents)
+    _run_tui(out, GOLD, label_set, documents, None, load_config().keys, adjudication)
+
+
+def _run_tui(
+    log_path: Path,
+    name: str,
+    label_set: LabelSet,
+    first: list[Document],
+    pending: Iterator[Document] | None,
+    keymap: dict[str, str],
+    adjudication: Adjudication | None = None,
+) -> None:
+    """Open the log, resume, run the app, and say on the way out that all is saved."""
+    from annotator.session import AnnotationSession
+    from annotator.store import AnnotationLog
+    from annotator.tui.app import AnnotatorApp
+
     log = AnnotationLog.open(log_path, name, labels=label_set)
     try:
         _warn(log.warnings)
-        session = AnnotationSession([first], label_set, log)
+        session = AnnotationSession(first, label_set, log)
         session.resume()
-        from annotator.tui.app import AnnotatorApp
-
-        result = AnnotatorApp(session, str(log_path), pending=documents, keymap=config.keys).run()
+        result = AnnotatorApp(
+            session, str(log_path), pending=pending, keymap=keymap, adjudication=adjudication
+        ).run()
     finally:
         log.close()
     err.print(result or f"All decisions are saved in {log_path}.", markup=False)
 
 
-# Commands defined in their own modules register themselves here, one line each.
-# (Keep this block just above main(); each helper module exposes register(app).)
-from annotator.cli_team import register as register_team  # noqa: E402, I001
-register_team(app)
-from annotator.cli_export import register as register_export  # noqa: E402, I001
+@labels_app.command("check")
+def labels_check(
+    path: Annotated[
+        Path | None, typer.Argument(help="A labels.yaml (default: the shipped label set).")
+    ] = None,
+) -> None:
+    """Validate a label set and print it as a table."""
+    from annotator.labels import format_label_table, load_labels
+
+    label_set = load_labels(path)
+    Console(highlight=False).print(format_label_table(label_set))
+
+
+@app.command()
+def status(
+    logs: Annotated[list[Path], typer.Argument(help="Annotation logs (JSONL).")],
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option("--corpus", help="The documents annotated, for totals and re-anchoring."),
+    ] = None,
+    pipeline: PipelineOption = None,
+) -> None:
+    """Progress per document and annotator, label counts, flags, orphans, torn lines."""
+    from annotator.sources import load_documents
+    from annotator.status import format_status, status_report
+
+    for log in logs:
+        if not log.exists():
+            raise AnnotatorError(f"{log}: no such annotation log")
+    documents = list(load_documents(corpus, pipeline=pipeline)) if corpus else None
+    Console(highlight=False).print(format_status(status_report(logs, documents)))
+
+
+# Commands that live in their own modules (export and stats; assign and agree).
 register_export(app)
+register_team(app)
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ All character offsets are into ``Document.text``: ``document.text[s.start:s.end]
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,14 @@ class LabelSet:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+
+def restrict_sentences(document: Document, keep: Callable[[Span], bool]) -> Document | None:
+    """``document`` with only the sentences ``keep`` accepts (turns left empty are dropped),
+    or None when it keeps none. Work lists and adjudication both cut documents so."""
+    turns = []
+    for turn in document.turns:
+        kept = tuple(span for span in turn.sentences if keep(span))
+        if kept:
+            turns.append(replace(turn, sentences=kept))
+    return replace(document, turns=tuple(turns)) if turns else None

@@ -343,6 +343,12 @@ class AnnotationSession:
         order = {label: i for i, label in enumerate(self.labels.names)}
         return self._write(tuple(sorted(labels, key=lambda n: order.get(n, len(order)))))
 
+    def decide(self, labels: tuple[str, ...]) -> Decision | None:
+        """Set the focused sentence's labels at once and move on (adjudication's "take")."""
+        decision = self._write(labels)
+        self.next()
+        return decision
+
     def confirm(self) -> bool:
         """Enter: the focused sentence's labels stand; move on. False if nothing is chosen."""
         if self.decision is None:

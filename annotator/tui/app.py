@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from textual import work
 from textual.app import App
 
+from annotator.adjudication import Adjudication
 from annotator.model import Document
 from annotator.session import AnnotationSession
+from annotator.tui.screens.adjudicate import AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
 
 
@@ -32,8 +34,10 @@ class AnnotatorApp(App[str]):
         pending: Iterator[Document] | None = None,
         pending_total: int | None = None,
         keymap: dict[str, str] | None = None,
+        adjudication: Adjudication | None = None,
     ) -> None:
         super().__init__()
+        self.adjudication = adjudication
         self.session = session
         self.log_name = log_name
         self.pending = pending
@@ -43,7 +47,12 @@ class AnnotatorApp(App[str]):
     def on_mount(self) -> None:
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
-        self.annotate_screen = AnnotateScreen(self.session, self.log_name)
+        if self.adjudication is not None:
+            self.annotate_screen: AnnotateScreen = AdjudicateScreen(
+                self.session, self.log_name, self.adjudication
+            )
+        else:
+            self.annotate_screen = AnnotateScreen(self.session, self.log_name)
         self.push_screen(self.annotate_screen)
         if self.pending is not None:
             self.load_rest()

@@ -20,4 +20,6 @@ def _foreground(color: str) -> str:
 def chip(label: Label, *, dim: bool = False) -> Text:
     """The label as a coloured chip."""
     style = f"{_foreground(label.color)} on {label.color}"
-    return Text(f" {label.name} ", style=f"{style} dim" if dim else style)
+    # A styled span, not the Text's base style, so text appended after the
+    # chip (a description, a note) does not take the chip's colours.
+    return Text().append(f" {label.name} ", style=f"{style} dim" if dim else style)

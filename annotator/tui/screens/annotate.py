@@ -100,6 +100,7 @@ class AnnotateScreen(Screen[None]):
             yield TurnList(id="turns")
             yield TranscriptView(id="transcript")
             yield LabelPanel(self.session.labels, id="labels")
+        yield from self.compose_extra()
         yield Static(id="status")
         yield Footer()
 
@@ -110,6 +111,10 @@ class AnnotateScreen(Screen[None]):
         self.set_class(width < 120, "-medium")
         self.set_class(width < 100, "-narrow")
         self.query_one(LabelPanel).set_compact(width < 100)
+
+    def compose_extra(self) -> ComposeResult:
+        """Widgets between the transcript and the status line (none here)."""
+        yield from ()
 
     def on_resize(self) -> None:
         self._fit_width()
@@ -176,6 +181,11 @@ class AnnotateScreen(Screen[None]):
             view.focus_row(index)
         self._focused_row = index
         self.query_one(LabelPanel).show_active(session.current_labels())
+        self.sentence_focused()
+
+    def sentence_focused(self) -> None:
+        """Called whenever the cursor lands on a sentence; screens built on this one
+        (adjudication) show more about it."""
 
     def _header(self) -> None:
         session = self.session

@@ -1,0 +1,106 @@
+"""Adjudication: the disputed sentences of several analysts' logs, ready for a gold log.
+
+The adjudicator works on the documents the analysts coded, cut down to the
+sentences where their label sets differ. The documents come from a corpus the
+user names, or else from the transcript files the log lines name as their
+source, checked against the text hash recorded in the log: a gold decision is
+only ever written against the very text the analysts saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.agreement import Disagreement, disagreements
+from annotator.errors import AnnotatorError
+from annotator.model import Document, Span, restrict_sentences
+from annotator.sources import load_documents
+from annotator.store import read_log
+
+GOLD = "gold"
+
+
+class AdjudicationError(AnnotatorError):
+    """The analysts' logs or their documents cannot be adjudicated."""
+
+
+@dataclass(frozen=True)
+class Adjudication:
+    """What the adjudication screen needs: disputed documents and who said what."""
+
+    documents: tuple[Document, ...]
+    disputes: dict[tuple[str, int, int], Disagreement]
+    annotators: tuple[str, ...]
+    #: Disputed sentences not found in the documents (their boundaries were corrected).
+    unplaced: int = 0
+
+    def dispute(self, document: str, start: int, end: int) -> Disagreement | None:
+        return self.disputes.get((document, start, end))
+
+
+def _sources(log_paths: Sequence[Path]) -> dict[str, tuple[str, str]]:
+    """Document id -> (source path, text hash) as the analysts' log lines record them."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in log_paths:
+        state = read_log(path)
+        for document in state.documents:
+            for decision in state.entries(document):
+                if decision.source:
+                    found[document] = (decision.source, decision.doc_hash)
+    return found
+
+
+def open_adjudication(
+    log_paths: Sequence[str | Path],
+    corpus: Sequence[str | Path] | None = None,
+    *,
+    pipeline: str | None = None,
+    include_flagged: bool = False,
+) -> Adjudication:
+    """Gather the disputes of ``log_paths`` and the documents they sit in."""
+    paths = [Path(p) for p in log_paths]
+    for path in paths:
+        if not path.exists():
+            raise AdjudicationError(f"{path}: no such annotation log")
+    found = disagreements(paths, include_flagged=include_flagged, exclude=(GOLD,))
+    disputes = {(d.document, d.start, d.end): d for d in found}
+    wanted = {d.document for d in found}
+    if corpus:
+        documents = [d for d in load_documents(corpus, pipeline=pipeline) if d.id in wanted]
+    else:
+        sources = _sources(paths)
+        documents = []
+        for doc_id in sorted(wanted):
+            source, doc_hash = sources.get(doc_id, ("", ""))
+            if not source or not Path(source).exists():
+                raise AdjudicationError(
+                    f"{doc_id}: its transcript {source or '(unknown)'} is not there; "
+                    "name the corpus with --corpus"
+                )
+            (document,) = [d for d in load_documents([source], pipeline=pipeline) if d.id == doc_id]
+            if document.text_hash != doc_hash:
+                raise AdjudicationError(
+                    f"{source}: the transcript changed since it was annotated; "
+                    "name the corpus the analysts used with --corpus"
+                )
+            documents.append(document)
+    missing = wanted - {d.id for d in documents}
+    if missing:
+        raise AdjudicationError(
+            f"documents {', '.join(sorted(missing))} are not in the corpus given"
+        )
+    restricted = []
+    for document in documents:
+        keep = {(start, end) for (doc, start, end) in disputes if doc == document.id}
+
+        def disputed(span: Span, keep: set[tuple[int, int]] = keep) -> bool:
+            return (span.start, span.end) in keep
+
+        cut = restrict_sentences(document, disputed)
+        if cut is not None:
+            restricted.append(cut)
+    annotators = tuple(sorted({c.annotator for d in found for c in d.codings}))
+    placed = sum(len(t.sentences) for d in restricted for t in d.turns)
+    return Adjudication(tuple(restricted), disputes, annotators, len(disputes) - placed)

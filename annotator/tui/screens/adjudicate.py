@@ -1,0 +1,99 @@
+"""The adjudication screen: the annotation screen over disputed sentences, with every
+analyst's labels and notes beside the focused one.
+
+``A``, ``B``, ``C`` ... take that analyst's labels as the gold decision and move
+on; the label keys set the adjudicator's own. Decisions go to the gold log, an
+ordinary log written under the annotator id ``gold``.
+"""
+
+from __future__ import annotations
+
+import string
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from annotator.adjudication import Adjudication
+from annotator.session import AnnotationSession
+from annotator.tui.chips import chip
+from annotator.tui.screens.annotate import AnnotateScreen
+
+#: Keys that take an analyst's labels, in annotator order.
+TAKE_KEYS = string.ascii_uppercase[:8].replace("F", "").replace("U", "")
+
+
+class AdjudicateScreen(AnnotateScreen):
+    """Settle disagreements one sentence at a time."""
+
+    def __init__(self, session: AnnotationSession, log_name: str, adjudication: Adjudication):
+        super().__init__(session, log_name)
+        self.adjudication = adjudication
+        self.analysts = adjudication.annotators[: len(TAKE_KEYS)]
+        for index, name in enumerate(self.analysts):
+            binding = Binding(
+                TAKE_KEYS[index], f"take({index})", f"take {name}", show=False, id=f"take.{name}"
+            )
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    def compose_extra(self) -> ComposeResult:
+        yield Static(id="codings")
+
+    def on_mount(self) -> None:
+        # Textual also runs the annotation screen's on_mount; speak after it.
+        self.call_after_refresh(self._introduce)
+
+    def _introduce(self) -> None:
+        total = len(self.adjudication.disputes)
+        note = (
+            f" ({self.adjudication.unplaced} could not be placed)"
+            if self.adjudication.unplaced
+            else ""
+        )
+        self.say(
+            f"{total} disputed sentences{note}. "
+            f"{'/'.join(TAKE_KEYS[: len(self.analysts)])} take an analyst's labels; "
+            f"gold log: {self.log_name}"
+        )
+
+    def sentence_focused(self) -> None:
+        span = self.session.sentence
+        if span is None:
+            return
+        dispute = self.adjudication.dispute(self.session.document.id, span.start, span.end)
+        by_name = {label.name: label for label in self.session.labels.labels}
+        text = Text()
+        for index, name in enumerate(self.analysts):
+            coding = dispute.coding_of(name) if dispute else None
+            text.append(f" {TAKE_KEYS[index]} ", style="bold reverse")
+            text.append(f" {name:<12} ", style="bold")
+            if coding is None:
+                text.append("did not code this sentence", style="dim italic")
+            elif not coding.labels:
+                text.append(" no label ", style="italic reverse dim")
+            for label_name in coding.labels if coding else ():
+                label = by_name.get(label_name)
+                text.append_text(chip(label) if label else Text(f" {label_name} ", style="reverse"))
+                text.append(" ")
+            if coding is not None and coding.flag:
+                text.append(" ⚑ flagged", style="bold yellow")
+            if coding is not None and coding.note:
+                text.append("  ✎ ", style="dim")
+                text.append(coding.note, style="italic")
+            text.append("\n")
+        text.rstrip()
+        self.query_one("#codings", Static).update(text)
+
+    def action_take(self, index: int) -> None:
+        span = self.session.sentence
+        if span is None or not 0 <= index < len(self.analysts):
+            return
+        dispute = self.adjudication.dispute(self.session.document.id, span.start, span.end)
+        coding = dispute.coding_of(self.analysts[index]) if dispute else None
+        if coding is None:
+            self.say(f"{self.analysts[index]} did not code this sentence.")
+            return
+        ok, decision = self._guarded(lambda: self.session.decide(tuple(coding.labels)))
+        if ok:
+            self._after_decision(decision, moved=True)

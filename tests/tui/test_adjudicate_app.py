@@ -1,0 +1,52 @@
+"""Adjudication: two analysts' logs in, a gold log out, driven from the keyboard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from annotator.adjudication import GOLD, open_adjudication
+from annotator.model import Document, LabelSet
+from annotator.session import AnnotationSession
+from annotator.store import AnnotationLog
+from annotator.tui.app import AnnotatorApp
+
+
+def code(path: Path, name: str, document: Document, labels: LabelSet, picks: list[str]) -> None:
+    """One analyst labels the first sentences of the document, one label each."""
+    with AnnotationLog.open(path, name, labels=labels) as log:
+        session = AnnotationSession([document], labels, log)
+        session.resume()
+        for pick in picks:
+            session.decide((pick,))
+
+
+async def test_take_an_analysts_labels_or_set_your_own(
+    sample: Document, labels: LabelSet, workdir: Path
+) -> None:
+    ana, ben = workdir / "ana.jsonl", workdir / "ben.jsonl"
+    code(ana, "ana", sample, labels, ["commitment", "procedural", "position", "criticism"])
+    code(ben, "ben", sample, labels, ["commitment", "reassurance", "position", "cooperation"])
+    adjudication = open_adjudication([ana, ben])
+    disputed = [s.text for d in adjudication.documents for t in d.turns for s in t.sentences]
+    assert len(disputed) == 2 and adjudication.annotators == ("ana", "ben")
+    gold = workdir / "gold.jsonl"
+    log = AnnotationLog.open(gold, GOLD, labels=labels)
+    session = AnnotationSession(list(adjudication.documents), labels, log)
+    session.resume()
+    app = AnnotatorApp(session, "gold.jsonl", adjudication=adjudication)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        codings = str(app.screen.query_one("#codings").render())
+        assert "ana" in codings and "ben" in codings
+        await pilot.press("B")  # take ben's labels for the first disputed sentence
+        await pilot.press("8", "enter")  # set cooperation ourselves on the second
+    log.close()
+    lines = [json.loads(line) for line in gold.read_text().splitlines()]
+    assert [(line["text"], line["labels"]) for line in lines] == [
+        (disputed[0], ["reassurance"]),
+        (disputed[1], ["cooperation"]),
+    ]
+    assert {line["annotator"] for line in lines} == {"gold"}
+    # A second adjudication still lists the disputes: the gold log is not an analyst.
+    assert len(open_adjudication([ana, ben, gold]).disputes) == 2
