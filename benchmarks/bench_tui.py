@@ -40,7 +40,7 @@ def build_corpus(path: Path) -> tuple[int, int, int]:
     sources = sorted((SHARED / "corpora" / "transcripts").glob("*.txt"))
     sources += sorted((SHARED / "seeds").glob("*.txt"))
     if not sources:
-        sys.exit(f"bench_tui: no transcripts found under {SHARED}; ../shared must sit beside the repo")
+        sys.exit(f"bench_tui: no transcripts under {SHARED}; ../shared must sit beside the repo")
     nlp = load_pipeline()
     base = list(segment_documents([parse_transcript(p) for p in sources], nlp))
     words_each = [sum(len(t.text.split()) for t in d.turns) for d in base]
@@ -56,7 +56,7 @@ def build_corpus(path: Path) -> tuple[int, int, int]:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def keystroke(app: AnnotatorApp, key: str) -> float:
@@ -106,6 +106,7 @@ async def drive(corpus: Path, log_path: Path) -> dict[str, list[float] | float]:
     from annotator.session import AnnotationSession
     from annotator.sources import load_documents
     from annotator.store import AnnotationLog
+
     labels = load_labels()
     documents = load_documents([corpus])
     first = next(documents)
