@@ -207,7 +207,7 @@ def annotate(
     from annotator.config import load_config
     from annotator.labels import load_labels
     from annotator.resources import sample_transcript
-    from annotator.sources import load_documents
+    from annotator.sources import count_documents, load_documents
     from annotator.transcript import compile_speaker_pattern
 
     config = load_config()
@@ -236,7 +236,9 @@ def annotate(
             else "nothing to annotate: no documents were found"
         )
     _warn(first.warnings)
-    _run_tui(log_path, name, label_set, [first], documents, config.keys)
+    # The rest load in the background; a work list may skip some, so no total then.
+    remaining = None if work else count_documents(paths or []) - 1
+    _run_tui(log_path, name, label_set, [first], documents, config.keys, remaining=remaining)
 
 
 @app.command()
@@ -277,6 +279,7 @@ def _run_tui(
     pending: Iterator[Document] | None,
     keymap: dict[str, str],
     adjudication: Adjudication | None = None,
+    remaining: int | None = None,
 ) -> None:
     """Open the log, resume, run the app, and say on the way out that all is saved."""
     from annotator.session import AnnotationSession
@@ -289,7 +292,12 @@ def _run_tui(
         session = AnnotationSession(first, label_set, log)
         session.resume()
         result = AnnotatorApp(
-            session, str(log_path), pending=pending, keymap=keymap, adjudication=adjudication
+            session,
+            str(log_path),
+            pending=pending,
+            pending_total=remaining,
+            keymap=keymap,
+            adjudication=adjudication,
         ).run()
     finally:
         log.close()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from annotator.corpus import is_corpus, read_corpus
 from annotator.model import Document
-from annotator.transcript import read_documents
+from annotator.transcript import read_documents, transcript_files
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -46,3 +46,22 @@ def load_documents(
         yield from segment_documents(
             read_documents([path], speaker_pattern), nlp, n_process=n_process
         )
+
+
+def count_documents(paths: Iterable[str | Path]) -> int:
+    """How many documents ``load_documents`` will yield, counted cheaply (for progress bars).
+
+    A corpus counts its lines, a folder its transcript files; a JSONL turns file
+    counts as one document even when it holds several.
+    """
+    total = 0
+    for item in paths:
+        path = Path(item)
+        if is_corpus(path):
+            with path.open("rb") as handle:
+                total += max(0, sum(1 for line in handle if line.strip()) - 1)
+        elif path.is_dir():
+            total += len(transcript_files(path))
+        else:
+            total += 1
+    return total

@@ -794,6 +794,18 @@ def compile_speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
         raise TranscriptError(f"speaker pattern {pattern!r}: {error}") from None
 
 
+def transcript_files(folder: Path) -> list[Path]:
+    """The transcripts in a folder and its subfolders, in a stable order."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in TRANSCRIPT_SUFFIXES
+        and not p.name.startswith(".")
+        and p.name.lower() != "readme.md"
+    )
+
+
 def read_documents(
     paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
 ) -> Iterator[Document]:
@@ -808,14 +820,7 @@ def read_documents(
         if not path.exists():
             raise TranscriptError(f"{path}: no such file or folder")
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in TRANSCRIPT_SUFFIXES
-                and not p.name.startswith(".")
-                and p.name.lower() != "readme.md"
-            )
+            files = transcript_files(path)
             if not files:
                 raise TranscriptError(
                     f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"

@@ -64,24 +64,30 @@ class AnnotatorApp(App[str]):
         """Read and segment the remaining documents off the UI thread."""
         assert self.pending is not None
         loaded = 0
-        total = f"/{self.pending_total}" if self.pending_total else ""
+        total = self.pending_total
         batch: list[Document] = []
+        self.call_from_thread(self._deliver, [], "loading more documents…", 0, total)
         try:
             for document in self.pending:
                 batch.append(document)
                 loaded += 1
                 if len(batch) >= 8:
-                    self.call_from_thread(self._deliver, batch, f"loading {loaded}{total} more…")
+                    shown = f"{loaded}/{total}" if total else str(loaded)
+                    self.call_from_thread(
+                        self._deliver, batch, f"loaded {shown} more…", loaded, total
+                    )
                     batch = []
-        except Exception as error:  # a bad file late in a folder must not kill the session
+        except Exception as error:  # a bad file late in a folder must not end the session
             self.call_from_thread(self.annotate_screen.say, f"Stopped loading: {error}", error=True)
-        self.call_from_thread(self._deliver, batch, "")
+        self.call_from_thread(self._deliver, batch, "", loaded, total)
 
-    def _deliver(self, documents: list[Document], message: str) -> None:
+    def _deliver(
+        self, documents: list[Document], message: str, done: int, total: int | None
+    ) -> None:
         if documents:
             self.session.add_documents(documents)
         if not message:
             # Loading is over: the corpus lives as long as the session, so keep the
             # collector from walking it again and again (pauses of 100 ms and more).
             gc.freeze()
-        self.annotate_screen.documents_loaded(message)
+        self.annotate_screen.documents_loaded(message, done, total)

@@ -20,7 +20,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, ProgressBar, Static
 
 from annotator.errors import AnnotatorError
 from annotator.keys import KEY_ACTIONS
@@ -96,6 +96,7 @@ class AnnotateScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="header")
+        yield ProgressBar(id="loading", show_eta=False)
         with Horizontal(id="body"):
             yield TurnList(id="turns")
             yield TranscriptView(id="transcript")
@@ -475,9 +476,13 @@ class AnnotateScreen(Screen[None]):
 
     # --- loading ----------------------------------------------------------------
 
-    def documents_loaded(self, message: str) -> None:
-        """The background loader delivered documents; refresh the totals."""
+    def documents_loaded(self, message: str, done: int = 0, total: int | None = None) -> None:
+        """The background loader delivered documents; show its progress and new totals."""
         self.loading_message = message
+        bar = self.query_one("#loading", ProgressBar)
+        bar.display = bool(message)
+        if message:
+            bar.update(total=total, progress=done)
         self._header()
 
     def jump(self, position: Position) -> None:
