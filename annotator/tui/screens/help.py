@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +23,8 @@ KEY_NAMES = {
     "space": "space",
     "enter": "Enter",
     "ctrl+r": "Ctrl+R",
+    "home": "Home",
+    "end": "End",
 }
 
 
@@ -42,14 +43,20 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        keys = Table(title="Keys", show_header=False, box=None, padding=(0, 2))
+        keys = Text()
+        keys.append("Keys\n", style="bold underline")
+
+        def row(key: str, what: Text) -> None:
+            keys.append(f"  {key:<12}", style="bold")
+            keys.append_text(what)
+            keys.append("\n")
+
+        verb = "  choose, next" if self.labels.exclusive else "  toggle"
         for label in self.labels.labels:
-            verb = "choose, next" if self.labels.exclusive else "toggle"
-            keys.add_row(Text(label.key, style="bold"), Text.assemble(chip(label), f"  {verb}"))
+            row(label.key, Text.assemble(chip(label), verb))
         for action in KEY_ACTIONS:
-            shown = key_display(self.keymap.get(action.id, action.keys))
-            keys.add_row(Text(shown, style="bold"), Text(action.description))
-        keys.add_row(Text("Ctrl+P", style="bold"), Text("command palette: every action and label"))
+            row(key_display(self.keymap.get(action.id, action.keys)), Text(action.description))
+        row("Ctrl+P", Text("command palette: every action and label"))
         guide = Text()
         if self.labels.guidelines:
             guide.append("Guidelines\n", style="bold underline")
