@@ -682,20 +682,7 @@ def parse_text(
         preamble = text[body_start:start].strip()
     else:
         preamble = text[body_start : opened[0][0]].strip()
-    keys = speaker_keys([speaker for speaker, *_ in raw])
-    turns = tuple(
-        Turn(
-            index=index,
-            speaker=speaker,
-            speaker_key=keys[index] if speaker else "unknown",
-            start=start,
-            end=end,
-            text=text[start:end],
-            notes=tuple(find_notes(text[start:end], start)),
-            timestamp=timestamp,
-        )
-        for index, (speaker, start, end, timestamp) in enumerate(raw)
-    )
+    turns = _build_turns(text, raw)
     title = _title(text, body_start, preamble)
     front = text[:body_start].strip()
     full_preamble = "\n\n".join(part for part in (front, preamble) if part)
@@ -707,6 +694,24 @@ def parse_text(
         preamble=full_preamble,
         turns=turns,
         warnings=tuple(all_warnings),
+    )
+
+
+def _build_turns(text: str, raw: list[tuple[str, int, int, str | None]]) -> tuple[Turn, ...]:
+    """Turns from (speaker, start, end, timestamp) rows: speaker keys, text and notes."""
+    keys = speaker_keys([speaker for speaker, *_ in raw])
+    return tuple(
+        Turn(
+            index=index,
+            speaker=speaker,
+            speaker_key=keys[index] if speaker else "unknown",
+            start=start,
+            end=end,
+            text=text[start:end],
+            notes=tuple(find_notes(text[start:end], start)),
+            timestamp=timestamp,
+        )
+        for index, (speaker, start, end, timestamp) in enumerate(raw)
     )
 
 
@@ -731,34 +736,18 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
     documents = []
     for doc_id, rows in groups.items():
         pieces: list[str] = []
-        raw: list[tuple[str, int, int]] = []
+        raw: list[tuple[str, int, int, str | None]] = []
         position = 0
         for speaker, turn_text in rows:
             prefix = f"{speaker}: " if speaker else ""
             body = turn_text.strip()
             start = position + len(prefix)
             pieces.append(prefix + body + "\n\n")
-            raw.append((speaker, start, start + len(body)))
+            if body:
+                raw.append((speaker, start, start + len(body), None))
             position += len(prefix) + len(body) + 2
         text = "".join(pieces)
-        keys = speaker_keys([speaker for speaker, _, _ in raw])
-        turns = tuple(
-            Turn(
-                index=index,
-                speaker=speaker,
-                speaker_key=keys[index] if speaker else "unknown",
-                start=start,
-                end=end,
-                text=text[start:end],
-                notes=tuple(find_notes(text[start:end], start)),
-            )
-            for index, (speaker, start, end) in enumerate(raw)
-            if end > start
-        )
-        turns = tuple(
-            Turn(i, t.speaker, t.speaker_key, t.start, t.end, t.text, t.notes)
-            for i, t in enumerate(turns)
-        )
+        turns = _build_turns(text, raw)
         documents.append(Document(doc_id, str(path), doc_id, text, "", turns))
     return documents
 
