@@ -51,6 +51,7 @@ _PERIOD = re.compile(
     rf"|The{_WS}+(?:[A-Z]{{2,}}{_WS}+)*[A-Z]{{2,}}(?:{_WS}+pro{_WS}+tempore)?)"
     rf"(?:{_WS}*\([^()\n]{{1,60}}\))?)\.(?:{_WS}+|$)"
 )
+_PERIOD_OPENERS = ("Mr", "Mrs", "Ms", "Miss", "Dr", "The")
 # European Parliament: ``President. –``, ``Name (PPE). –``, ``Name, on behalf of the S&D Group. –``
 _DASH = re.compile(
     rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n:*]{{0,150}}?)\.{_BOLD}?{_WS}*[–—-]{_WS}+"
@@ -412,23 +413,32 @@ def match_label(line: str, custom: re.Pattern[str] | None = None) -> _LabelMatch
     stripped = line.strip()
     if not stripped or stripped[0] in "<{#>|`-=([" or stripped.startswith(("---", "...")):
         return None
-    found = _TIMESTAMPED.match(line)
-    if found and looks_like_speaker(found["label"], dash_form=False):
-        return _LabelMatch(_clean_label(found["label"]), found.end(), found["ts"])
-    found = _BARE_Q.match(line)
-    if found:
-        return _LabelMatch(found["label"], found.end())
-    found = _COLON.match(line)
-    if found:
-        rest = line[found.end() :].strip()
-        if looks_like_speaker(found["label"], own_line=not rest):
+    # Cheap tests first: most lines are prose, and each pattern needs its separator
+    # near the start of the line.
+    head = line[:170]
+    has_colon = ":" in head
+    if has_colon and "(" in head:
+        found = _TIMESTAMPED.match(line)
+        if found and looks_like_speaker(found["label"], dash_form=False):
+            return _LabelMatch(_clean_label(found["label"]), found.end(), found["ts"])
+    if stripped[0] == "Q":
+        found = _BARE_Q.match(line)
+        if found:
+            return _LabelMatch(found["label"], found.end())
+    if has_colon:
+        found = _COLON.match(line)
+        if found:
+            rest = line[found.end() :].strip()
+            if looks_like_speaker(found["label"], own_line=not rest):
+                return _LabelMatch(_clean_label(found["label"]), found.end())
+    if stripped.startswith(_PERIOD_OPENERS):
+        found = _PERIOD.match(line)
+        if found:
             return _LabelMatch(_clean_label(found["label"]), found.end())
-    found = _PERIOD.match(line)
-    if found:
-        return _LabelMatch(_clean_label(found["label"]), found.end())
-    found = _DASH.match(line)
-    if found and looks_like_speaker(found["label"], dash_form=True):
-        return _LabelMatch(_clean_label(found["label"]), found.end())
+    if "." in head and ("–" in head or "—" in head or "-" in head):
+        found = _DASH.match(line)
+        if found and looks_like_speaker(found["label"], dash_form=True):
+            return _LabelMatch(_clean_label(found["label"]), found.end())
     return None
 
 
@@ -443,12 +453,11 @@ _NOTE_VOCAB = (
 )
 _PAREN_NOTE = re.compile(
     r"(?<!\\)\((?:"
-    rf"{_WS}*(?:{_NOTE_VOCAB})[^()\n]{{0,60}}"  # a known stage word
+    rf"{_WS}*(?i:{_NOTE_VOCAB})[^()\n]{{0,60}}"  # a known stage word, in any case
     r"|[A-Z][^()\n]{0,70}[.!]"  # a short capitalised clause ending in a full stop
     r"|\d{1,2}:\d{2}(?::\d{2})?"  # a timestamp
-    r"|[A-Z]{2}"  # a language code after an EP label
-    r")\)",
-    re.IGNORECASE,
+    r"|[A-Z]{2}"  # a language code after an EP label: (NL), (DE)
+    r")\)"
 )
 _BRACKET_NOTE = re.compile(r"(?<!\\)\[(?![^\]\n]*\\\])\s*[A-Z][^\]\n]{0,120}\](?!\()")
 _TIME_LINE = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?:[AaPp]\.?\s?[Mm]\.?)?\s*(?:[A-Z]{2,5})?\s*$")

@@ -295,3 +295,10 @@ def test_jsonl_turns_and_folders(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text('{"speaker": "Q"}\n')
     with pytest.raises(TranscriptError, match=r"bad.jsonl:1"):
         list(read_documents([tmp_path / "bad.jsonl"]))
+
+
+def test_only_stage_directions_are_notes() -> None:
+    from annotator.transcript import find_notes
+
+    text = "We met (in) Tokyo (ok) and (see above). (Laughter.) (inaudible) (NL) (00:51)"
+    assert [n.text for n in find_notes(text)] == ["(Laughter.)", "(inaudible)", "(NL)", "(00:51)"]
