@@ -1,0 +1,45 @@
+"""annotator.toml: settings, key remaps, and one-line errors for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.config import load_config
+from annotator.errors import ConfigError
+
+
+def test_settings_and_keys(tmp_path: Path) -> None:
+    path = tmp_path / "annotator.toml"
+    path.write_text(
+        'annotator = "alice"\nspeaker_pattern = "^(?P<speaker>[A-Z]+):"\n[keys]\nno_label = "z"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.annotator == "alice"
+    assert config.speaker_pattern == "^(?P<speaker>[A-Z]+):"
+    assert config.keys == {"no_label": "z"}
+
+
+def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "nothing"))
+    assert load_config().path is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("annotator = ", "not valid TOML"),
+        ('colour = "red"\n', "unknown field 'colour'"),
+        ("[keys]\nno_label = 3\n", "must map action names"),
+        ("pipeline = 3\n", "'pipeline' must be a string"),
+    ],
+)
+def test_bad_config_names_the_file(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "annotator.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
