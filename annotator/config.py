@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import ConfigError
+from annotator.keys import KEY_ACTIONS
 
 KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator"}
 
@@ -57,6 +58,13 @@ def load_config(path: str | Path | None = None) -> Config:
             isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
         ):
             raise ConfigError(f"{candidate}: [keys] must map action names to key names")
+        known = {action.id for action in KEY_ACTIONS}
+        for action_id in keys:
+            if action_id not in known and not action_id.startswith(("label.", "take.")):
+                raise ConfigError(
+                    f"{candidate}: [keys] has no action {action_id!r} "
+                    f"(actions: {', '.join(sorted(known))}, label.NAME)"
+                )
         for name in ("speaker_pattern", "pipeline", "annotator"):
             if name in data and not isinstance(data[name], str):
                 raise ConfigError(f"{candidate}: field {name!r} must be a string")

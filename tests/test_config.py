@@ -35,6 +35,7 @@ def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.Monke
         ('colour = "red"\n', "unknown field 'colour'"),
         ("[keys]\nno_label = 3\n", "must map action names"),
         ("pipeline = 3\n", "'pipeline' must be a string"),
+        ('[keys]\nnope = "z"\n', "no action 'nope'"),
     ],
 )
 def test_bad_config_names_the_file(tmp_path: Path, content: str, message: str) -> None:
