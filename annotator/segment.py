@@ -45,6 +45,9 @@ def _words(text: str) -> list[str]:
 # (0 = not wrapped); set by segment_documents, which sees whole documents and
 # so judges wrapping better than a short piece of a turn can.
 WRAP_WIDTH_KEY = "annotator_wrap_width"
+#: Columns of the document line before a piece's first character (a speaker label,
+#: a note): the piece's first line is that much longer on the page.
+LEAD_KEY = "annotator_lead"
 # Key in ``Doc.user_data`` holding the input string: rebuilding ``doc.text``
 # from the tokens costs a fifth of the time of the whole pipeline.
 TEXT_KEY = "annotator_text"
@@ -331,11 +334,11 @@ def _gaps(text: str) -> list[tuple[int, int]]:
     return sorted(found.items())
 
 
-def sentence_starts(text: str, width: int | None = None) -> list[int]:
+def sentence_starts(text: str, width: int | None = None, lead: int = 0) -> list[int]:
     """Character offsets where a new sentence starts (the first one excluded).
 
     ``width`` is the hard-wrap width (see ``wrap_width``); ``None`` measures it
-    on ``text`` itself.
+    on ``text`` itself. ``lead`` is how far into its line ``text`` starts.
     """
     if width is None:
         width = wrap_width(text) if "\n" in text else 0
@@ -367,7 +370,7 @@ def sentence_starts(text: str, width: int | None = None) -> list[int]:
         breaks = text.count("\n", begin, end)
         if "\r" in text[begin:end]:
             breaks = len(_LINE_BREAK.findall(text, begin, end))
-        split = _decide(text, prev_word, prev_start, next_word, breaks, width, begin, lists)
+        split = _decide(text, prev_word, prev_start, next_word, breaks, width, begin, lists, lead)
         if split is None:
             split = _decide_punctuation(text, prev_word, prev_start, sentence_start, next_word)
         if split:
@@ -390,6 +393,7 @@ def _decide(
     width: int,
     begin: int,
     lists: dict[str, str],
+    lead: int = 0,
 ) -> bool | None:
     """Line breaks, bullets and list markers; ``None`` leaves it to punctuation."""
     if _CITATION_CHUNK.match(next_word):
@@ -407,6 +411,9 @@ def _decide(
         if width:
             line_begin = max(text.rfind("\n", 0, begin), text.rfind("\r", 0, begin)) + 1
             line = text[line_begin:begin].rstrip()
+            if line_begin == 0:
+                # The piece's first line starts after a label or note on the page.
+                line = " " * lead + line
             if marker is not None or next_word[:1] in _BULLETS:
                 return True
             # The wrapper would have put the next word on this line had it fitted,
@@ -525,7 +532,7 @@ def official_sentences(doc: Doc) -> Doc:
     text = user_data.get(TEXT_KEY)
     if text is None:
         text = doc.text
-    starts = sentence_starts(text, user_data.get(WRAP_WIDTH_KEY))
+    starts = sentence_starts(text, user_data.get(WRAP_WIDTH_KEY), user_data.get(LEAD_KEY, 0))
     values: Any = numpy.full((length, 1), -1, dtype="int64")
     values[0, 0] = 1
     if starts:
@@ -674,6 +681,7 @@ def segment_documents(
                     doc = make_doc(nlp, piece)
                     doc.user_data[TEXT_KEY] = piece
                     doc.user_data[WRAP_WIDTH_KEY] = width
+                    doc.user_data[LEAD_KEY] = start - (document.text.rfind("\n", 0, start) + 1)
                     yield doc, start
 
     stream = nlp.pipe(docs(), as_tuples=True, n_process=n_process, batch_size=batch_size)

@@ -351,3 +351,27 @@ def test_public_sets_meet_targets(name: str, target: float, nlp: Language) -> No
     cases = load_set(name)
     result = score(cases, split_texts((case.text for case in cases), nlp))
     assert result.f1 >= target, f"{name}: F1 {result.f1:.3f} < {target}"
+
+
+def test_wrapped_line_after_a_label_is_not_a_sentence_end(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The first line of a turn is shorter once its label and note are cut off, but on
+    # the page it ran to the wrap width: the line break inside "We are / immensely" is soft.
+    from annotator.transcript import parse_text
+
+    wrapped = (
+        "PRIME MINISTER KISHIDA:   (As interpreted.)  Well, thank you.  We are\n"
+        "immensely pleased with President Biden's first visit to Japan as the\n"
+        "President of the United States.  The United States is Japan's only ally\n"
+        "who shares the universal values of freedom, democracy, human rights,\n"
+        "and rule of law, and we will work together on many of these matters.\n"
+        "\n"
+        "PRESIDENT BIDEN:  Thank you, Mr. Prime Minister, and thank you for the\n"
+        "warm welcome that you have extended to me and to my whole delegation.\n"
+    )
+    document = segment_document(parse_text(wrapped, doc_id="w", source="w"), nlp)
+    first = [s.text.split()[:3] for s in document.turns[0].sentences]
+    assert first[:3] == [
+        ["Well,", "thank", "you."],
+        ["We", "are", "immensely"],
+        ["The", "United", "States"],
+    ]

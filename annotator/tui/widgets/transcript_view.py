@@ -36,7 +36,7 @@ GUTTER = 6
 def plain(text: str) -> str:
     """Sentence text for the screen: whitespace runs collapsed, control codes shown."""
     cleaned = "".join(
-        ch if ch.isprintable() or ch in " \n\t" else f"\\x{ord(ch):02x}" for ch in text
+        ch if ch.isprintable() or ch.isspace() else f"\\x{ord(ch):02x}" for ch in text
     )
     return " ".join(cleaned.split())
 
