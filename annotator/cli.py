@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from annotator.cli_export import register as register_export
+from annotator.cli_suggest import register as register_suggest
 from annotator.cli_team import register as register_team
 from annotator.errors import AnnotatorError
 from annotator.model import Document, LabelSet
@@ -340,6 +341,7 @@ def status(
 # Commands that live in their own modules (export and stats; assign and agree).
 register_export(app)
 register_team(app)
+register_suggest(app)
 
 
 def main() -> None:

@@ -1,0 +1,134 @@
+"""``annotator train``: a thin Typer command over ``suggest.train_model``.
+
+Progress goes to stderr as a bar; the per-label scores on the held-out
+documents go to stdout as a table, so they can be piped or saved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# soft_wrap: a message naming a long path stays one line, whatever the terminal width.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def train(
+    logs: Annotated[
+        list[Path], typer.Argument(help="Annotation logs to learn from (one or many annotators).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The model folder to write.")],
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="labels.yaml (default: the labels recorded in the logs)."),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", "-l", help="Train only this label (repeat); others count as 0."),
+    ] = None,
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option("--corpus", help="The documents annotated: re-anchor decisions to them."),
+    ] = None,
+    annotator: Annotated[
+        list[str] | None,
+        typer.Option("--annotator", "-a", help="Only this annotator's decisions (repeat)."),
+    ] = None,
+    dev_share: Annotated[
+        float,
+        typer.Option("--dev-share", min=0.0, max=0.9, help="Share of documents held out."),
+    ] = 0.2,
+    steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps.")] = 400,
+    min_per_label: Annotated[
+        int, typer.Option("--min-per-label", min=1, help="Sentences each label needs.")
+    ] = 5,
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", min=0.0, max=1.0, help="Score from which a label is shown."),
+    ] = 0.5,
+    seed: Annotated[int, typer.Option("--seed", help="Shuffle and training seed.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing model.")] = False,
+) -> None:
+    """Train a label-suggestion model (spaCy text classifier) on annotation decisions."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from annotator.errors import AnnotatorError
+    from annotator.labels import load_labels
+    from annotator.suggest import train_model
+
+    for log in logs:
+        if not log.is_file():
+            raise AnnotatorError(f"{log}: no such annotation log")
+    documents = None
+    if corpus:
+        from annotator.sources import load_documents
+
+        documents = list(load_documents(corpus))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        # Piped, a bar is noise (and Rich would leave a blank line before an error).
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("training", total=1.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.update(task, completed=fraction, description=message)
+
+        report = train_model(
+            logs,
+            out,
+            labels=load_labels(labels) if labels else None,
+            corpus=documents,
+            only_labels=tuple(label or ()),
+            annotators=tuple(annotator or ()),
+            dev_share=dev_share,
+            seed=seed,
+            max_steps=steps,
+            min_per_label=min_per_label,
+            threshold=threshold,
+            force=force,
+            progress=progress,
+        )
+    for note in report.notes:
+        err.print(f"note: {note}", markup=False)
+    err.print(
+        f"trained {report.component} on {report.train_sentences:,} sentences "
+        f"({report.train_documents} documents) in {report.seconds:.1f} s; "
+        f"model {report.model_id} in {report.model_dir}",
+        markup=False,
+    )
+    if not report.scores:
+        err.print("no held-out documents: nothing was scored (--dev-share)", markup=False)
+        return
+    table = Table(
+        title=(f"held out: {report.dev_sentences:,} sentences in {report.dev_documents} documents"),
+        title_justify="left",
+    )
+    for column in ("label", "precision", "recall", "F1", "held-out", "predicted", "trained on"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for score in report.scores:
+        table.add_row(
+            score.label,
+            f"{score.precision:.2f}",
+            f"{score.recall:.2f}",
+            f"{score.f1:.2f}",
+            str(score.support),
+            str(score.predicted),
+            str(score.train_positives),
+        )
+    table.add_row("macro F1", "", "", f"{report.macro_f1:.2f}", "", "", "")
+    Console(highlight=False).print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``train`` command to the ``annotator`` app."""
+    app.command("train")(train)
