@@ -1,0 +1,267 @@
+"""Label suggestions: a model trained on a small log suggests what the analyst would.
+
+Logs are written with ``AnnotationLog.decide`` as the TUI writes them, from
+sentences made with templates and labelled by the rule the template stands
+for; training runs spaCy's real loop for a few steps.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.errors import AnnotatorError
+from annotator.model import Document, Label, LabelSet, Span, Turn
+from annotator.store import AnnotationLog
+from annotator.suggest import (
+    MODEL_META,
+    NotAModelError,
+    Suggester,
+    SuggestError,
+    Suggestion,
+    TooFewDecisionsError,
+    TrainReport,
+    order_by_uncertainty,
+    score_labels,
+    train_model,
+)
+
+LABELS = LabelSet(
+    (Label("commitment", "1"), Label("threat assessment", "2"), Label("procedural", "3"))
+)
+EXCLUSIVE = LabelSet(LABELS.labels, exclusive=True)
+ACTORS = ["Japan", "our partners", "Ukraine", "the region", "our allies", "Korea"]
+THINGS = ["aid", "ships", "funding", "troops", "training", "support"]
+TEMPLATES = [
+    ("We will send more {thing} to {actor}.", "commitment"),
+    ("We will provide {thing} for {actor} next year.", "commitment"),
+    ("The threat to {actor} is growing.", "threat assessment"),
+    ("The danger of nuclear escalation near {actor} is real.", "threat assessment"),
+    ("Thank you, next question.", "procedural"),
+    ("Thank you all for coming today.", "procedural"),
+    ("The meeting with {actor} was held on Tuesday.", None),
+    ("The report on {thing} was published in March.", None),
+]
+STEPS = 120
+TRAIN = [sys.executable, "-m", "annotator", "train"]
+
+
+def make_document(
+    doc_id: str, rng: random.Random, n: int = 24
+) -> tuple[Document, list[tuple[str, ...]]]:
+    """A briefing of template sentences, and each sentence's labels."""
+    sentences = []
+    for _ in range(n):
+        template, label = rng.choice(TEMPLATES)
+        text = template.format(actor=rng.choice(ACTORS), thing=rng.choice(THINGS))
+        sentences.append((text, (label,) if label else ()))
+    text = ""
+    turns: list[Turn] = []
+    gold: list[tuple[str, ...]] = []
+    for index in range(0, n, 4):
+        if text:
+            text += "\n\n"
+        text += "MR MILLER: "
+        start = len(text)
+        spans = []
+        for k, (sentence, labels) in enumerate(sentences[index : index + 4]):
+            if k:
+                text += " "
+            spans.append(Span(len(text), len(text) + len(sentence), sentence))
+            text += sentence
+            gold.append(labels)
+        turns.append(
+            Turn(
+                len(turns),
+                "MR MILLER",
+                "MR MILLER",
+                start,
+                len(text),
+                text[start:],
+                (),
+                tuple(spans),
+            )
+        )
+    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(turns)), gold
+
+
+def write_log(path: Path, labels: LabelSet, n_documents: int = 5, seed: int = 1) -> Path:
+    rng = random.Random(seed)
+    with AnnotationLog.open(path, "alice", labels=labels) as log:
+        for d in range(n_documents):
+            document, gold = make_document(f"brief-{d}", rng)
+            units = [(t, s) for t in document.turns for s in t.sentences]
+            for (turn, sentence), chosen in zip(units, gold, strict=True):
+                log.decide(document, turn, sentence, chosen)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainReport, list[float]]:
+    folder = tmp_path_factory.mktemp("suggest")
+    log = write_log(folder / "alice.jsonl", LABELS)
+    fractions: list[float] = []
+    report = train_model(
+        [log],
+        folder / "model",
+        labels=LABELS,
+        max_steps=STEPS,
+        progress=lambda fraction, message: fractions.append(fraction),
+    )
+    return report, fractions
+
+
+def test_trained_model_suggests_the_labels_an_analyst_would(
+    trained: tuple[TrainReport, list[float]],
+) -> None:
+    report, _ = trained
+    assert report.component == "textcat_multilabel"
+    suggester = Suggester.load(report.model_dir)
+    assert suggester.labels == LABELS.names
+    assert suggester.model_id == report.model_id
+    assert suggester.model_id.startswith("model-")
+    assert suggester.threshold == 0.5
+    commitment, threat, thanks = suggester.suggest(
+        [
+            "We will send more ships to our allies.",
+            "The threat to Japan is growing.",
+            "Thank you, next question.",
+        ]
+    )
+    for suggestion in (commitment, threat, thanks):
+        assert set(suggestion.scores) == set(LABELS.names)
+        assert all(0.0 <= score <= 1.0 for score in suggestion.scores.values())
+    assert commitment.labels == ("commitment",)
+    assert threat.labels == ("threat assessment",)
+    assert thanks.labels == ("procedural",)
+    assert commitment.scores["commitment"] > commitment.scores["procedural"]
+
+
+def test_report_scores_every_label_on_held_out_documents(
+    trained: tuple[TrainReport, list[float]],
+) -> None:
+    report, fractions = trained
+    assert report.dev_documents == 1 and report.train_documents == 4
+    assert [s.label for s in report.scores] == list(LABELS.names)
+    assert all(s.support > 0 for s in report.scores)
+    assert report.macro_f1 > 0.8
+    meta = json.loads((report.model_dir / MODEL_META).read_text())
+    assert meta["trained_on"]["sentences"] == report.train_sentences
+    assert meta["exclusive"] is False
+    # Progress is reported as training goes, in order, and ends at 1.0.
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert len(fractions) > STEPS / 2
+
+
+def test_refuses_to_train_with_too_few_decisions_for_a_label(tmp_path: Path) -> None:
+    rng = random.Random(0)
+    document, _ = make_document("brief", rng, n=8)
+    log = tmp_path / "few.jsonl"
+    with AnnotationLog.open(log, "alice", labels=LABELS) as writer:
+        units = [(t, s) for t in document.turns for s in t.sentences]
+        for n, (turn, sentence) in enumerate(units):
+            writer.decide(document, turn, sentence, ["commitment"] if n < 6 else [])
+    with pytest.raises(TooFewDecisionsError) as caught:
+        train_model([log], tmp_path / "model", labels=LABELS, max_steps=5)
+    message = str(caught.value)
+    assert "'threat assessment' 0" in message and "'procedural' 0" in message
+    assert "'commitment'" not in message
+    assert "\n" not in message
+    assert not (tmp_path / "model").exists()
+    # Training only the label that has enough examples works.
+    report = train_model(
+        [log], tmp_path / "model", labels=LABELS, only_labels=["commitment"], max_steps=5
+    )
+    assert report.labels == ("commitment",)
+
+
+def test_exclusive_label_set_trains_textcat(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "alice.jsonl", EXCLUSIVE, n_documents=4)
+    report = train_model([log], tmp_path / "model", labels=EXCLUSIVE, max_steps=STEPS)
+    assert report.component == "textcat"
+    suggester = Suggester.load(tmp_path / "model")
+    assert suggester.exclusive
+    (suggestion,) = suggester.suggest(["The danger of nuclear escalation near Korea is real."])
+    assert sum(suggestion.scores.values()) == pytest.approx(1.0, abs=1e-4)
+    assert suggestion.labels == ("threat assessment",)
+
+
+def test_an_existing_model_is_replaced_only_with_force(
+    tmp_path: Path, trained: tuple[TrainReport, list[float]]
+) -> None:
+    log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=3)
+    train_model([log], tmp_path / "m", labels=LABELS, max_steps=5)
+    with pytest.raises(SuggestError, match="already exists"):
+        train_model([log], tmp_path / "m", labels=LABELS, max_steps=5)
+    first = Suggester.load(tmp_path / "m").model_id
+    report = train_model([log], tmp_path / "m", labels=LABELS, max_steps=5, seed=1, force=True)
+    assert report.model_id != first
+    assert Suggester.load(tmp_path / "m").model_id == report.model_id
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(NotAModelError) as caught:
+        Suggester.load(tmp_path)
+    assert str(tmp_path) in str(caught.value)
+    assert isinstance(caught.value, AnnotatorError)
+    with pytest.raises(NotAModelError, match="no such model folder"):
+        Suggester.load(tmp_path / "missing")
+
+
+def test_order_by_uncertainty_visits_the_closest_to_the_threshold_first() -> None:
+    def at(*scores: float) -> Suggestion:
+        named = dict(zip(("a", "b"), scores, strict=True))
+        return Suggestion(named, tuple(k for k, v in named.items() if v >= 0.5))
+
+    sure = at(0.99, 0.01)
+    coin = at(0.52, 0.02)
+    unsure = at(0.9, 0.35)
+    also_sure = at(0.01, 0.99)
+    assert coin.uncertainty == pytest.approx(0.02)
+    assert order_by_uncertainty([sure, coin, unsure, also_sure]) == [1, 2, 0, 3]
+    keyed = {("doc", 4): sure, ("doc", 9): unsure, ("other", 0): coin}
+    assert order_by_uncertainty(keyed) == [("other", 0), ("doc", 9), ("doc", 4)]
+    assert order_by_uncertainty([]) == []
+
+
+def test_score_labels_counts_precision_and_recall() -> None:
+    gold = [("a",), ("a", "b"), (), ("b",)]
+    predicted = [("a",), ("a",), ("a",), ()]
+    a, b = score_labels(gold, predicted, ["a", "b"])
+    assert (a.precision, a.recall, a.support, a.predicted) == (2 / 3, 1.0, 2, 3)
+    assert a.f1 == pytest.approx(0.8)
+    assert (b.precision, b.recall, b.f1) == (0.0, 0.0, 0.0)
+
+
+def test_train_command_reports_a_missing_log_in_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.jsonl"
+    result = subprocess.run(
+        [*TRAIN, str(missing), "-o", str(tmp_path / "m")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"annotator: error: {missing}: no such annotation log"
+    ]
+
+
+def test_train_command_prints_scores_per_label(tmp_path: Path) -> None:
+    log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=4)
+    result = subprocess.run(
+        [*TRAIN, str(log), "-o", str(tmp_path / "m"), "--steps", "40"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("commitment", "procedural", "macro F1", "precision"):
+        assert name in result.stdout
+    assert "trained textcat_multilabel on" in result.stderr
+    assert Suggester.load(tmp_path / "m").labels == LABELS.names
