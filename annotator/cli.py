@@ -25,6 +25,7 @@ from annotator.model import Document, LabelSet
 
 if TYPE_CHECKING:
     from annotator.adjudication import Adjudication
+    from annotator.suggest import Suggester
 
 app = typer.Typer(
     name="annotator",
@@ -199,6 +200,16 @@ def annotate(
         Path | None,
         typer.Option("--worklist", help="A work list from 'annotator assign': only its sentences."),
     ] = None,
+    suggest: Annotated[
+        Path | None,
+        typer.Option("--suggest", help="A model from 'annotator train': show its suggestions."),
+    ] = None,
+    order: Annotated[
+        str,
+        typer.Option(
+            "--order", help="reading (default) or uncertain: least certain suggestions first."
+        ),
+    ] = "reading",
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
 ) -> None:
@@ -211,6 +222,15 @@ def annotate(
     from annotator.sources import count_documents, load_documents
     from annotator.transcript import compile_speaker_pattern
 
+    if order not in ("reading", "uncertain"):
+        raise AnnotatorError(f"--order {order}: choose 'reading' or 'uncertain'")
+    if order == "uncertain" and suggest is None:
+        raise AnnotatorError("--order uncertain needs a model: add --suggest MODEL_DIR")
+    suggester = None
+    if suggest is not None:
+        from annotator.suggest import Suggester
+
+        suggester = Suggester.load(suggest)
     config = load_config()
     label_set = load_labels(labels)
     work = None
@@ -237,9 +257,25 @@ def annotate(
             else "nothing to annotate: no documents were found"
         )
     _warn(first.warnings)
+    loaded: list[Document] = [first]
+    pending: Iterator[Document] | None = documents
+    if order == "uncertain":
+        # The order spans the corpus, so every document is read before the first screen.
+        loaded += list(documents)
+        pending = None
     # The rest load in the background; a work list may skip some, so no total then.
     remaining = None if work else count_documents(paths or []) - 1
-    _run_tui(log_path, name, label_set, [first], documents, config.keys, remaining=remaining)
+    _run_tui(
+        log_path,
+        name,
+        label_set,
+        loaded,
+        pending,
+        config.keys,
+        remaining=remaining,
+        suggester=suggester,
+        uncertain_first=order == "uncertain",
+    )
 
 
 @app.command()
@@ -281,6 +317,8 @@ def _run_tui(
     keymap: dict[str, str],
     adjudication: Adjudication | None = None,
     remaining: int | None = None,
+    suggester: Suggester | None = None,
+    uncertain_first: bool = False,
 ) -> None:
     """Open the log, resume, run the app, and say on the way out that all is saved."""
     from annotator.session import AnnotationSession
@@ -291,6 +329,9 @@ def _run_tui(
     try:
         _warn(log.warnings)
         session = AnnotationSession(first, label_set, log)
+        session.use_suggester(suggester)
+        if uncertain_first:
+            session.order_by_uncertainty()
         session.resume()
         result = AnnotatorApp(
             session,
@@ -299,6 +340,8 @@ def _run_tui(
             pending_total=remaining,
             keymap=keymap,
             adjudication=adjudication,
+            model_dir=suggester.model_dir if suggester else None,
+            training_logs=[log_path],
         ).run()
     finally:
         log.close()

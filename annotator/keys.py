@@ -29,6 +29,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("home", "home", "home", "first sentence", show=False),
     KeyAction("end", "end", "end", "last sentence", show=False),
     KeyAction("confirm", "enter", "confirm", "decide, next"),
+    KeyAction("accept", "a", "accept_suggestion", "accept suggestion", show=False),
     KeyAction("no_label", "x", "no_label", "no label"),
     KeyAction("skip", "space", "skip", "skip", show=False),
     KeyAction("undo", "u", "undo", "undo"),
@@ -41,6 +42,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("filter", "F", "filter", "filter", show=False),
     KeyAction("next_undecided", "g", "next_undecided", "next undecided"),
     KeyAction("guidance", "i", "guidance", "label guidance", show=False),
+    KeyAction("retrain", "T", "retrain", "retrain the model", show=False),
     KeyAction("help", "question_mark", "help", "help"),
     KeyAction("quit", "q", "quit", "quit"),
 )

@@ -16,6 +16,7 @@ from annotator.store import CLEAR
 
 if TYPE_CHECKING:
     from annotator.store import AnnotationLog, Decision
+    from annotator.suggest import Suggester, Suggestion
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,12 @@ class AnnotationSession:
         self.orphans: list[Decision] = []
         self.filter = Filter()
         self.position = Position(0, 0, 0)
+        self.suggester: Suggester | None = None
+        self._suggestions: dict[int, dict[tuple[int, int], Suggestion]] = {}
+        #: With ``--order uncertain``: the sentences to visit, least certain first.
+        self.order: list[Position] | None = None
+        #: The last line this session wrote (or undid), for the screen's status line.
+        self.last_decision: Decision | None = None
         self.add_documents(documents)
 
     # --- documents ----------------------------------------------------------------
@@ -72,7 +79,12 @@ class AnnotationSession:
 
     def resume(self) -> Position | None:
         """Move to the first sentence without a decision; None when all are decided."""
-        for position in self._positions_from(Position(0, 0, -1), forward=True, wrap=False):
+        candidates = (
+            self.order
+            if self.order is not None
+            else self._positions_from(Position(0, 0, -1), forward=True, wrap=False)
+        )
+        for position in candidates:
             if self.decision_at(position) is None:
                 self.position = position
                 return position
@@ -209,10 +221,29 @@ class AnnotationSession:
 
     def next(self) -> bool:
         """Move to the next sentence (that the filter shows); False at the end."""
+        if self.order is not None:
+            return self._step_in_order(1)
         return self._step(forward=True)
 
     def previous(self) -> bool:
+        if self.order is not None:
+            return self._step_in_order(-1)
         return self._step(forward=False)
+
+    def _step_in_order(self, delta: int) -> bool:
+        """Move along the uncertainty order (skipping what the filter hides)."""
+        assert self.order is not None
+        try:
+            index = self.order.index(self.position)
+        except ValueError:
+            index = -1 if delta > 0 else len(self.order)
+        index += delta
+        while 0 <= index < len(self.order):
+            if self._visible(self.order[index]):
+                self.position = self.order[index]
+                return True
+            index += delta
+        return False
 
     def next_turn(self, delta: int = 1) -> bool:
         """Move to the first sentence of the next (or previous) turn with sentences."""
@@ -287,12 +318,77 @@ class AnnotationSession:
                 return True
         return False
 
+    # --- suggestions ----------------------------------------------------------------
+
+    def use_suggester(self, suggester: Suggester | None) -> None:
+        """Show this model's suggestions (a new model replaces the old one's)."""
+        self.suggester = suggester
+        self._suggestions.clear()
+        if self.order is not None:
+            self.order_by_uncertainty()
+
+    def _document_suggestions(self, doc_index: int) -> dict[tuple[int, int], Suggestion]:
+        """Suggestions for one document's sentences, computed the first time they are needed."""
+        found = self._suggestions.get(doc_index)
+        if found is None:
+            found = {}
+            if self.suggester is not None:
+                spans = [s for turn in self.documents[doc_index].turns for s in turn.sentences]
+                scored = self.suggester.suggest([span.text for span in spans])
+                found = {(s.start, s.end): sug for s, sug in zip(spans, scored, strict=True)}
+            self._suggestions[doc_index] = found
+        return found
+
+    def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
+        """The model's suggestion for an undecided sentence (None once decided)."""
+        if self.suggester is None or (span.start, span.end) in self._decisions[doc_index]:
+            return None
+        return self._document_suggestions(doc_index).get((span.start, span.end))
+
+    @property
+    def suggestion(self) -> Suggestion | None:
+        span = self.sentence
+        return None if span is None else self.suggestion_for(self.position.doc, span)
+
+    def _suggestion_meta(self, suggestion: Suggestion | None) -> dict[str, object] | None:
+        if suggestion is None or self.suggester is None:
+            return None
+        return {
+            "suggested_by": self.suggester.model_id,
+            "suggested": list(suggestion.labels),
+            "scores": {name: round(score, 4) for name, score in suggestion.scores.items()},
+        }
+
+    def accept_suggestion(self) -> Decision | None:
+        """Take the model's labels as the decision and move on; None if there is none."""
+        suggestion = self.suggestion
+        if suggestion is None:
+            return None
+        decision = self._write(tuple(suggestion.labels), meta=self._suggestion_meta(suggestion))
+        self.next()
+        return decision
+
+    def order_by_uncertainty(self) -> None:
+        """Visit sentences the model is least sure of first, across all loaded documents."""
+        from annotator.suggest import order_by_uncertainty
+
+        scored: dict[Position, Suggestion] = {}
+        for d, document in enumerate(self.documents):
+            suggestions = self._document_suggestions(d)
+            for t, turn in enumerate(document.turns):
+                for i, span in enumerate(turn.sentences):
+                    suggestion = suggestions.get((span.start, span.end))
+                    if suggestion is not None:
+                        scored[Position(d, t, i)] = suggestion
+        self.order = order_by_uncertainty(scored) if scored else None
+
     # --- deciding ----------------------------------------------------------------
 
     def _record(self, decision: Decision | None) -> Decision | None:
         """Reflect a decision the log just wrote (or undid) in the lookup tables."""
         if decision is None:
             return None
+        self.last_decision = decision
         doc_index = next(
             (i for i, d in enumerate(self.documents) if d.id == decision.document), None
         )
@@ -311,6 +407,7 @@ class AnnotationSession:
         *,
         note: str | None = None,
         flag: bool | None = None,
+        meta: dict[str, object] | None = None,
     ) -> Decision | None:
         span = self.sentence
         if span is None:
@@ -320,9 +417,12 @@ class AnnotationSession:
             note = current.note if current is not None else None
         if flag is None:
             flag = bool(current.flag) if current is not None else False
+        if meta is None and current is not None:
+            meta = dict(current.meta) or None
         decision = self.log.decide(
-            self.document, self.turn, span, list(labels), note=note, flag=flag
+            self.document, self.turn, span, list(labels), note=note, flag=flag, meta=meta
         )
+
         return self._record(decision)
 
     def toggle_label(self, name: str) -> Decision | None:
@@ -332,16 +432,19 @@ class AnnotationSession:
         on: one key per sentence.
         """
         if self.labels.exclusive:
-            decision = self._write((name,))
+            decision = self._write((name,), meta=self._suggestion_meta(self.suggestion))
             self.next()
             return decision
-        labels = list(self.current_labels())
+        suggestion = self.suggestion
+        # An undecided sentence with a suggestion starts from the suggested labels.
+        labels = list(suggestion.labels if suggestion else self.current_labels())
         if name in labels:
             labels.remove(name)
         else:
             labels.append(name)
         order = {label: i for i, label in enumerate(self.labels.names)}
-        return self._write(tuple(sorted(labels, key=lambda n: order.get(n, len(order)))))
+        chosen = tuple(sorted(labels, key=lambda n: order.get(n, len(order))))
+        return self._write(chosen, meta=self._suggestion_meta(suggestion))
 
     def decide(self, labels: tuple[str, ...]) -> Decision | None:
         """Set the focused sentence's labels at once and move on (adjudication's "take")."""
@@ -350,9 +453,10 @@ class AnnotationSession:
         return decision
 
     def confirm(self) -> bool:
-        """Enter: the focused sentence's labels stand; move on. False if nothing is chosen."""
+        """Enter: the focused sentence's labels stand (or the model's, if it suggested some);
+        move on. False if nothing is chosen."""
         if self.decision is None:
-            return False
+            return self.accept_suggestion() is not None
         self.next()
         return True
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -18,6 +20,9 @@ from annotator.model import Document
 from annotator.session import AnnotationSession
 from annotator.tui.screens.adjudicate import AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
+
+if TYPE_CHECKING:
+    from annotator.suggest import Suggester
 
 
 class AnnotatorApp(App[str]):
@@ -35,9 +40,13 @@ class AnnotatorApp(App[str]):
         pending_total: int | None = None,
         keymap: dict[str, str] | None = None,
         adjudication: Adjudication | None = None,
+        model_dir: Path | None = None,
+        training_logs: list[Path] | None = None,
     ) -> None:
         super().__init__()
         self.adjudication = adjudication
+        self.model_dir = model_dir
+        self.training_logs = training_logs or []
         self.session = session
         self.log_name = log_name
         self.pending = pending
@@ -80,6 +89,50 @@ class AnnotatorApp(App[str]):
         except Exception as error:  # a bad file late in a folder must not end the session
             self.call_from_thread(self.annotate_screen.say, f"Stopped loading: {error}", error=True)
         self.call_from_thread(self._deliver, batch, "", loaded, total)
+
+    def retrain(self) -> None:
+        """Train a new model on the logs in the background; the analyst keeps working."""
+        if self.model_dir is None:
+            return
+        self.annotate_screen.say("Retraining the model on your decisions…")
+        self.annotate_screen.documents_loaded("training", 0, 100)
+        self._train()
+
+    @work(thread=True, exclusive=True, group="train")
+    def _train(self) -> None:
+        from annotator.suggest import Suggester, train_model
+
+        assert self.model_dir is not None
+
+        def progress(share: float, message: str) -> None:
+            self.call_from_thread(
+                self.annotate_screen.documents_loaded, f"training: {message}", int(share * 100), 100
+            )
+
+        try:
+            report = train_model(
+                self.training_logs,
+                self.model_dir,
+                labels=self.session.labels,
+                force=True,
+                progress=progress,
+            )
+            suggester = Suggester.load(self.model_dir)
+        except Exception as error:  # training must never take the session down
+            self.call_from_thread(self.annotate_screen.documents_loaded, "", 0, None)
+            self.call_from_thread(
+                self.annotate_screen.say, f"Retraining failed: {error}", error=True
+            )
+            return
+        self.call_from_thread(self._model_ready, suggester, report.macro_f1)
+
+    def _model_ready(self, suggester: Suggester, macro_f1: float) -> None:
+        self.session.use_suggester(suggester)
+        self.annotate_screen.documents_loaded("", 0, None)
+        self.annotate_screen.model_ready(
+            f"New model {suggester.model_id} (held-out macro F1 {macro_f1:.2f}): its suggestions "
+            "are showing."
+        )
 
     def _deliver(
         self, documents: list[Document], message: str, done: int, total: int | None

@@ -151,6 +151,7 @@ class AnnotateScreen(Screen[None]):
             view.shown = None
         turn = session.turn
         decisions = [session.decision_for(position.doc, span) for span in turn.sentences]
+        suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
         if view.show_turn(
             session.document,
             position.turn,
@@ -158,6 +159,7 @@ class AnnotateScreen(Screen[None]):
             decisions,
             session.labels,
             position.sentence,
+            suggestions,
         ):
             self._focused_row = position.sentence
         self._focus(position.sentence)
@@ -168,21 +170,27 @@ class AnnotateScreen(Screen[None]):
         """Move the cursor mark to sentence ``index`` of the shown turn."""
         view = self.query_one(TranscriptView)
         session = self.session
-        doc = session.position.doc
         sentences = session.turn.sentences
         if self._focused_row != index and 0 <= self._focused_row < len(sentences):
-            old = sentences[self._focused_row]
-            view.show_decision(
-                self._focused_row, session.decision_for(doc, old), session.labels, focused=False
-            )
+            self._show_row(self._focused_row, focused=False)
         if 0 <= index < len(sentences):
-            view.show_decision(
-                index, session.decision_for(doc, sentences[index]), session.labels, focused=True
-            )
+            self._show_row(index, focused=True)
             view.focus_row(index)
         self._focused_row = index
         self.query_one(LabelPanel).show_active(session.current_labels())
         self.sentence_focused()
+
+    def _show_row(self, index: int, *, focused: bool) -> None:
+        session = self.session
+        doc = session.position.doc
+        span = session.turn.sentences[index]
+        self.query_one(TranscriptView).show_decision(
+            index,
+            session.decision_for(doc, span),
+            session.labels,
+            focused=focused,
+            suggestion=session.suggestion_for(doc, span),
+        )
 
     def sentence_focused(self) -> None:
         """Called whenever the cursor lands on a sentence; screens built on this one
@@ -318,10 +326,43 @@ class AnnotateScreen(Screen[None]):
             self._after_decision(decision, moved=self.session.position != before)
 
     def action_confirm(self) -> None:
-        if not self.session.confirm():
-            self.say("No labels chosen yet: press a label key, or x for 'no label applies'.")
+        accepting = self.session.decision is None and self.session.suggestion is not None
+        ok, confirmed = self._guarded(self.session.confirm)
+        if not ok:
             return
-        self.redraw()
+        if not confirmed:
+            self.say("No labels chosen yet: press a label key, or x for 'no label applies'.")
+        elif accepting:
+            # Enter on an undecided sentence took the model's labels: that is a decision.
+            self._after_decision(self.session.last_decision, moved=True)
+        else:
+            self.redraw()
+
+    def action_accept_suggestion(self) -> None:
+        if self.session.suggestion is None:
+            self.say(
+                "No suggestion here: start with --suggest MODEL_DIR (train one with "
+                "'annotator train')."
+                if self.session.suggester is None
+                else "The model has no suggestion for a decided sentence."
+            )
+            return
+        ok, decision = self._guarded(self.session.accept_suggestion)
+        if ok:
+            self._after_decision(decision, moved=True)
+
+    def action_retrain(self) -> None:
+        model_dir = getattr(self.app, "model_dir", None)
+        if model_dir is None:
+            self.say("Retraining needs a model folder: start with --suggest MODEL_DIR.")
+            return
+        self.app.retrain()  # type: ignore[attr-defined]
+
+    def model_ready(self, message: str) -> None:
+        """A retrained model replaced the old one: redraw with its suggestions."""
+        self.query_one(TranscriptView).shown = None
+        self.redraw(full=True)
+        self.say(message)
 
     def action_no_label(self) -> None:
         ok, decision = self._guarded(self.session.no_label)

@@ -28,6 +28,7 @@ from annotator.tui.messages import SentenceClicked
 
 if TYPE_CHECKING:
     from annotator.store import Decision
+    from annotator.suggest import Suggestion
 
 CONTEXT_SENTENCES = 2
 GUTTER = 6
@@ -39,6 +40,24 @@ def plain(text: str) -> str:
         ch if ch.isprintable() or ch.isspace() else f"\\x{ord(ch):02x}" for ch in text
     )
     return " ".join(cleaned.split())
+
+
+def suggestion_text(suggestion: Suggestion, labels: LabelSet | None) -> Text:
+    """The model's labels as dimmed chips with their scores (``a`` or Enter accepts)."""
+    text = Text()
+    text.append("model: ", style="dim italic")
+    by_name = {label.name: label for label in labels.labels} if labels else {}
+    if not suggestion.labels:
+        text.append(" no label ", style="dim italic reverse")
+        if suggestion.scores:
+            # The closest call, so the analyst sees how near the model came.
+            best = max(suggestion.scores, key=suggestion.scores.__getitem__)
+            text.append(f"  ({best} {suggestion.scores[best]:.2f})", style="dim")
+    for name in suggestion.labels:
+        label = by_name.get(name)
+        text.append_text(chip(label, dim=True) if label else Text(f" {name} ", style="dim"))
+        text.append(f" {suggestion.scores.get(name, 0.0):.2f}  ", style="dim")
+    return text
 
 
 @dataclass
@@ -79,6 +98,7 @@ class TranscriptView(ScrollView, can_focus=False):
         self.shown: tuple[str, int, int] | None = None  # document id, turn, sentence count
         self.focused = -1
         self._decisions: dict[int, Decision | None] = {}
+        self._suggestions: dict[int, Suggestion | None] = {}
         self._labels: LabelSet | None = None
         self._lines: list[tuple[int, int]] = []  # view line -> (block, line in block)
         self._width = 0
@@ -93,6 +113,7 @@ class TranscriptView(ScrollView, can_focus=False):
         decisions: list[Decision | None],
         labels: LabelSet,
         focused: int,
+        suggestions: list[Suggestion | None] | None = None,
     ) -> bool:
         """Lay out a turn with its decisions; returns False when it is already shown."""
         turn = document.turns[turn_index]
@@ -126,6 +147,7 @@ class TranscriptView(ScrollView, can_focus=False):
         self.focused = focused
         self._labels = labels
         self._decisions = dict(enumerate(decisions))
+        self._suggestions = dict(enumerate(suggestions or []))
         self._relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
         return True
@@ -147,13 +169,20 @@ class TranscriptView(ScrollView, can_focus=False):
     # --- sentences ----------------------------------------------------------------
 
     def show_decision(
-        self, index: int, decision: Decision | None, labels: LabelSet, *, focused: bool
+        self,
+        index: int,
+        decision: Decision | None,
+        labels: LabelSet,
+        *,
+        focused: bool,
+        suggestion: Suggestion | None = None,
     ) -> None:
-        """Redraw one sentence: its cursor, text, chips, flag and note."""
+        """Redraw one sentence: its cursor, text, chips (or the model's), flag and note."""
         if not 0 <= index < len(self.rows):
             return
         self._labels = labels
         self._decisions[index] = decision
+        self._suggestions[index] = suggestion
         if focused:
             self.focused = index
         elif self.focused == index:
@@ -213,6 +242,8 @@ class TranscriptView(ScrollView, can_focus=False):
             if decision.note:
                 body.append("  ✎ ", style="dim")
                 body.append(plain(decision.note), style="italic dim")
+        elif (suggestion := self._suggestions.get(block.sentence)) is not None:
+            body.append_text(suggestion_text(suggestion, self._labels))
         return text.append_text(body)
 
     def _style_for(self, block: Block) -> Style:

@@ -1,0 +1,89 @@
+"""Suggestions in the annotation screen: shown, accepted, edited, and visited least-sure first.
+
+A stand-in model scores sentences by keywords, so the screen's behaviour is
+tested without training (the model itself is tested in tests/test_suggest.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.model import Document
+from annotator.suggest import Suggestion
+from annotator.tui.widgets.transcript_view import TranscriptView
+
+SIZE = (120, 40)
+
+
+class KeywordModel:
+    """Scores "deterrence" as commitment, "nuclear" as threat assessment."""
+
+    model_id = "keywords-1"
+    threshold = 0.5
+    labels = ("commitment", "threat assessment")
+    model_dir = Path("keywords")
+
+    def suggest(self, texts: Sequence[str], batch_size: int = 256) -> list[Suggestion]:
+        found = []
+        for text in texts:
+            lower = text.lower()
+            scores = {
+                "commitment": 0.9 if "deterrence" in lower else 0.1,
+                "threat assessment": 0.55 if "nuclear" in lower else 0.05,
+            }
+            chosen = tuple(name for name in self.labels if scores[name] >= self.threshold)
+            found.append(Suggestion(scores, chosen, self.threshold))
+        return found
+
+
+def last_line(workdir: Path) -> dict[str, object]:
+    lines = (workdir / "annotations" / "analyst.jsonl").read_text().splitlines()
+    return json.loads(lines[-1])
+
+
+async def test_accept_with_a_or_enter_records_the_model(make_app, sample: Document, workdir):  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    app.session.use_suggester(KeywordModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.export_screenshot()
+        assert "model:" in screen and "commitment" in screen
+        first = app.session.sentence
+        assert first is not None and "Deterrence" in first.text
+        await pilot.press("a")
+        line = last_line(workdir)
+        assert line["labels"] == ["commitment"]
+        assert line["meta"]["suggested_by"] == "keywords-1"  # type: ignore[index]
+        assert line["meta"]["suggested"] == ["commitment"]  # type: ignore[index]
+        await pilot.press("enter")  # undecided, with a suggestion: Enter accepts it too
+        assert last_line(workdir)["meta"]["suggested_by"] == "keywords-1"  # type: ignore[index]
+
+
+async def test_label_keys_edit_the_suggestion(make_app, sample: Document, workdir):  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    app.session.use_suggester(KeywordModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3")  # the model said commitment; add procedural to it
+        line = last_line(workdir)
+        assert line["labels"] == ["commitment", "procedural"]
+        assert line["meta"]["suggested"] == ["commitment"]  # type: ignore[index]
+
+
+async def test_uncertain_order_visits_the_closest_call_first(make_app, sample: Document, workdir):  # type: ignore[no-untyped-def]
+    app = make_app([sample])
+    app.session.use_suggester(KeywordModel())
+    app.session.order_by_uncertainty()
+    app.session.resume()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # "nuclear" scores 0.55, the closest to the 0.5 threshold.
+        span = app.session.sentence
+        assert span is not None and "nuclear" in span.text.lower()
+        await pilot.press("x")
+        after = app.session.sentence
+        assert after is not None and after != span and "nuclear" in after.text.lower()
+        view = app.screen.query_one(TranscriptView)
+        assert view.rows
