@@ -6,7 +6,8 @@ parsed as markup, so ``[bold]`` in a transcript prints literally.
 
 from __future__ import annotations
 
-from rich.console import Group
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from annotator.model import Document, Span, Turn
@@ -20,7 +21,7 @@ def turn_units(turn: Turn) -> list[tuple[str, Span]]:
 
 def render_outline(document: Document) -> Group:
     """Speaker headings, numbered sentences and dimmed notes, as a Rich renderable."""
-    parts: list[Text] = []
+    parts: list[RenderableType] = []
     heading = Text(document.title or document.id, style="bold underline")
     heading.append(f"  ({document.source})", style="dim")
     parts.append(heading)
@@ -34,13 +35,17 @@ def render_outline(document: Document) -> Group:
         if turn.timestamp:
             line.append(f" · {turn.timestamp}", style="dim")
         parts.append(line)
+        # A grid gives each sentence a hanging indent under its number.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(justify="right", width=6, no_wrap=True)
+        grid.add_column(ratio=1)
         for kind, span in turn_units(turn):
-            text = " ".join(span.text.split())
+            text = Text(" ".join(span.text.split()))
             if kind == "note":
-                parts.append(Text(f"       {text}", style="dim italic"))
+                text.stylize("dim italic")
+                grid.add_row(Text(""), text)
             else:
                 number += 1
-                row = Text(f"  {number:>4}  ", style="dim")
-                row.append(text)
-                parts.append(row)
+                grid.add_row(Text(str(number), style="dim"), text)
+        parts.append(grid)
     return Group(*parts)
