@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import gc
 import itertools
+import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,10 +144,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: Logs bigger than this in all are read by a pool of processes, one log each.
+_PARALLEL_BYTES = 1 << 25
+
+_Key = tuple[str, int, int, str]  # document, start, end, text: a unit across logs
+_Coded = tuple[str, tuple[str, ...], Any, bool]  # annotator, labels, note, flag
+# One line of a log reduced to what agreement needs, cheap to send between processes:
+# the unit, the annotator, turn and speaker, and the coding (None for a clear line).
+_Row = tuple[_Key, str, int, str, _Coded | None]
+
+
 def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
-    found: dict[tuple[str, int, int, str], tuple[Unit, dict[str, Coding]]] = {}
     warnings: list[str] = []
-    owner: dict[str, Path] = {}
+    paths: list[Path] = []
     seen: set[Path] = set()
     for raw in log_paths:
         path = Path(raw)
@@ -155,33 +166,105 @@ def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
             warnings.append(f"{path}: given twice; read once")
             continue
         seen.add(path.resolve())
-        state = read_log(path)
-        warnings.extend(state.warnings)
-        for annotator in state.annotators:
+        paths.append(path)
+
+    found: dict[_Key, tuple[Unit, dict[str, Coding]]] = {}
+    owner: dict[str, Path] = {}
+    # Equal codings are one shared object (most are one of a few label sets, no note);
+    # Coding is frozen, so sharing is invisible to callers.
+    codings: dict[_Coded, Coding] = {}
+    for path, (log_warnings, annotators, rows) in zip(paths, _read_logs(paths), strict=True):
+        warnings.extend(log_warnings)
+        for annotator in annotators:
             first = owner.setdefault(annotator, path)
             if first != path:
                 warnings.append(
                     f"{path}: annotator {annotator!r} also wrote {first}; "
                     "their decisions are merged (the later log wins)"
                 )
-        for document in state.documents:
-            # entries() keeps clear lines, in order of writing, so a later clear on
-            # another version of the text still withdraws the decision.
-            for d in state.entries(document):
-                key = (d.document, d.start, d.end, d.text)
-                if d.action == LABEL:
-                    slot = found.get(key)
-                    if slot is None:
-                        slot = found[key] = (Unit(*key, d.turn, d.speaker), {})
-                    slot[1][d.annotator] = Coding(d.annotator, d.labels, d.note, d.flag)
-                elif key in found:
-                    found[key][1].pop(d.annotator, None)
-    rows = sorted((v for v in found.values() if v[1]), key=lambda v: v[0].key)
+        for key, annotator, turn, speaker, coded in rows:
+            slot = found.get(key)
+            if coded is not None:
+                if slot is None:
+                    slot = found[key] = (_unit(key, turn, speaker), {})
+                coding = codings.get(coded)
+                if coding is None:
+                    coding = codings[coded] = Coding(*coded)
+                slot[1][annotator] = coding
+            elif slot is not None:
+                slot[1].pop(annotator, None)
+    ordered = sorted((v for v in found.values() if v[1]), key=_unit_key)
     return Codings(
-        units=tuple(unit for unit, _ in rows),
-        codings=tuple(tuple(codes[a] for a in sorted(codes)) for _, codes in rows),
+        units=tuple(unit for unit, _ in ordered),
+        codings=tuple(
+            tuple(codes.values()) if len(codes) == 1 else tuple(codes[a] for a in sorted(codes))
+            for _, codes in ordered
+        ),
         warnings=tuple(warnings),
     )
+
+
+def _read_logs(paths: Sequence[Path]) -> Iterator[tuple[list[str], list[str], list[_Row]]]:
+    """``_log_rows`` of each log, in the order given: in this process, or for several
+    big logs in a pool of processes (replay and JSON parsing are CPU-bound Python)."""
+    workers = min(len(paths), os.cpu_count() or 1, 2)
+    if workers < 2 or sum(p.stat().st_size for p in paths) < _PARALLEL_BYTES:
+        yield from map(_log_rows, paths)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_log_rows, paths)
+
+
+def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
+    """Replay one log and read its last line per sentence, ``clear`` lines included
+    (in order of writing, so a later clear on another version of the text still
+    withdraws the decision): the log's warnings, annotators and rows."""
+    # Equal strings and codings as one object each: less memory, and pickle (between
+    # processes) writes a shared object once.
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+    rows: list[_Row] = []
+    add = rows.append
+    with _collector_paused():
+        state = read_log(path)
+        for d in state.entry_records():
+            annotator = share(d["annotator"], d["annotator"])
+            key = (share(d["document"], d["document"]), d["start"], d["end"], d["text"])
+            coded = None
+            if d["action"] == LABEL:
+                coded = (annotator, d["labels"], d["note"], d["flag"])
+                coded = share(coded, coded)
+            add((key, annotator, d["turn"], share(d["speaker"], d["speaker"]), coded))
+    return state.warnings, state.annotators, rows
+
+
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+
+
+def _unit(key: _Key, turn: int, speaker: str) -> Unit:
+    """``Unit(*key, turn, speaker)`` without the frozen dataclass ``__init__`` (one
+    ``object.__setattr__`` per field), which is most of the cost of a read."""
+    unit = _new_object(Unit)
+    document, start, end, text = key
+    _set_attribute(
+        unit,
+        "__dict__",
+        {
+            "document": document,
+            "start": start,
+            "end": end,
+            "text": text,
+            "turn": turn,
+            "speaker": speaker,
+        },
+    )
+    return unit
+
+
+def _unit_key(row: tuple[Unit, dict[str, Coding]]) -> _Key:
+    unit = row[0]
+    return (unit.document, unit.start, unit.end, unit.text)
 
 
 # -- kernels over a units x categories count matrix ---------------------------------

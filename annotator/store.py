@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import os
 import re
 import secrets
@@ -58,6 +59,38 @@ _META_KEYS = frozenset({"document", "source", "turn", "speaker", "start", "end"}
 _FAST_LINE = re.compile(
     rb'\{"schema":1,"action":"(label|clear)","document":"([^"\\]*)","annotator":"([^"\\]*)",'
     rb'"doc_hash":"([^"\\]*)","start":(\d+),"end":(\d+),'
+)
+
+#: Where the store's own fields end in a line it wrote: it writes them first, then
+#: ``meta`` and Prodigy's fields (hashes, the ``options`` list: most of the line).
+#: Inside a JSON string a quote is escaped, so these bytes can only be a key.
+_CUT = b',"meta":'
+#: The start of a line as the store writes it; seen again further on, the line is two
+#: glued together (a torn write followed by another line).
+_LINE_START = b'{"schema":'
+#: The keys before ``_CUT`` in a label or clear line of this store, in order.
+_OWN_ORDER = tuple(
+    [
+        "schema",
+        "action",
+        "document",
+        "annotator",
+        "doc_hash",
+        "start",
+        "end",
+        "id",
+        "ref",
+        "step",
+        "turn",
+        "speaker",
+        "text",
+        "labels",
+        "note",
+        "flag",
+        "session",
+        "time",
+        "source",
+    ]
 )
 
 Location = tuple[int, int]
@@ -255,6 +288,76 @@ def _decision_from_json(
     return decision
 
 
+def _own_prefix(data: Any) -> dict[str, Any] | None:
+    """The fields parsed from the start of a label or clear line, as a record, if they
+    are exactly what this store writes there: ``_OWN_ORDER``, of its types
+    (the values ``_own_record`` would give, without converting). Else None."""
+    if (
+        type(data) is dict
+        and tuple(data) == _OWN_ORDER
+        and type(data["schema"]) is int
+        and data["schema"] <= SCHEMA_VERSION
+        and type(data["labels"]) is list
+        and type(data["action"]) is str
+        and type(data["document"]) is str
+        and type(data["annotator"]) is str
+        and type(data["doc_hash"]) is str
+        and type(data["start"]) is int
+        and type(data["end"]) is int
+        and type(data["id"]) is str
+        and type(data["step"]) is str
+        and data["step"]
+        and type(data["turn"]) is int
+        and type(data["speaker"]) is str
+        and type(data["text"]) is str
+        and type(data["flag"]) is bool
+        and type(data["session"]) is str
+        and type(data["time"]) is str
+        and type(data["source"]) is str
+    ):
+        data["labels"] = tuple(data["labels"])
+        data.update(_NO_CORRECTION)
+        return data
+    return None
+
+
+def _own_record(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The store's own fields of a parsed line (every ``Decision`` field but ``options``
+    and ``meta``), converted as ``_decision_from_json`` converts them."""
+    get = data.get
+    schema = int(get("schema", SCHEMA_VERSION))
+    if schema > SCHEMA_VERSION:
+        raise StoreError(f"line written by a newer annotator (schema {schema}); upgrade to read it")
+    return {
+        "schema": schema,
+        "action": str(data["action"]),
+        "document": str(data["document"]),
+        "annotator": str(get("annotator") or ""),
+        "doc_hash": str(data["doc_hash"]),
+        "start": int(data["start"]),
+        "end": int(data["end"]),
+        "id": str(get("id") or ""),
+        "ref": get("ref"),
+        "step": str(get("step") or DO),
+        "turn": int(get("turn") or 0),
+        "speaker": str(get("speaker") or ""),
+        "text": str(data["text"]),
+        "labels": tuple(get("labels") or ()),
+        "note": get("note"),
+        "flag": bool(get("flag", False)),
+        "session": str(get("session") or ""),
+        "time": str(get("time") or ""),
+        "source": str(get("source") or ""),
+        "next_start": get("next_start"),
+        "next_end": get("next_end"),
+        "next_text": get("next_text"),
+        "split_at": get("split_at"),
+    }
+
+
+_NO_CORRECTION: dict[str, Any] = dict.fromkeys(("next_start", "next_end", "next_text", "split_at"))
+
+
 @dataclass(frozen=True)
 class Attachment:
     """Decisions of one annotator re-found in the current text of one document.
@@ -413,6 +516,76 @@ class LogState:
         for doc in docs:
             live = [off for off, action in self._units.get(doc, {}).values() if action == LABEL]
             yield from self._materialise(live)
+
+    def live_records(self, document: str | None = None) -> Iterator[dict[str, Any]]:
+        """What ``decisions()`` yields, as plain dicts of the store's own fields only.
+
+        The keys are those of ``Decision`` but ``options`` and ``meta`` (Prodigy's
+        part of the line, and most of its bytes), converted as ``Decision.from_json``
+        converts them. For bulk readers such as agreement: no ``Decision`` objects,
+        and only the start of each line is parsed.
+        """
+        docs = [document] if document is not None else list(self._units)
+        for doc in docs:
+            units = self._units.get(doc, {})
+            yield from self._records([off for off, action in units.values() if action == LABEL])
+
+    def entry_records(self, document: str | None = None) -> Iterator[dict[str, Any]]:
+        """What ``entries()`` yields (``clear`` lines included), as ``live_records`` does,
+        for one document or for every document in turn."""
+        docs = [document] if document is not None else list(self._units)
+        for doc in docs:
+            yield from self._records([off for off, _ in self._units.get(doc, {}).values()])
+
+    def _records(self, offsets: list[int]) -> Iterator[dict[str, Any]]:
+        """Own-field dicts of the lines at ``offsets``, in that order."""
+        # Replay keeps a document's units in order of last write, so offsets come
+        # sorted and stream straight through; otherwise gather, then reorder.
+        if all(a < b for a, b in itertools.pairwise(offsets)):
+            for _, record in self._read_records(offsets):
+                yield record
+        else:
+            found = dict(self._read_records(sorted(set(offsets))))
+            for off in offsets:
+                yield found[off]
+
+    def _read_records(self, offsets: list[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """Read the lines at ``offsets`` (sorted) in runs, as ``_read_lines`` does, and
+        parse only the part before ``_CUT``: valid JSON once closed with ``}``, since
+        the store writes its own fields first. Anything else is parsed whole."""
+        loads = srsly.ujson.loads  # what srsly.json_loads calls, minus a wrapper
+        try:
+            with open(self.path, "rb") as handle:
+                for run in _runs(offsets):
+                    first = run[0]
+                    handle.seek(first)
+                    chunk = handle.read(run[-1] - first) + handle.readline()
+                    for off in run:
+                        at = off - first
+                        end = chunk.find(b"\n", at) + 1 or len(chunk)
+                        cut = chunk.find(_CUT, at, end)
+                        record = None
+                        if cut > at and chunk.find(_LINE_START, cut, end) < 0:
+                            # Another writer's line may hold some of these keys after
+                            # ``meta``: only a prefix with all of them stands for it.
+                            try:
+                                record = _own_prefix(loads(chunk[at:cut] + b"}"))
+                            except ValueError:
+                                record = None  # read whole below
+                        if record is None:
+                            record = self._record_slowly(chunk[at:end], off)
+                        yield off, record
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
+
+    def _record_slowly(self, line: bytes, offset: int) -> dict[str, Any]:
+        try:
+            data = srsly.json_loads(line)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            return _own_record(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise StoreError(f"{self.path}: damaged line at byte {offset}: {error}") from None
 
     def _materialise(self, offsets: Sequence[int]) -> list[Decision]:
         """Full decisions for lines known by offset (replay kept only a prefix)."""

@@ -406,6 +406,28 @@ def test_clear_withdraws_and_other_text_is_another_unit(tmp_path: Path) -> None:
     assert agreement_report(codings).units == 1
 
 
+def test_logs_read_in_a_pool_of_processes_give_the_same_codings(
+    three_logs: tuple[list[Path], list[Document], dict[str, list[tuple[str, ...]]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Big logs are read by worker processes; the result is the same, in the same order."""
+    paths, documents, _ = three_logs
+    # One more log for "ana": a later clear and a re-decision, which must win in order.
+    with AnnotationLog.open(tmp_path / "ana-2.jsonl", "ana") as log:
+        (turn, first), (_, second) = sentences_of(documents[0])[:2]
+        log.decide(documents[0], turn, first, ["commitment"], note="changed my mind")
+        log.clear(documents[0], turn, second)
+    paths = [*paths, tmp_path / "ana-2.jsonl", paths[0]]
+    in_process = read_codings(paths)
+    monkeypatch.setattr("annotator.agreement._PARALLEL_BYTES", 0)
+    pooled = read_codings(paths)
+    assert pooled == in_process
+    assert [c.annotator for c in pooled.codings[1]] == ["ben", "cy"]
+    assert any("also wrote" in w for w in pooled.warnings)
+    assert any("given twice" in w for w in pooled.warnings)
+
+
 def test_disagreements_for_adjudication(tmp_path: Path) -> None:
     document = make_document("d", 10)
     units = sentences_of(document)

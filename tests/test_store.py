@@ -457,6 +457,84 @@ def test_a_line_damaged_after_its_first_fields_is_refused_when_read(log_path: Pa
         list(state.decisions())
 
 
+def test_records_read_back_the_same_fields_as_decisions(
+    log_path: Path, label_set: LabelSet
+) -> None:
+    """The lean readers (``live_records``, ``entry_records``) give every field of the
+    full ``Decision`` path but Prodigy's, for lines re-decided, cleared, or written by
+    another tool: keys reordered, non-ASCII unescaped, fields left out, the store's
+    own fields after ``meta``."""
+    first = make_document(BRIEFING, "first")
+    second = make_document(BRIEFING, "second")
+    with AnnotationLog.open(log_path, "alice", labels=label_set) as log:
+        for turn, sentence in units(first):
+            log.decide(first, turn, sentence, ["procedural"])
+        log.decide(first, *units(first)[0], ["threat assessment"], note='say "why" é')
+        log.clear(first, *units(first)[1])
+        log.decide(second, *units(second)[0], ["commitment"], flag=True)
+        log.decide(second, *units(second)[1], [])
+    lines = raw_lines(log_path)
+    foreign = dict(lines[-1], start=units(second)[2][1].start, end=units(second)[2][1].end)
+    foreign["text"] = units(second)[2][1].text
+    foreign_reversed = dict(reversed(list(foreign.items())))
+    sparse = {
+        k: v
+        for k, v in dict(
+            foreign, start=units(second)[3][1].start, end=units(second)[3][1].end
+        ).items()
+        if k not in ("note", "flag", "session", "step", "ref", "turn")
+    }
+    sparse["text"] = units(second)[3][1].text
+    # The store's keys in its order, but a value of another type than it writes.
+    mistyped = dict(lines[-1], turn="2", step="", labels=None)
+    with log_path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(foreign_reversed) + "\n")  # spaces: no ``,"meta":``
+        for line in (foreign_reversed, sparse, mistyped):
+            out.write(json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n")
+
+    def fields(decision: Decision) -> dict:
+        return {k: v for k, v in vars(decision).items() if k not in ("options", "meta")}
+
+    state = read_log(log_path)
+    assert state.warnings == []
+    assert list(state.live_records()) == [fields(d) for d in state.decisions()]
+    assert len(list(state.live_records())) == len(units(first)) - 1 + 4
+    last = list(state.live_records("second"))[-1]
+    assert (last["turn"], last["step"], last["labels"]) == (2, "do", ())
+    for document in state.documents:
+        entries = [fields(d) for d in state.entries(document)]
+        assert list(state.entry_records(document)) == entries
+        assert list(state.live_records(document)) == [e for e in entries if e["action"] == LABEL]
+    assert [r["action"] for r in state.entry_records("first")].count(CLEAR) == 1
+    # A fresh replay reads the lines again: equal to the Decision path read first.
+    assert list(read_log(log_path).entry_records()) == [
+        fields(d) for document in state.documents for d in state.entries(document)
+    ]
+
+
+def test_records_refuse_damaged_and_glued_lines(log_path: Path) -> None:
+    document = make_document(BRIEFING)
+    with AnnotationLog.open(log_path, "alice") as log:
+        for turn, sentence in units(document)[:3]:
+            log.decide(document, turn, sentence, ["procedural"])
+    good = log_path.read_bytes()
+    lines = good.split(b"\n")
+    lines[1] = lines[1].replace(b'"labels":[', b'"labels":[[')
+    log_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(StoreError, match="damaged line at byte"):
+        list(read_log(log_path).live_records())
+    # A write cut off after its own fields, with the next line glued on: its start
+    # parses, but the line as a whole is damaged, as the full reader finds it.
+    lines = good.split(b"\n")
+    lines[1] = lines[1][: lines[1].index(b'"options"')] + lines[2]
+    del lines[2]
+    log_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(StoreError, match="damaged line at byte"):
+        list(read_log(log_path).decisions())
+    with pytest.raises(StoreError, match="damaged line at byte"):
+        list(read_log(log_path).live_records())
+
+
 def test_a_log_from_a_newer_version_is_refused(log_path: Path) -> None:
     log_path.parent.mkdir(parents=True)
     log_path.write_text('{"schema": 99, "action": "label", "document": "d"}\n')
