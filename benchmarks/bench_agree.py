@@ -8,7 +8,8 @@ at random from five labels, multi-label). The logs are written in the store's
 line format directly (an fsync per line would make the setup take minutes).
 
 - read: ``read_codings`` over the three logs (``store.read_log`` replay plus
-  reading every live line in full).
+  the store's own fields of every last line per sentence; a process per log
+  when the logs are big and there are two or more cores).
 - metrics: ``agreement_report`` on the gathered codings: every metric, per
   label and overall, pairs, confusion tables, per document and speaker,
   the disputed list.
