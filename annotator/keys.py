@@ -42,7 +42,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("filter", "F", "filter", "filter", show=False),
     KeyAction("next_undecided", "g", "next_undecided", "next undecided"),
     KeyAction("guidance", "i", "guidance", "label guidance", show=False),
-    KeyAction("retrain", "T", "retrain", "retrain the model", show=False),
+    KeyAction("retrain", "ctrl+t", "retrain", "retrain the model", show=False),
     KeyAction("help", "question_mark", "help", "help"),
     KeyAction("quit", "q", "quit", "quit"),
 )

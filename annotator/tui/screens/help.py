@@ -23,6 +23,7 @@ KEY_NAMES = {
     "space": "space",
     "enter": "Enter",
     "ctrl+r": "Ctrl+R",
+    "ctrl+t": "Ctrl+T",
     "home": "Home",
     "end": "End",
 }
