@@ -64,10 +64,6 @@ def make_app(workdir: Path, labels: LabelSet) -> Iterator[Callable[..., Annotato
         log.close()
 
 
-def close_logs(app: AnnotatorApp) -> None:
-    app.session.log.close()
-
-
 def log_lines(workdir: Path) -> list[dict[str, object]]:
     """The decision lines on disk, as another program would read them."""
     import json

@@ -24,7 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from annotator.errors import AnnotatorError
 from annotator.keys import KEY_ACTIONS
-from annotator.session import AnnotationSession, Filter, Position
+from annotator.session import AnnotationSession, Filter
 from annotator.tui.messages import LabelClicked, SentenceClicked, TurnChosen
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompts import ChoicePrompt, SplitPrompt, TextPrompt
@@ -525,7 +525,3 @@ class AnnotateScreen(Screen[None]):
         if message:
             bar.update(total=total, progress=done)
         self._header()
-
-    def jump(self, position: Position) -> None:
-        self.session.position = position
-        self.redraw()
