@@ -554,6 +554,28 @@ class LogState:
         parse only the part before ``_CUT``: valid JSON once closed with ``}``, since
         the store writes its own fields first. Anything else is parsed whole."""
         loads = srsly.ujson.loads  # what srsly.json_loads calls, minus a wrapper
+        for off, chunk, at, end in self._line_slices(offsets):
+            cut = chunk.find(_CUT, at, end)
+            record = None
+            if cut > at and chunk.find(_LINE_START, cut, end) < 0:
+                # Another writer's line may hold some of these keys after
+                # ``meta``: only a prefix with all of them stands for it.
+                try:
+                    record = _own_prefix(loads(chunk[at:cut] + b"}"))
+                except ValueError:
+                    record = None  # read whole below
+            if record is None:
+                record = self._record_slowly(chunk[at:end], off)
+            yield off, record
+
+    def _line_slices(self, offsets: list[int]) -> Iterator[tuple[int, bytes, int, int]]:
+        """``(offset, chunk, start, end)`` of each line at ``offsets`` (sorted).
+
+        Offsets close together are read as one run with one ``read`` and cut into
+        lines in memory, so reading a whole document (or log) is one sequential
+        pass; a gap wider than ``_RUN_GAP`` starts a new run, so a few scattered
+        lines do not pull in the megabytes between them.
+        """
         try:
             with open(self.path, "rb") as handle:
                 for run in _runs(offsets):
@@ -562,19 +584,7 @@ class LogState:
                     chunk = handle.read(run[-1] - first) + handle.readline()
                     for off in run:
                         at = off - first
-                        end = chunk.find(b"\n", at) + 1 or len(chunk)
-                        cut = chunk.find(_CUT, at, end)
-                        record = None
-                        if cut > at and chunk.find(_LINE_START, cut, end) < 0:
-                            # Another writer's line may hold some of these keys after
-                            # ``meta``: only a prefix with all of them stands for it.
-                            try:
-                                record = _own_prefix(loads(chunk[at:cut] + b"}"))
-                            except ValueError:
-                                record = None  # read whole below
-                        if record is None:
-                            record = self._record_slowly(chunk[at:end], off)
-                        yield off, record
+                        yield off, chunk, at, chunk.find(b"\n", at) + 1 or len(chunk)
         except OSError as error:
             raise StoreError(f"{self.path}: cannot read the log: {error}") from None
 
@@ -596,35 +606,18 @@ class LogState:
         return [cache[off] for off in offsets]
 
     def _read_lines(self, offsets: list[int]) -> None:
-        """Parse the lines at ``offsets`` (sorted) into the cache, reading the file in order.
-
-        Offsets close together are read as one run with one ``read`` and cut into
-        lines in memory, so reading a whole document (or log) is one sequential
-        pass; a gap wider than ``_RUN_GAP`` starts a new run, so a few scattered
-        lines do not pull in the megabytes between them.
-        """
+        """Parse the lines at ``offsets`` (sorted) into the cache, reading the file in order."""
         cache = self._decisions
         loads = srsly.json_loads
         interned = self._options
         collecting = gc.isenabled()
         gc.disable()  # as in replay: many small objects kept, no cycles among them
         try:
-            with open(self.path, "rb") as handle:
-                for run in _runs(offsets):
-                    first = run[0]
-                    handle.seek(first)
-                    chunk = handle.read(run[-1] - first) + handle.readline()
-                    for off in run:
-                        at = off - first
-                        end = chunk.find(b"\n", at) + 1 or len(chunk)
-                        try:
-                            cache[off] = _decision_from_json(loads(chunk[at:end]), interned)
-                        except (ValueError, KeyError, TypeError, AttributeError) as error:
-                            raise StoreError(
-                                f"{self.path}: damaged line at byte {off}: {error}"
-                            ) from None
-        except OSError as error:
-            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
+            for off, chunk, at, end in self._line_slices(offsets):
+                try:
+                    cache[off] = _decision_from_json(loads(chunk[at:end]), interned)
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise StoreError(f"{self.path}: damaged line at byte {off}: {error}") from None
         finally:
             if collecting:
                 gc.enable()
