@@ -26,12 +26,10 @@ AC1; Passonneau (2006), MASI.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +41,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.errors import AnnotatorError
+from annotator.memory import paused_gc
 from annotator.store import LABEL, read_log
 
 IntArray = npt.NDArray[np.int64]
@@ -129,19 +128,8 @@ def read_codings(log_paths: Sequence[str | Path]) -> Codings:
         raise AgreementError("no annotation logs given")
     # Hundreds of thousands of small objects and no cycles: the cyclic collector
     # would rescan them again and again for nothing (as in the store's replay).
-    with _collector_paused():
+    with paused_gc():
         return _read_codings(log_paths)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 #: Logs bigger than this in all are read by a pool of processes, one log each.
@@ -225,7 +213,7 @@ def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
     share = shared.setdefault
     rows: list[_Row] = []
     add = rows.append
-    with _collector_paused():
+    with paused_gc():
         state = read_log(path)
         for d in state.entry_records():
             annotator = share(d["annotator"], d["annotator"])
@@ -613,7 +601,7 @@ def agreement_report(codings: Codings, top: int = 20) -> AgreementReport:
 
     ``top`` is how many of the most disputed sentences to list.
     """
-    with _collector_paused():
+    with paused_gc():
         return _agreement_report(codings, top)
 
 

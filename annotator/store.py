@@ -19,7 +19,6 @@ onto other text. See docs/log-format.md for the format field by field.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import itertools
 import os
@@ -38,6 +37,7 @@ import srsly
 
 from annotator.errors import StoreError
 from annotator.lock import LogLock
+from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet, Span, Turn
 
 #: Version of the line format; a reader refuses lines from a newer writer.
@@ -402,16 +402,9 @@ class LogState:
             return
         except OSError as error:
             raise StoreError(f"{self.path}: cannot read the log: {error}") from None
-        # Replay allocates one small dict per line and keeps most of them: the cyclic
-        # garbage collector would rescan them over and over, for nothing (no cycles).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            with handle:
-                self._replay_lines(handle)
-        finally:
-            if collecting:
-                gc.enable()
+        # Replay allocates one small dict per line and keeps most of them.
+        with paused_gc(), handle:
+            self._replay_lines(handle)
 
     def _replay_lines(self, handle: BinaryIO) -> None:
         """The hot loop: a label or clear line as this module writes it is read by one
@@ -610,17 +603,12 @@ class LogState:
         cache = self._decisions
         loads = srsly.json_loads
         interned = self._options
-        collecting = gc.isenabled()
-        gc.disable()  # as in replay: many small objects kept, no cycles among them
-        try:
+        with paused_gc():
             for off, chunk, at, end in self._line_slices(offsets):
                 try:
                     cache[off] = _decision_from_json(loads(chunk[at:end]), interned)
                 except (ValueError, KeyError, TypeError, AttributeError) as error:
                     raise StoreError(f"{self.path}: damaged line at byte {off}: {error}") from None
-        finally:
-            if collecting:
-                gc.enable()
 
     def apply_corrections(self, document: Document) -> Document:
         """The document with this log's merges and splits applied, found by text.

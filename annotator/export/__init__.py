@@ -21,8 +21,8 @@ from annotator.export.records import (
     ExportOptions,
     SentenceRecord,
     collect_dataset,
-    paused_gc,
 )
+from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 
 __all__ = [

@@ -14,15 +14,14 @@ neighbouring *decided* sentences.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import AnnotatorError
+from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 from annotator.store import LABEL, Decision, LogState, read_log
 
@@ -223,23 +222,6 @@ class Dataset:
     @property
     def annotators(self) -> list[str]:
         return sorted({a.annotator for r in self.records for a in r.annotations})
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects.
-
-    An export allocates a few objects per decision and keeps them all; the
-    collector would rescan the growing heap again and again (3 times slower
-    at 100,000 decisions) to find cycles that do not exist.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def collect_dataset(
