@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from annotator.cli_console import err, report_console
 from annotator.cli_export import register as register_export
 from annotator.cli_suggest import register as register_suggest
 from annotator.cli_team import register as register_team
@@ -38,8 +38,6 @@ app = typer.Typer(
 labels_app = typer.Typer(help="Work with label sets (labels.yaml).", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 
-# soft_wrap: an error naming a long path stays one line, even when piped.
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 PipelineOption = Annotated[
     str | None,
@@ -89,7 +87,7 @@ def parse(
     from annotator.sources import load_documents
 
     nlp_name, pattern = _settings(pipeline, speaker_pattern)
-    out = Console(highlight=False)
+    out = report_console()
     for document in load_documents(
         paths or [sample_transcript()], pipeline=nlp_name, speaker_pattern=pattern
     ):
@@ -358,7 +356,7 @@ def labels_check(
     from annotator.labels import format_label_table, load_labels
 
     label_set = load_labels(path)
-    Console(highlight=False).print(format_label_table(label_set))
+    report_console().print(format_label_table(label_set))
 
 
 @app.command()
@@ -378,7 +376,7 @@ def status(
         if not log.exists():
             raise AnnotatorError(f"{log}: no such annotation log")
     documents = list(load_documents(corpus, pipeline=pipeline)) if corpus else None
-    Console(highlight=False).print(format_status(status_report(logs, documents)))
+    report_console().print(format_status(status_report(logs, documents)))
 
 
 # Commands that live in their own modules (export and stats; assign and agree).

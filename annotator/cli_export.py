@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from annotator.cli_console import err, report_console
 from annotator.errors import AnnotatorError
 from annotator.export.records import ExportOptions
 from annotator.model import Document
 
 # soft_wrap: a message naming a long path stays one line, whatever the terminal width.
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 LogsArgument = Annotated[
     list[Path], typer.Argument(help="Annotation logs (one or many annotators, or a gold log).")
@@ -193,7 +192,7 @@ def stats(
     if as_json:
         sys.stdout.write(srsly.json_dumps(report.to_dict(), indent=2) + "\n")
         return
-    Console(highlight=False).print(format_stats(report, top=top))
+    report_console().print(format_stats(report, top=top))
 
 
 def register(app: typer.Typer) -> None:

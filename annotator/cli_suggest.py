@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from annotator.cli_console import err, report_console
+
 # soft_wrap: a message naming a long path stays one line, whatever the terminal width.
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def train(
@@ -126,7 +126,7 @@ def train(
             str(score.train_positives),
         )
     table.add_row("macro F1", "", "", f"{report.macro_f1:.2f}", "", "", "")
-    Console(highlight=False).print(table)
+    report_console().print(table)
 
 
 def register(app: typer.Typer) -> None:

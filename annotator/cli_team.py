@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from annotator.cli_console import err, report_console
 
 
 def agree(
@@ -32,7 +33,7 @@ def agree(
     if as_json:
         sys.stdout.write(srsly.json_dumps(report.to_json(), indent=2) + "\n")
     else:
-        Console(highlight=False).print(format_agreement(report))
+        report_console().print(format_agreement(report))
 
 
 def assign(
@@ -75,7 +76,6 @@ def assign(
         corpus=[str(p) for p in corpus],
     )
     write_assignment(assignment, out, force=force)
-    err = Console(stderr=True, highlight=False)
     lists = ", ".join(f"{w.annotator} {len(w.units):,}" for w in assignment.worklists)
     err.print(
         f"wrote {out}: {assignment.sentences:,} sentences, {assignment.shared:,} shared by "
