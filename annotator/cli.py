@@ -205,7 +205,9 @@ def annotate(
     order: Annotated[
         str,
         typer.Option(
-            "--order", help="reading (default) or uncertain: least certain suggestions first."
+            "--order",
+            help="reading (default); uncertain: least certain suggestions first across the "
+            "corpus; uncertain-doc: the same within each document",
         ),
     ] = "reading",
     pipeline: PipelineOption = None,
@@ -220,10 +222,10 @@ def annotate(
     from annotator.sources import count_documents, load_documents
     from annotator.transcript import compile_speaker_pattern
 
-    if order not in ("reading", "uncertain"):
-        raise AnnotatorError(f"--order {order}: choose 'reading' or 'uncertain'")
-    if order == "uncertain" and suggest is None:
-        raise AnnotatorError("--order uncertain needs a model: add --suggest MODEL_DIR")
+    if order not in ("reading", "uncertain", "uncertain-doc"):
+        raise AnnotatorError(f"--order {order}: choose reading, uncertain or uncertain-doc")
+    if order != "reading" and suggest is None:
+        raise AnnotatorError(f"--order {order} needs a model: add --suggest MODEL_DIR")
     suggester = None
     if suggest is not None:
         from annotator.suggest import Suggester
@@ -257,7 +259,7 @@ def annotate(
     _warn(first.warnings)
     loaded: list[Document] = [first]
     pending: Iterator[Document] | None = documents
-    if order == "uncertain":
+    if order != "reading":
         # The order spans the corpus, so every document is read before the first screen.
         loaded += list(documents)
         pending = None
@@ -272,7 +274,7 @@ def annotate(
         config.keys,
         remaining=remaining,
         suggester=suggester,
-        uncertain_first=order == "uncertain",
+        order=order,
     )
 
 
@@ -316,7 +318,7 @@ def _run_tui(
     adjudication: Adjudication | None = None,
     remaining: int | None = None,
     suggester: Suggester | None = None,
-    uncertain_first: bool = False,
+    order: str = "reading",
 ) -> None:
     """Open the log, resume, run the app, and say on the way out that all is saved."""
     from annotator.session import AnnotationSession
@@ -328,8 +330,8 @@ def _run_tui(
         _warn(log.warnings)
         session = AnnotationSession(first, label_set, log)
         session.use_suggester(suggester)
-        if uncertain_first:
-            session.order_by_uncertainty()
+        if order != "reading":
+            session.order_by_uncertainty(per_document=order == "uncertain-doc")
         session.resume()
         result = AnnotatorApp(
             session,

@@ -60,6 +60,7 @@ class AnnotationSession:
         self._suggestions: dict[int, dict[tuple[int, int], Suggestion]] = {}
         #: With ``--order uncertain``: the sentences to visit, least certain first.
         self.order: list[Position] | None = None
+        self._order_per_document = False
         #: The last line this session wrote (or undid), for the screen's status line.
         self.last_decision: Decision | None = None
         self.add_documents(documents)
@@ -325,7 +326,7 @@ class AnnotationSession:
         self.suggester = suggester
         self._suggestions.clear()
         if self.order is not None:
-            self.order_by_uncertainty()
+            self.order_by_uncertainty(per_document=self._order_per_document)
 
     def _document_suggestions(self, doc_index: int) -> dict[tuple[int, int], Suggestion]:
         """Suggestions for one document's sentences, computed the first time they are needed."""
@@ -368,19 +369,24 @@ class AnnotationSession:
         self.next()
         return decision
 
-    def order_by_uncertainty(self) -> None:
-        """Visit sentences the model is least sure of first, across all loaded documents."""
+    def order_by_uncertainty(self, *, per_document: bool = False) -> None:
+        """Visit the sentences the model is least sure of first: across all loaded
+        documents, or (``per_document``) document by document in reading order."""
         from annotator.suggest import order_by_uncertainty
 
-        scored: dict[Position, Suggestion] = {}
+        groups: list[dict[Position, Suggestion]] = [{}]
         for d, document in enumerate(self.documents):
+            if per_document and groups[-1]:
+                groups.append({})
             suggestions = self._document_suggestions(d)
             for t, turn in enumerate(document.turns):
                 for i, span in enumerate(turn.sentences):
                     suggestion = suggestions.get((span.start, span.end))
                     if suggestion is not None:
-                        scored[Position(d, t, i)] = suggestion
-        self.order = order_by_uncertainty(scored) if scored else None
+                        groups[-1][Position(d, t, i)] = suggestion
+        order = [position for group in groups for position in order_by_uncertainty(group)]
+        self.order = order or None
+        self._order_per_document = per_document
 
     # --- deciding ----------------------------------------------------------------
 

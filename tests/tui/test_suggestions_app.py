@@ -87,3 +87,22 @@ async def test_uncertain_order_visits_the_closest_call_first(make_app, sample: D
         assert after is not None and after != span and "nuclear" in after.text.lower()
         view = app.screen.query_one(TranscriptView)
         assert view.rows
+
+
+def test_uncertain_order_per_document_keeps_documents_in_reading_order(
+    sample: Document, make_app
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    second = replace(sample, id="second")
+    app = make_app([sample, second])
+    app.session.use_suggester(KeywordModel())
+    app.session.order_by_uncertainty(per_document=True)
+    order = app.session.order
+    assert order is not None
+    docs = [position.doc for position in order]
+    assert docs == sorted(docs)  # all of the first document, then the second
+    app.session.order_by_uncertainty()
+    across = [p.doc for p in app.session.order or []]
+    # Across the corpus, the second document's closest calls come before the first's sure ones.
+    assert across.index(1) < len(across) - 1 - across[::-1].index(0)
