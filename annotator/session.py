@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotator.errors import CorpusError
 from annotator.model import Document, LabelSet, Span, Turn
 from annotator.store import CLEAR
 
@@ -52,6 +53,7 @@ class AnnotationSession:
         self.documents: list[Document] = []
         self._originals: list[Document] = []
         self._totals: list[int] = []
+        self._ids: dict[str, str] = {}
         self._decisions: list[dict[tuple[int, int], Decision]] = []
         self.orphans: list[Decision] = []
         self.filter = Filter()
@@ -68,8 +70,18 @@ class AnnotationSession:
     # --- documents ----------------------------------------------------------------
 
     def add_documents(self, documents: list[Document]) -> None:
-        """Append documents (a worker may deliver them while the analyst works)."""
+        """Append documents (a worker may deliver them while the analyst works).
+
+        Decisions are kept by document id, so two documents with one id (two
+        ``briefing.txt`` from different folders) are refused rather than mixed up.
+        """
         for document in documents:
+            if document.id in self._ids:
+                raise CorpusError(
+                    f"{document.source}: its id {document.id!r} is already taken by "
+                    f"{self._ids[document.id]}; rename one file or open them separately"
+                )
+            self._ids[document.id] = document.source
             corrected = self.log.apply_corrections(document)
             attached, orphans = self.log.attach(corrected)
             self._originals.append(document)
