@@ -30,11 +30,29 @@ if TYPE_CHECKING:
 app = typer.Typer(
     name="annotator",
     help="Label the sentences of official statements, from the keyboard, in a terminal.",
-    no_args_is_help=False,
+    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+def _version(value: bool) -> None:
+    if value:
+        from annotator import __version__
+
+        print(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Label the sentences of official statements, from the keyboard, in a terminal."""
+
+
 labels_app = typer.Typer(help="Work with label sets (labels.yaml).", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 
