@@ -200,7 +200,16 @@ def _read_logs(paths: Sequence[Path]) -> Iterator[tuple[list[str], list[str], li
         yield from map(_log_rows, paths)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_log_rows, paths)
+        if len(paths) <= workers:
+            yield from pool.map(_log_rows, paths)
+            return
+        # One log more than workers: this process reads the last one meanwhile rather
+        # than wait, so no worker does two logs while the other idles.
+        pending = [pool.submit(_log_rows, path) for path in paths[:-1]]
+        own = _log_rows(paths[-1])
+        for future in pending:
+            yield future.result()
+        yield own
 
 
 def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
@@ -215,14 +224,26 @@ def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
     add = rows.append
     with paused_gc():
         state = read_log(path)
-        for d in state.entry_records():
-            annotator = share(d["annotator"], d["annotator"])
-            key = (share(d["document"], d["document"]), d["start"], d["end"], d["text"])
+        for (
+            action,
+            document,
+            annotator,
+            start,
+            end,
+            text,
+            turn,
+            speaker,
+            labels,
+            note,
+            flag,
+        ) in state.entry_fields():
+            annotator = share(annotator, annotator)
+            key = (share(document, document), start, end, text)
             coded = None
-            if d["action"] == LABEL:
-                coded = (annotator, d["labels"], d["note"], d["flag"])
+            if action == LABEL:
+                coded = (annotator, labels, note, flag)
                 coded = share(coded, coded)
-            add((key, annotator, d["turn"], share(d["speaker"], d["speaker"]), coded))
+            add((key, annotator, turn, share(speaker, speaker), coded))
     return state.warnings, state.annotators, rows
 
 
