@@ -631,26 +631,21 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     column = {a: i for i, a in enumerate(annotators)}
     sets: dict[frozenset[str], int] = {}
     by_tuple: dict[tuple[str, ...], int] = {}  # most codings repeat a few label tuples
-    rows: list[int] = []
-    code_rows: list[list[int]] = []
-    for n, row in enumerate(codings.codings):
-        if len(row) < 2:
-            continue
-        code_row = [-1] * len(annotators)
-        for c in row:
-            code = by_tuple.get(c.labels)
-            if code is None:
-                code = sets.setdefault(frozenset(c.labels), len(sets))
-                by_tuple[c.labels] = code
-            code_row[column[c.annotator]] = code
-        rows.append(n)
-        code_rows.append(code_row)
+    rows = [n for n, row in enumerate(codings.codings) if len(row) >= 2]
+    shared = [codings.codings[n] for n in rows]
+    # One flat pass per field over the codings, then one scatter into the code matrix.
+    unit_of = np.repeat(np.arange(len(rows)), [len(row) for row in shared])
+    flat = [c for row in shared for c in row]
     if not rows:
         raise AgreementError(
             "no sentence was decided by two or more analysts; nothing to compare "
             f"({len(codings.units)} sentences, annotators: {', '.join(annotators) or 'none'})"
         )
-    codes = np.array(code_rows, dtype=np.int64)
+    # Categories numbered in order of first use, as the metrics have always summed them.
+    for labels in dict.fromkeys([c.labels for c in flat]):
+        by_tuple[labels] = sets.setdefault(frozenset(labels), len(sets))
+    codes = np.full((len(rows), len(annotators)), -1, dtype=np.int64)
+    codes[unit_of, [column[c.annotator] for c in flat]] = [by_tuple[c.labels] for c in flat]
     categories = list(sets)
     q = len(categories)
     masi = np.array([[masi_distance(a, b) for b in categories] for a in categories])
@@ -725,8 +720,9 @@ def _with_used(scores: Scores, used: int) -> Scores:
 def _by(
     key: Callable[[Unit], str], units: Sequence[Unit], counts: IntArray
 ) -> tuple[GroupScore, ...]:
-    index: dict[str, int] = {}
-    groups = np.array([index.setdefault(key(u), len(index)) for u in units], dtype=np.int64)
+    names = [key(u) for u in units]
+    index = {name: k for k, name in enumerate(dict.fromkeys(names))}
+    groups = np.array([index[name] for name in names], dtype=np.int64)
     scores = _grouped(groups, list(index), counts)
     return tuple(sorted(scores, key=lambda s: s.name))
 
