@@ -9,7 +9,8 @@ line format directly (an fsync per line would make the setup take minutes).
 
 - read: ``read_codings`` over the three logs (``store.read_log`` replay plus
   the store's own fields of every last line per sentence; a process per log
-  when the logs are big and there are two or more cores).
+  when the logs are big and there are two or more cores, this process reading
+  the last log itself when there are more logs than workers).
 - metrics: ``agreement_report`` on the gathered codings: every metric, per
   label and overall, pairs, confusion tables, per document and speaker,
   the disputed list.
