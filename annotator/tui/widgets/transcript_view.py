@@ -200,11 +200,19 @@ class TranscriptView(ScrollView, can_focus=False):
             self.refresh_lines(block.top, len(block.strips))
 
     def focus_row(self, index: int) -> None:
-        """Scroll so the focused sentence is in view, centred when it moves far."""
+        """Scroll so the focused sentence is in view, centred when it was out of view.
+
+        A sentence already in view does not scroll: a scroll repaints the whole
+        view and its scrollbar, and moving the cursor one sentence down must only
+        repaint the two sentences that changed.
+        """
         if not 0 <= index < len(self.rows):
             return
         block = self.rows[index]
         height = len(block.strips or [Strip.blank(1)])
+        top = round(self.scroll_offset.y)
+        if top <= block.top and block.top + height <= top + self.scrollable_content_region.height:
+            return
         self.scroll_to_region(
             Region(0, block.top, max(1, self._width), height),
             animate=False,

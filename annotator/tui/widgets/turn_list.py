@@ -44,16 +44,38 @@ class TurnList(OptionList, can_focus=False):
         )
 
     def update_turn(self, turn_index: int, decided: int, total: int) -> None:
-        if self.document is None:
+        """Show a turn's new counts, repainting only its row.
+
+        ``replace_option_prompt_at_index`` would drop every cached row and repaint
+        the whole list; a prompt is always one row (``no_wrap``), so the line
+        table stays valid and only this option's rendering is stale.
+        """
+        if self.document is None or not 0 <= turn_index < self.option_count:
             return
         speaker = self.document.turns[turn_index].speaker
-        self.replace_option_prompt_at_index(
-            turn_index, turn_prompt(turn_index, speaker, decided, total)
-        )
+        option = self.get_option_at_index(turn_index)
+        option._set_prompt(turn_prompt(turn_index, speaker, decided, total))
+        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
+            self._option_render_cache.discard(key)
+        self._refresh_option(turn_index)
 
     def mark_current(self, turn_index: int) -> None:
-        if self.highlighted != turn_index:
-            self.highlighted = turn_index
+        """Highlight the current turn, repainting the old and the new row only."""
+        old = self.highlighted
+        if old == turn_index or not 0 <= turn_index < self.option_count:
+            return
+        # set_reactive skips the reactive's full repaint; the two rows are enough
+        # unless the list has to scroll, which repaints it anyway.
+        self.set_reactive(TurnList.highlighted, turn_index)
+        if old is not None:
+            self._refresh_option(old)
+        self._refresh_option(turn_index)
+        self.scroll_to_highlight()
+
+    def _refresh_option(self, index: int) -> None:
+        line = self._index_to_line.get(index)
+        if line is not None:
+            self.refresh_line(line)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
