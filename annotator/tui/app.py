@@ -8,11 +8,12 @@ thread while the analyst already works on the first.
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 
 from annotator.adjudication import Adjudication
@@ -23,6 +24,11 @@ from annotator.tui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
     from annotator.suggest import Suggester
+
+#: Full garbage collections wait until the keyboard has rested this long…
+IDLE_BEFORE_COLLECT = 1.0
+#: …but never longer than this, so a long run of keys cannot grow memory unchecked.
+MAX_BETWEEN_COLLECTS = 60.0
 
 
 class AnnotatorApp(App[str]):
@@ -52,6 +58,9 @@ class AnnotatorApp(App[str]):
         self.pending = pending
         self.pending_total = pending_total
         self.keymap_overrides = dict(keymap or {})
+        self._last_key = 0.0
+        self._last_collect = time.monotonic()
+        self._thresholds: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         if self.keymap_overrides:
@@ -66,7 +75,40 @@ class AnnotatorApp(App[str]):
         if self.pending is not None:
             self.load_rest()
         else:
-            gc.freeze()
+            self._settle_memory()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _settle_memory(self) -> None:
+        """Keep the collector away from the keystrokes once the corpus is loaded.
+
+        The corpus lives as long as the session: frozen, the collector never walks
+        it again. A full collection still walks everything since (Textual's cached
+        strips and the like: 5 to 35 ms), and Python starts one whenever enough
+        objects have piled up, often in the middle of a keystroke's frame. So full
+        collections run from a timer when the keyboard rests instead; the young
+        generations, which take well under a millisecond, stay automatic.
+        """
+        gc.freeze()
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+            young, middle, _ = self._thresholds
+            gc.set_threshold(young, middle, 1_000_000)
+            self.set_interval(IDLE_BEFORE_COLLECT / 2, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        now = time.monotonic()
+        rested = self._last_key > self._last_collect and now - self._last_key >= IDLE_BEFORE_COLLECT
+        if rested or now - self._last_collect >= MAX_BETWEEN_COLLECTS:
+            gc.collect()
+            self._last_collect = time.monotonic()
+
+    def on_unmount(self) -> None:
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
 
     @work(thread=True, exclusive=True, group="load")
     def load_rest(self) -> None:
@@ -142,5 +184,5 @@ class AnnotatorApp(App[str]):
         if not message:
             # Loading is over: the corpus lives as long as the session, so keep the
             # collector from walking it again and again (pauses of 100 ms and more).
-            gc.freeze()
+            self._settle_memory()
         self.annotate_screen.documents_loaded(message, done, total)
