@@ -18,26 +18,17 @@ from annotator.export.records import Dataset, ExportOptions
 
 def doccano_example(record: Any, options: ExportOptions) -> dict[str, Any]:
     """One doccano example: the agreed labels, and where the sentence comes from."""
+    origin = record.origin()
     example: dict[str, Any] = {
         "text": record.text,
         "label": list(record.labels),
-        "id": record.id,
-        "document": record.document,
-        "source": record.source,
-        "turn": record.turn,
-        "speaker": record.speaker,
-        "speaker_key": record.speaker_key,
-        "start": record.start,
-        "end": record.end,
+        "id": origin.pop("id"),
+        **origin,
         "annotators": list(record.annotators),
         "note": record.note,
         "flag": record.flag,
+        **record.context(options),
     }
-    if options.context:
-        example["context_before"] = record.context_before
-        example["context_after"] = record.context_after
-    if options.turn_text:
-        example["turn_text"] = record.turn_text
     return example
 
 

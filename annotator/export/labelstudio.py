@@ -28,22 +28,7 @@ def labelstudio_task(
     record: SentenceRecord, users: dict[str, int], options: ExportOptions
 ) -> dict[str, Any]:
     """One Label Studio task with the annotators' choices as annotations."""
-    data: dict[str, Any] = {
-        TEXT_NAME: record.text,
-        "id": record.id,
-        "document": record.document,
-        "source": record.source,
-        "turn": record.turn,
-        "speaker": record.speaker,
-        "speaker_key": record.speaker_key,
-        "start": record.start,
-        "end": record.end,
-    }
-    if options.context:
-        data["context_before"] = record.context_before
-        data["context_after"] = record.context_after
-    if options.turn_text:
-        data["turn_text"] = record.turn_text
+    data: dict[str, Any] = {TEXT_NAME: record.text, **record.origin(), **record.context(options)}
     annotations = []
     for annotation in record.annotations:
         # "No label applies" is an annotation with an empty result, as Label Studio

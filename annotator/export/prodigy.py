@@ -56,11 +56,7 @@ def prodigy_task(
     }
     if annotation.flag:
         task["flagged"] = True
-    if options.context:
-        task["context_before"] = record.context_before
-        task["context_after"] = record.context_after
-    if options.turn_text:
-        task["turn_text"] = record.turn_text
+    task.update(record.context(options))
     return task
 
 

@@ -145,18 +145,38 @@ class SentenceRecord:
     def time(self) -> str:
         return max((a.time for a in self.annotations), default="")
 
-    def to_dict(self, options: ExportOptions) -> dict[str, Any]:
-        """The flat record shared by the jsonl, csv and parquet exports."""
-        data: dict[str, Any] = {
+    def origin(self) -> dict[str, Any]:
+        """Where the sentence comes from: what every format's metadata carries."""
+        return {
             "id": self.id,
             "document": self.document,
             "source": self.source,
-            "doc_hash": self.doc_hash,
             "turn": self.turn,
             "speaker": self.speaker,
             "speaker_key": self.speaker_key,
             "start": self.start,
             "end": self.end,
+        }
+
+    def context(self, options: ExportOptions) -> dict[str, Any]:
+        """The context fields the options ask for (none by default)."""
+        data: dict[str, Any] = {}
+        if options.context:
+            data["context_before"] = self.context_before
+            data["context_after"] = self.context_after
+        if options.turn_text:
+            data["turn_text"] = self.turn_text
+        return data
+
+    def to_dict(self, options: ExportOptions) -> dict[str, Any]:
+        """The flat record shared by the jsonl, csv and parquet exports."""
+        origin = self.origin()
+        return {
+            "id": origin.pop("id"),
+            "document": origin.pop("document"),
+            "source": origin.pop("source"),
+            "doc_hash": self.doc_hash,
+            **origin,
             "text": self.text,
             "labels": list(self.labels),
             "note": self.note,
@@ -165,13 +185,8 @@ class SentenceRecord:
             "agreement": self.agreement,
             "time": self.time,
             "annotations": [a.to_dict() for a in self.annotations],
+            **self.context(options),
         }
-        if options.context:
-            data["context_before"] = self.context_before
-            data["context_after"] = self.context_after
-        if options.turn_text:
-            data["turn_text"] = self.turn_text
-        return data
 
 
 @dataclass
