@@ -31,6 +31,7 @@ import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +139,11 @@ _PARALLEL_BYTES = 1 << 25
 _Key = tuple[str, int, int, str]  # document, start, end, text: a unit across logs
 _Coded = tuple[str, tuple[str, ...], Any, bool]  # annotator, labels, note, flag
 # One line of a log reduced to what agreement needs, cheap to send between processes:
-# the unit, the annotator, turn and speaker, and the coding (None for a clear line).
-_Row = tuple[_Key, str, int, str, _Coded | None]
+# the unit, the annotator, turn and speaker, and the coding as an index into the log's
+# list of distinct codings (-1 for a clear line).
+_Row = tuple[_Key, str, int, str, int]
+# What one log gives: its warnings, annotators, distinct codings and rows.
+_LogRows = tuple[list[str], list[str], list[_Coded], list[_Row]]
 
 
 def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
@@ -161,7 +165,7 @@ def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
     # Equal codings are one shared object (most are one of a few label sets, no note);
     # Coding is frozen, so sharing is invisible to callers.
     codings: dict[_Coded, Coding] = {}
-    for path, (log_warnings, annotators, rows) in zip(paths, _read_logs(paths), strict=True):
+    for path, (log_warnings, annotators, coded, rows) in zip(paths, _read_logs(paths), strict=True):
         warnings.extend(log_warnings)
         for annotator in annotators:
             first = owner.setdefault(annotator, path)
@@ -170,29 +174,44 @@ def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
                     f"{path}: annotator {annotator!r} also wrote {first}; "
                     "their decisions are merged (the later log wins)"
                 )
-        for key, annotator, turn, speaker, coded in rows:
+        table = []  # the log's codings by index, as shared Coding objects
+        for fields in coded:
+            coding = codings.get(fields)
+            if coding is None:
+                coding = codings[fields] = Coding(*fields)
+            table.append(coding)
+        for key, annotator, turn, speaker, index in rows:
             slot = found.get(key)
-            if coded is not None:
+            if index >= 0:
                 if slot is None:
                     slot = found[key] = (_unit(key, turn, speaker), {})
-                coding = codings.get(coded)
-                if coding is None:
-                    coding = codings[coded] = Coding(*coded)
-                slot[1][annotator] = coding
+                slot[1][annotator] = table[index]
             elif slot is not None:
                 slot[1].pop(annotator, None)
-    ordered = sorted((v for v in found.values() if v[1]), key=_unit_key)
+    # The keys are the units' (document, start, end, text): sorting them is unit order.
+    ordered = sorted([item for item in found.items() if item[1][1]], key=_first)
+    # Each unit's codings by annotator name, by one itemgetter per set of annotators
+    # (a few sets in all) rather than a sort per unit.
+    getters: dict[tuple[str, ...], Callable[[dict[str, Coding]], Any]] = {}
+    rows_out: list[tuple[Coding, ...]] = []
+    add = rows_out.append
+    for _, (_, codes) in ordered:
+        if len(codes) == 1:
+            add(tuple(codes.values()))
+            continue
+        names = tuple(codes)
+        getter = getters.get(names)
+        if getter is None:
+            getter = getters[names] = itemgetter(*sorted(names))
+        add(getter(codes))
     return Codings(
-        units=tuple(unit for unit, _ in ordered),
-        codings=tuple(
-            tuple(codes.values()) if len(codes) == 1 else tuple(codes[a] for a in sorted(codes))
-            for _, codes in ordered
-        ),
+        units=tuple([slot[0] for _, slot in ordered]),
+        codings=tuple(rows_out),
         warnings=tuple(warnings),
     )
 
 
-def _read_logs(paths: Sequence[Path]) -> Iterator[tuple[list[str], list[str], list[_Row]]]:
+def _read_logs(paths: Sequence[Path]) -> Iterator[_LogRows]:
     """``_log_rows`` of each log, in the order given: in this process, or for several
     big logs in a pool of processes (replay and JSON parsing are CPU-bound Python)."""
     workers = min(len(paths), os.cpu_count() or 1, 2)
@@ -212,14 +231,15 @@ def _read_logs(paths: Sequence[Path]) -> Iterator[tuple[list[str], list[str], li
         yield own
 
 
-def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
+def _log_rows(path: Path) -> _LogRows:
     """Replay one log and read its last line per sentence, ``clear`` lines included
     (in order of writing, so a later clear on another version of the text still
-    withdraws the decision): the log's warnings, annotators and rows."""
-    # Equal strings and codings as one object each: less memory, and pickle (between
-    # processes) writes a shared object once.
+    withdraws the decision): the log's warnings, annotators, distinct codings and rows."""
+    # Equal strings as one object each: less memory, and pickle (between processes)
+    # writes a shared object once. Equal codings are one index into ``coded``.
     shared: dict[Any, Any] = {}
     share = shared.setdefault
+    numbers: dict[_Coded, int] = {}
     rows: list[_Row] = []
     add = rows.append
     with paused_gc():
@@ -239,12 +259,14 @@ def _log_rows(path: Path) -> tuple[list[str], list[str], list[_Row]]:
         ) in state.entry_fields():
             annotator = share(annotator, annotator)
             key = (share(document, document), start, end, text)
-            coded = None
+            index = -1
             if action == LABEL:
                 coded = (annotator, labels, note, flag)
-                coded = share(coded, coded)
-            add((key, annotator, turn, share(speaker, speaker), coded))
-    return state.warnings, state.annotators, rows
+                index = numbers.get(coded, -1)
+                if index < 0:
+                    index = numbers[coded] = len(numbers)
+            add((key, annotator, turn, share(speaker, speaker), index))
+    return state.warnings, state.annotators, list(numbers), rows
 
 
 _new_object = object.__new__
@@ -271,9 +293,7 @@ def _unit(key: _Key, turn: int, speaker: str) -> Unit:
     return unit
 
 
-def _unit_key(row: tuple[Unit, dict[str, Coding]]) -> _Key:
-    unit = row[0]
-    return (unit.document, unit.start, unit.end, unit.text)
+_first = itemgetter(0)
 
 
 # -- kernels over a units x categories count matrix ---------------------------------
@@ -300,15 +320,56 @@ def _counts(codes: IntArray, q: int) -> IntArray:
     return cells.reshape(codes.shape[0], q).astype(np.int64)
 
 
-def _pairable(counts: IntArray) -> IntArray:
-    """Only units with two or more values can show agreement or disagreement."""
-    return counts[counts.sum(axis=1) >= 2]
+def _row_sum(matrix: IntArray) -> IntArray:
+    """``matrix.sum(axis=1)`` of an integer matrix (exact either way): a few columns added
+    one by one, since numpy's reduction along a short row costs far more than the adds."""
+    if not 0 < matrix.shape[1] <= 8:
+        return matrix.sum(axis=1)
+    total = matrix[:, 0].copy()
+    for k in range(1, matrix.shape[1]):
+        total += matrix[:, k]
+    return total
 
 
-def _unit_agreement(counts: IntArray) -> FloatArray:
-    """Per unit, the share of ordered rater pairs that agree."""
-    m = counts.sum(axis=1).astype(np.float64)
-    return (counts * (counts - 1)).sum(axis=1) / (m * (m - 1))
+def _row_max(matrix: IntArray) -> IntArray:
+    """``matrix.max(axis=1)``, as ``_row_sum`` computes the sum."""
+    if not 0 < matrix.shape[1] <= 8:
+        return matrix.max(axis=1)
+    top = matrix[:, 0].copy()
+    for k in range(1, matrix.shape[1]):
+        np.maximum(top, matrix[:, k], out=top)
+    return top
+
+
+def _totals(counts: IntArray) -> IntArray:
+    """How many raters coded each unit: the row totals of a count matrix."""
+    return _row_sum(counts)
+
+
+def _pairable(counts: IntArray, m: IntArray | None = None) -> tuple[IntArray, IntArray]:
+    """Only units with two or more values can show agreement or disagreement: those rows
+    of ``counts`` and of its row totals ``m`` (computed when not given)."""
+    if m is None:
+        m = _totals(counts)
+    keep = m >= 2
+    if keep.all():
+        return counts, m
+    return counts[keep], m[keep]
+
+
+def _agree_pairs(counts: IntArray) -> IntArray:
+    """Per unit, how many ordered rater pairs agree (an integer)."""
+    return _row_sum(counts * (counts - 1))
+
+
+def _unit_agreement(
+    counts: IntArray, m: IntArray | None = None, agree: IntArray | None = None
+) -> FloatArray:
+    """Per unit, the share of ordered rater pairs that agree (``m``: the row totals,
+    ``agree``: ``_agree_pairs``, each computed when not given)."""
+    total = (_totals(counts) if m is None else m).astype(np.float64)
+    pairs = _agree_pairs(counts) if agree is None else agree
+    return pairs / (total * (total - 1))
 
 
 def _chance_corrected(observed: float, expected: float) -> float | None:
@@ -317,32 +378,39 @@ def _chance_corrected(observed: float, expected: float) -> float | None:
     return (observed - expected) / (1.0 - expected)
 
 
-def _fleiss(counts: IntArray) -> float | None:
-    counts = _pairable(counts)
+def _fleiss(
+    counts: IntArray, m: IntArray | None = None, observed: float | None = None
+) -> float | None:
+    """``m``: row totals; ``observed``: mean ``_unit_agreement`` of the pairable units
+    (each computed when not given)."""
+    counts, m = _pairable(counts, m)
     if not len(counts):
         return None
-    observed = float(_unit_agreement(counts).mean())
-    shares = (counts / counts.sum(axis=1, keepdims=True)).mean(axis=0)
+    if observed is None:
+        observed = float(_unit_agreement(counts, m).mean())
+    shares = (counts / m[:, None]).mean(axis=0)
     return _chance_corrected(observed, float((shares**2).sum()))
 
 
-def _ac1(counts: IntArray, q: int) -> float | None:
-    counts = _pairable(counts)
+def _ac1(
+    counts: IntArray, q: int, m: IntArray | None = None, observed: float | None = None
+) -> float | None:
+    counts, m = _pairable(counts, m)
     if not len(counts) or q < 2:
         return None
-    observed = float(_unit_agreement(counts).mean())
-    shares = (counts / counts.sum(axis=1, keepdims=True)).mean(axis=0)
+    if observed is None:
+        observed = float(_unit_agreement(counts, m).mean())
+    shares = (counts / m[:, None]).mean(axis=0)
     expected = float((shares * (1 - shares)).sum()) / (q - 1)
     return _chance_corrected(observed, expected)
 
 
-def _alpha(counts: IntArray, delta: FloatArray) -> float | None:
+def _alpha(counts: IntArray, delta: FloatArray, m: IntArray | None = None) -> float | None:
     """Krippendorff's alpha from the coincidence matrix, for any distance matrix."""
-    counts = _pairable(counts)
+    counts, m = _pairable(counts, m)
     if not len(counts):
         return None
-    m = counts.sum(axis=1).astype(np.float64)
-    weighted = counts / (m - 1)[:, None]
+    weighted = counts / (m.astype(np.float64) - 1)[:, None]
     coincidence = counts.T @ weighted - np.diag(weighted.sum(axis=0))
     totals = coincidence.sum(axis=1)
     n = totals.sum()
@@ -392,8 +460,8 @@ def masi_distance(first: Iterable[str], second: Iterable[str]) -> float:
 def percent_agreement(ratings: Sequence[Sequence[Hashable | None]]) -> float | None:
     """Mean share of agreeing rater pairs per unit (for two raters: share of equal values)."""
     codes, categories = _encode(ratings)
-    counts = _pairable(_counts(codes, len(categories)))
-    return float(_unit_agreement(counts).mean()) if len(counts) else None
+    counts, m = _pairable(_counts(codes, len(categories)))
+    return float(_unit_agreement(counts, m).mean()) if len(counts) else None
 
 
 def cohen_kappa(
@@ -567,11 +635,31 @@ def category_name(labels: frozenset[str]) -> str:
 
 
 def _scores(
-    name: str, codes: IntArray, q: int, annotators: Sequence[str], delta_masi: FloatArray | None
+    name: str,
+    codes: IntArray,
+    q: int,
+    annotators: Sequence[str],
+    delta_masi: FloatArray | None,
+    counts: IntArray | None = None,
+    m: IntArray | None = None,
+    agree: IntArray | None = None,
 ) -> Scores:
-    counts = _counts(codes, q)
-    m = counts.sum(axis=1)
-    per_unit = _unit_agreement(counts)
+    """Every metric of one view; ``counts`` (``_counts(codes, q)``), its row totals ``m``
+    and ``_agree_pairs`` are computed when not given."""
+    if counts is None:
+        counts = _counts(codes, q)
+    if m is None:
+        m = _totals(counts)
+    if agree is None:
+        agree = _agree_pairs(counts)
+    per_unit = _unit_agreement(counts, m, agree)
+    keep = m >= 2
+    every = bool(keep.all())
+    pairable = counts if every else counts[keep]
+    pm = m if every else m[keep]
+    observed = None
+    if len(pairable):
+        observed = float((per_unit if every else per_unit[keep]).mean())
     pairs = []
     for i, j in itertools.combinations(range(len(annotators)), 2):
         n, percent, kappa = _cohen(codes[:, i], codes[:, j], q)
@@ -581,21 +669,24 @@ def _scores(
         name=name,
         units=len(counts),
         percent=float(per_unit.mean()) if len(counts) else None,
-        unanimous=float((counts.max(axis=1) == m).mean()) if len(counts) else None,
-        fleiss_kappa=_fleiss(counts),
-        krippendorff_alpha=_alpha(counts, _nominal(q)),
-        gwet_ac1=_ac1(counts, q),
+        unanimous=float((_row_max(counts) == m).mean()) if len(counts) else None,
+        fleiss_kappa=_fleiss(pairable, pm, observed),
+        krippendorff_alpha=_alpha(pairable, _nominal(q), pm),
+        gwet_ac1=_ac1(pairable, q, pm, observed),
         pairs=tuple(pairs),
-        alpha_masi=_alpha(counts, delta_masi) if delta_masi is not None else None,
+        alpha_masi=_alpha(pairable, delta_masi, pm) if delta_masi is not None else None,
     )
 
 
-def _grouped(groups: IntArray, names: Sequence[str], counts: IntArray) -> tuple[GroupScore, ...]:
-    """Percent agreement and nominal alpha per group, without a Python loop over units."""
+def _grouped(
+    groups: IntArray, names: Sequence[str], counts: IntArray, totals_: IntArray, agree: IntArray
+) -> tuple[GroupScore, ...]:
+    """Percent agreement and nominal alpha per group, without a Python loop over units
+    (``totals_``: the row totals of ``counts``, ``agree``: its ``_agree_pairs``)."""
     g = len(names)
     q = counts.shape[1]
-    m = counts.sum(axis=1).astype(np.float64)
-    agree_pairs = (counts * (counts - 1)).sum(axis=1)
+    m = totals_.astype(np.float64)
+    agree_pairs = agree
     units = np.bincount(groups, minlength=g)
     percent = np.bincount(groups, weights=agree_pairs / (m * (m - 1)), minlength=g)
     # Alpha per group: observed = 1 - sum of diagonal coincidences / n, expected from the
@@ -649,15 +740,21 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     categories = list(sets)
     q = len(categories)
     masi = np.array([[masi_distance(a, b) for b in categories] for a in categories])
-    overall = _scores("all labels", codes, q, annotators, masi)
+    counts = _counts(codes, q)
+    m = _totals(counts)
+    agree = _agree_pairs(counts)
+    overall = _scores("all labels", codes, q, annotators, masi, counts, m, agree)
 
     # Per label: each label set maps to yes (1) or no (0); missing stays -1.
     per_label = []
     for label in sorted(set().union(*categories)):
         has = np.array([label in s for s in categories] + [False], dtype=np.int64)
         binary = np.where(codes >= 0, has[codes], -1)
-        scores = _scores(label, binary, 2, annotators, None)
-        used = int(((binary == 1).sum(axis=1) > 0).sum())
+        # Each unit's raters are those of the whole label set (m): yes or no, none missing.
+        yes = _row_sum((binary == 1).astype(np.int64))
+        binary_counts = np.stack([m - yes, yes], axis=1)
+        scores = _scores(label, binary, 2, annotators, None, binary_counts, m)
+        used = int((yes > 0).sum())
         per_label.append(_with_used(scores, used))
 
     confusion = []
@@ -678,10 +775,9 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
             )
         )
 
-    counts = _counts(codes, q)
     units = [codings.units[n] for n in rows]
-    by_document = _by(lambda u: u.document, units, counts)
-    by_speaker = _by(lambda u: u.speaker or "?", units, counts)
+    by_document = _by([u.document for u in units], counts, m, agree)
+    by_speaker = _by([u.speaker or "?" for u in units], counts, m, agree)
 
     # Most disputed: mean pairwise MASI distance, so partial overlaps rank below clashes.
     pair_distance = np.zeros(len(rows))
@@ -718,12 +814,12 @@ def _with_used(scores: Scores, used: int) -> Scores:
 
 
 def _by(
-    key: Callable[[Unit], str], units: Sequence[Unit], counts: IntArray
+    names: Sequence[str], counts: IntArray, m: IntArray, agree: IntArray
 ) -> tuple[GroupScore, ...]:
-    names = [key(u) for u in units]
+    """``_grouped`` by each unit's group name (``names[i]`` for row ``i`` of ``counts``)."""
     index = {name: k for k, name in enumerate(dict.fromkeys(names))}
-    groups = np.array([index[name] for name in names], dtype=np.int64)
-    scores = _grouped(groups, list(index), counts)
+    groups = np.array(list(map(index.__getitem__, names)), dtype=np.int64)
+    scores = _grouped(groups, list(index), counts, m, agree)
     return tuple(sorted(scores, key=lambda s: s.name))
 
 
