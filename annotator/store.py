@@ -133,6 +133,45 @@ _OWN_FIELDS = re.compile(
     + _CUT
 )
 
+# ``_OWN_FIELDS`` capturing only what ``EntryFields`` holds (the same lines match): each
+# captured group is a bytes object made per line, so bulk readers skip the rest.
+_SKIP_STR = rb'"[^"\\\x00-\x1f]*"'
+_SKIP_INT = rb"(?:0|-?[1-9][0-9]{0,17})"
+_ENTRY_FIELDS = re.compile(
+    rb'\{"schema":1,"action":'
+    + _STR
+    + rb',"document":'
+    + _STR
+    + rb',"annotator":'
+    + _STR
+    + rb',"doc_hash":'
+    + _SKIP_STR
+    + rb',"start":'
+    + _INT
+    + rb',"end":'
+    + _INT
+    + rb',"id":'
+    + _SKIP_STR
+    + rb',"ref":(?:null|'
+    + _SKIP_STR
+    + rb'),"step":"[^"\\\x00-\x1f]+","turn":'
+    + _INT
+    + rb',"speaker":'
+    + _STR
+    + rb',"text":'
+    + _STR
+    + rb',"labels":\[((?:"[^"\\\x00-\x1f]*")(?:,"[^"\\\x00-\x1f]*")*)?\]'
+    + rb',"note":(?:null|'
+    + _STR
+    + rb'),"flag":(true|false),"session":'
+    + _SKIP_STR
+    + rb',"time":'
+    + _SKIP_STR
+    + rb',"source":'
+    + _SKIP_STR
+    + _CUT
+)
+
 Location = tuple[int, int]
 #: Wanted lines closer than this (bytes) are read together in one sequential ``read``,
 #: of at most ``_RUN_BYTES`` (so a huge log is never held in memory whole).
@@ -448,23 +487,30 @@ def _own_fields_record(found: re.Match[bytes]) -> dict[str, Any]:
     }
 
 
+_new_tuple = tuple.__new__
+
+
 def _entry_fields(found: re.Match[bytes]) -> EntryFields:
-    """``EntryFields`` of a line matched by ``_OWN_FIELDS``."""
-    action, document, annotator, _, start, end, _, _, _, turn, speaker, text, labels, note, flag = (
-        found.groups()[:15]
+    """``EntryFields`` of a line matched by ``_ENTRY_FIELDS``."""
+    action, document, annotator, start, end, turn, speaker, text, labels, note, flag = (
+        found.groups()
     )
-    return EntryFields(
-        action.decode(),
-        document.decode(),
-        annotator.decode(),
-        int(start),
-        int(end),
-        text.decode(),
-        int(turn),
-        speaker.decode(),
-        _labels(labels),
-        None if note is None else note.decode(),
-        flag == b"true",
+    # ``tuple.__new__`` skips the named tuple's Python-level ``__new__``: same object.
+    return _new_tuple(
+        EntryFields,
+        (
+            action.decode(),
+            document.decode(),
+            annotator.decode(),
+            int(start),
+            int(end),
+            text.decode(),
+            int(turn),
+            speaker.decode(),
+            _labels(labels),
+            None if note is None else note.decode(),
+            flag == b"true",
+        ),
     )
 
 
@@ -645,8 +691,9 @@ class LogState:
         and in order of writing (not grouped by document): for bulk readers that need
         only who said what about which sentence, without a dict per line."""
         offsets = sorted(off for units in self._units.values() for off, _ in units.values())
+        match = _ENTRY_FIELDS.match
         for off, chunk, at, end in self._line_slices(offsets):
-            found = _OWN_FIELDS.match(chunk, at, end)
+            found = match(chunk, at, end)
             if found is not None and chunk.find(_LINE_START, found.end(), end) < 0:
                 try:
                     yield _entry_fields(found)
