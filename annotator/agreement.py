@@ -26,12 +26,13 @@ AC1; Passonneau (2006), MASI.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ class Codings:
 
     @property
     def annotators(self) -> tuple[str, ...]:
-        return tuple(sorted({c.annotator for row in self.codings for c in row}))
+        return tuple(sorted(set(map(_annotator, itertools.chain.from_iterable(self.codings)))))
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[Unit, Iterable[Coding]]]) -> Codings:
@@ -294,6 +295,7 @@ def _unit(key: _Key, turn: int, speaker: str) -> Unit:
 
 
 _first = itemgetter(0)
+_annotator = attrgetter("annotator")
 
 
 # -- kernels over a units x categories count matrix ---------------------------------
@@ -722,21 +724,33 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     column = {a: i for i, a in enumerate(annotators)}
     sets: dict[frozenset[str], int] = {}
     by_tuple: dict[tuple[str, ...], int] = {}  # most codings repeat a few label tuples
-    rows = [n for n, row in enumerate(codings.codings) if len(row) >= 2]
-    shared = [codings.codings[n] for n in rows]
-    # One flat pass per field over the codings, then one scatter into the code matrix.
-    unit_of = np.repeat(np.arange(len(rows)), [len(row) for row in shared])
-    flat = [c for row in shared for c in row]
+    sizes = list(map(len, codings.codings))
+    if min(sizes, default=0) >= 2:
+        rows = list(range(len(sizes)))
+        shared = list(codings.codings)
+    else:
+        rows = [n for n, size in enumerate(sizes) if size >= 2]
+        shared = [codings.codings[n] for n in rows]
     if not rows:
         raise AgreementError(
             "no sentence was decided by two or more analysts; nothing to compare "
             f"({len(codings.units)} sentences, annotators: {', '.join(annotators) or 'none'})"
         )
+    # One flat pass over the codings, then one scatter into the code matrix. Most codings
+    # are a few shared objects (read_codings makes equal ones one): each distinct object
+    # is looked at once, by identity, in order of first appearance.
+    unit_of = np.repeat(np.arange(len(rows)), [sizes[n] for n in rows])
+    flat = list(itertools.chain.from_iterable(shared))
+    ids = list(map(id, flat))
+    distinct = dict(zip(ids, flat, strict=True))
     # Categories numbered in order of first use, as the metrics have always summed them.
-    for labels in dict.fromkeys([c.labels for c in flat]):
+    for labels in dict.fromkeys([c.labels for c in distinct.values()]):
         by_tuple[labels] = sets.setdefault(frozenset(labels), len(sets))
-    codes = np.full((len(rows), len(annotators)), -1, dtype=np.int64)
-    codes[unit_of, [column[c.annotator] for c in flat]] = [by_tuple[c.labels] for c in flat]
+    width = len(annotators)
+    cell = {k: by_tuple[c.labels] * width + column[c.annotator] for k, c in distinct.items()}
+    code_column = np.fromiter(map(cell.__getitem__, ids), dtype=np.int64, count=len(ids))
+    codes = np.full((len(rows), width), -1, dtype=np.int64)
+    codes[unit_of, code_column % width] = code_column // width
     categories = list(sets)
     q = len(categories)
     masi = np.array([[masi_distance(a, b) for b in categories] for a in categories])
@@ -792,7 +806,16 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     if len(candidates) > top:
         threshold = np.sort(score[candidates])[-top] if top else np.inf
         candidates = candidates[score[candidates] >= threshold]
-    order = sorted(candidates, key=lambda k: (-score[k], units[k].key))[:top]
+    # As sorted(candidates, key=(-score, unit key))[:top]; the index settles ties as the
+    # stable sort would.
+    ranking = zip(
+        (-score[candidates]).tolist(),
+        [units[k].key for k in candidates],
+        candidates.tolist(),
+        strict=True,
+    )
+    ranked = heapq.nsmallest(top, ranking) if top >= 0 else sorted(ranking)[:top]
+    order = [k for _, _, k in ranked]
     disputed = tuple(
         Disputed(units[k], codings.codings[rows[k]], round(float(score[k]), 6)) for k in order
     )
