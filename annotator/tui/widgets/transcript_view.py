@@ -25,6 +25,7 @@ from annotator.model import Document, LabelSet, Span, Turn
 from annotator.outline import turn_units
 from annotator.tui.chips import chip
 from annotator.tui.messages import SentenceClicked
+from annotator.tui.widgets.scrolling import set_scroll_size
 
 if TYPE_CHECKING:
     from annotator.store import Decision
@@ -305,28 +306,8 @@ class TranscriptView(ScrollView, can_focus=False):
             block.top = len(lines)
             lines.extend((number, i) for i in range(len(block.strips)))
         self._lines = lines
-        self._set_virtual_size(Size(self._width, len(lines)))
+        set_scroll_size(self, Size(self._width, len(lines)))
         self.refresh()
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Set the scrollable size without a layout of the whole screen when it can be.
-
-        ``virtual_size`` is a layout reactive: every new turn would lay out the
-        screen again, a frame after the turn is drawn, and that frame landed on
-        the next keystroke. Only the scrollbar depends on it here (its column is
-        kept by ``scrollbar-gutter: stable``), so update the scroll range
-        directly, and fall back to a layout only if the scrollbar appears or goes.
-        """
-        if size == self.virtual_size:
-            return
-        if not self.is_mounted or size.width != self.virtual_size.width:
-            self.virtual_size = size
-            return
-        shown = self.show_vertical_scrollbar
-        self.set_reactive(TranscriptView.virtual_size, size)
-        self._scroll_update(size)  # Textual's own update of scroll range and scrollbar
-        if self.show_vertical_scrollbar != shown:
-            self.refresh(layout=True)
 
     def on_resize(self, event: events.Resize) -> None:
         for block in self.blocks:

@@ -1,14 +1,22 @@
-"""The turn list: every turn of the current document, with how much of it is decided."""
+"""The turn list: every turn of the current document, with how much of it is decided.
+
+A line-API widget like the transcript view: one cached row per turn, so a new
+count or a new current turn repaints one or two rows, and a new document
+changes the scroll range without laying out the whole screen.
+"""
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
-from textual import on
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual import events
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from annotator.model import Document
 from annotator.tui.messages import TurnChosen
+from annotator.tui.widgets.scrolling import set_scroll_size
 
 
 def turn_prompt(index: int, speaker: str, decided: int, total: int) -> Text:
@@ -25,59 +33,86 @@ def turn_prompt(index: int, speaker: str, decided: int, total: int) -> Text:
     return text
 
 
-class TurnList(OptionList, can_focus=False):
-    """Click a turn to jump to it."""
+class TurnList(ScrollView, can_focus=False):
+    """Click a turn to jump to it; the current turn is highlighted."""
+
+    COMPONENT_CLASSES = {"turn-list--current"}
+    DEFAULT_CSS = """
+    TurnList > .turn-list--current { background: $accent 30%; text-style: bold; }
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.doc_index = -1
         self.document: Document | None = None
+        self.current = -1
+        self._prompts: list[Text] = []
+        self._strips: dict[int, Strip] = {}
 
     def show_document(
         self, doc_index: int, document: Document, progress: list[tuple[int, int]]
     ) -> None:
+        """List a document's turns (the current turn is set by ``mark_current``)."""
         self.doc_index = doc_index
         self.document = document
-        self.set_options(
-            Option(turn_prompt(i, turn.speaker, *progress[i]), id=str(i))
-            for i, turn in enumerate(document.turns)
-        )
+        self.current = -1
+        self._prompts = [
+            turn_prompt(i, turn.speaker, *progress[i]) for i, turn in enumerate(document.turns)
+        ]
+        self._strips.clear()
+        set_scroll_size(self, Size(self.size.width, len(self._prompts)))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
     def update_turn(self, turn_index: int, decided: int, total: int) -> None:
-        """Show a turn's new counts, repainting only its row.
-
-        ``replace_option_prompt_at_index`` would drop every cached row and repaint
-        the whole list; a prompt is always one row (``no_wrap``), so the line
-        table stays valid and only this option's rendering is stale.
-        """
-        if self.document is None or not 0 <= turn_index < self.option_count:
+        """Show a turn's new counts, repainting only its row."""
+        if self.document is None or not 0 <= turn_index < len(self._prompts):
             return
         speaker = self.document.turns[turn_index].speaker
-        option = self.get_option_at_index(turn_index)
-        option._set_prompt(turn_prompt(turn_index, speaker, decided, total))
-        for key in [key for key in self._option_render_cache.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
-            self._option_render_cache.discard(key)
-        self._refresh_option(turn_index)
+        self._prompts[turn_index] = turn_prompt(turn_index, speaker, decided, total)
+        self._repaint(turn_index)
 
     def mark_current(self, turn_index: int) -> None:
         """Highlight the current turn, repainting the old and the new row only."""
-        old = self.highlighted
-        if old == turn_index or not 0 <= turn_index < self.option_count:
+        old = self.current
+        if old == turn_index or not 0 <= turn_index < len(self._prompts):
             return
-        # set_reactive skips the reactive's full repaint; the two rows are enough
-        # unless the list has to scroll, which repaints it anyway.
-        self.set_reactive(TurnList.highlighted, turn_index)
-        if old is not None:
-            self._refresh_option(old)
-        self._refresh_option(turn_index)
-        self.scroll_to_highlight()
+        self.current = turn_index
+        self._repaint(old)
+        self._repaint(turn_index)
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if not top <= turn_index < top + height:
+            self.scroll_to_region(
+                Region(0, turn_index, 1, 1), animate=False, center=True, immediate=True
+            )
 
-    def _refresh_option(self, index: int) -> None:
-        line = self._index_to_line.get(index)
-        if line is not None:
-            self.refresh_line(line)
+    def _repaint(self, index: int) -> None:
+        if 0 <= index < len(self._prompts):
+            self._strips.pop(index, None)
+            self.refresh_line(index - self.scroll_offset.y)
 
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.post_message(TurnChosen(self.doc_index, event.option_index))
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width or self.size.width
+        if not 0 <= index < len(self._prompts):
+            return Strip.blank(width)
+        strip = self._strips.get(index)
+        if strip is None or strip.cell_length != width:
+            style = (
+                self.get_component_rich_style("turn-list--current")
+                if index == self.current
+                else Style()
+            )
+            segments = list(self._prompts[index].render(self.app.console))
+            strip = Strip(segments).crop_extend(0, width, style).apply_style(style)
+            self._strips[index] = strip
+        return strip
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        set_scroll_size(self, Size(event.size.width, len(self._prompts)))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + self.scroll_offset.y
+        if 0 <= index < len(self._prompts):
+            self.post_message(TurnChosen(self.doc_index, index))
