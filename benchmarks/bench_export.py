@@ -18,54 +18,22 @@ import time
 from pathlib import Path
 
 import srsly
+from _synthetic import make_document
 
 from annotator.corpus import read_corpus, write_corpus
 from annotator.export import FORMATS, ExportOptions, export_logs
-from annotator.model import Document, Span, Turn
 from annotator.store import LABEL, Decision
 
-SENTENCES = (
-    "We will provide an additional $2 billion in security assistance over the next two years.",
-    "North Korea's continued missile launches pose a grave threat to regional stability.",
-    "Thank you, Matt.",
-    "Our commitment to the defence of our allies is ironclad.",
-    "We call on all parties to exercise maximum restraint.",
-    "I'm not going to get ahead of the Secretary's travel.",
-    "We strongly condemn the attacks on commercial shipping in the Red Sea.",
-    "Today our two countries signed a memorandum on critical minerals.",
-)
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 PER_DOCUMENT = 1000
-
-
-def make_document(doc_id: str, sentences: int, per_turn: int = 10) -> Document:
-    """A synthetic briefing: turns of ``per_turn`` sentences, alternating speakers."""
-    text = ""
-    turns = []
-    for index in range(sentences // per_turn):
-        speaker = "MR MILLER" if index % 2 == 0 else "QUESTION"
-        if text:
-            text += "\n\n"
-        text += f"{speaker}: "
-        start = len(text)
-        spans = []
-        for k in range(per_turn):
-            if k:
-                text += " "
-            n = index * per_turn + k
-            sentence = f"{SENTENCES[n % len(SENTENCES)][:-1]} ({doc_id} {n})."
-            spans.append(Span(len(text), len(text) + len(sentence), sentence))
-            text += sentence
-        turns.append(
-            Turn(index, speaker, speaker, start, len(text), text[start:], sentences=tuple(spans))
-        )
-    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(turns))
 
 
 def write_synthetic(folder: Path, decisions: int) -> tuple[Path, Path]:
     """The log of ``decisions`` lines (as ``AnnotationLog`` writes them) and its corpus."""
     n_docs = max(1, -(-decisions // PER_DOCUMENT))
-    documents = [make_document(f"briefing-{d:05d}", PER_DOCUMENT) for d in range(n_docs)]
+    documents = [
+        make_document(f"briefing-{d:05d}", PER_DOCUMENT, id_in_text=True) for d in range(n_docs)
+    ]
     log = folder / "analyst.jsonl"
     n = 0
     with open(log, "w", encoding="utf-8") as handle:
