@@ -53,7 +53,7 @@ class AnnotationSession:
         self.documents: list[Document] = []
         self._originals: list[Document] = []
         self._totals: list[int] = []
-        self._ids: dict[str, str] = {}
+        self._index: dict[str, int] = {}  # document id -> index in ``documents``
         self._decisions: list[dict[tuple[int, int], Decision]] = []
         self.orphans: list[Decision] = []
         self.filter = Filter()
@@ -76,12 +76,13 @@ class AnnotationSession:
         ``briefing.txt`` from different folders) are refused rather than mixed up.
         """
         for document in documents:
-            if document.id in self._ids:
+            if document.id in self._index:
+                taken = self._originals[self._index[document.id]].source
                 raise CorpusError(
                     f"{document.source}: its id {document.id!r} is already taken by "
-                    f"{self._ids[document.id]}; rename one file or open them separately"
+                    f"{taken}; rename one file or open them separately"
                 )
-            self._ids[document.id] = document.source
+            self._index[document.id] = len(self._originals)
             corrected = self.log.apply_corrections(document)
             attached, orphans = self.log.attach(corrected)
             self._originals.append(document)
@@ -407,9 +408,7 @@ class AnnotationSession:
         if decision is None:
             return None
         self.last_decision = decision
-        doc_index = next(
-            (i for i, d in enumerate(self.documents) if d.id == decision.document), None
-        )
+        doc_index = self._index.get(decision.document)
         if doc_index is None:
             return decision
         key = (decision.start, decision.end)
@@ -494,13 +493,13 @@ class AnnotationSession:
         return self._write(self.current_labels(), flag=not flagged)
 
     def _position_of(self, decision: Decision) -> Position | None:
-        for d, document in enumerate(self.documents):
-            if document.id != decision.document:
-                continue
-            for t, turn in enumerate(document.turns):
-                for s, span in enumerate(turn.sentences):
-                    if span.start <= decision.start < span.end or span.start == decision.start:
-                        return Position(d, t, s)
+        d = self._index.get(decision.document)
+        if d is None:
+            return None
+        for t, turn in enumerate(self.documents[d].turns):
+            for s, span in enumerate(turn.sentences):
+                if span.start <= decision.start < span.end or span.start == decision.start:
+                    return Position(d, t, s)
         return None
 
     def undo(self) -> Decision | None:
@@ -526,13 +525,14 @@ class AnnotationSession:
 
     def _reload(self, doc_id: str) -> None:
         """Re-apply boundary corrections to one document after a merge or split."""
-        for index, document in enumerate(self._originals):
-            if document.id == doc_id:
-                corrected = self.log.apply_corrections(document)
-                attached, _ = self.log.attach(corrected)
-                self.documents[index] = corrected
-                self._totals[index] = corrected.sentence_count()
-                self._decisions[index] = dict(attached)
+        index = self._index.get(doc_id)
+        if index is None:
+            return
+        corrected = self.log.apply_corrections(self._originals[index])
+        attached, _ = self.log.attach(corrected)
+        self.documents[index] = corrected
+        self._totals[index] = corrected.sentence_count()
+        self._decisions[index] = dict(attached)
 
     def merge(self) -> bool:
         """Merge the focused sentence with the next one in the same turn."""
