@@ -1,20 +1,19 @@
 """Read transcripts of official statements into speaker turns.
 
-A transcript as it comes off a government web page: a preamble (headline,
-byline, front matter, place and time lines), then speaker labels such as
+A transcript as it comes off a government web page or out of a PDF: a preamble
+(headline, byline, front matter, place and time lines), then speaker labels,
+each opening a turn that runs until the next label. Which labels a document
+uses is inferred from the document itself (``annotator.ingest.conventions``):
 ``SECRETARY BLINKEN:``, ``Q``, ``**Mr. Cameron (Witney) (Con):**``,
-``Mr. MORAN.`` or ``President. –``, each opening a turn that runs until the
-next label. Stage directions and interpreter notes stay in the turn text and
-are recorded as notes, which are shown but never annotated.
-
-The reader works line by line: a line either opens a turn (it starts with a
-speaker label) or continues the current one. Whether a line-initial phrase
-followed by a colon is a speaker or prose (``He said:``) is decided by
-``looks_like_speaker``, which wants a name-shaped phrase.
+``    Mr. Koo. Thank you``, ``CHAIR POWELL.  Good evening``, ``Name (00:12):``,
+``President. –`` and more. Page furniture (repeated headers, line numbers,
+headings, editorial notes) and stage directions stay in the text at their
+offsets and are recorded as notes, which are shown but never annotated.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,544 +22,48 @@ from pathlib import Path
 import srsly
 
 from annotator.errors import TranscriptError
-from annotator.model import Document, Span, Turn
+from annotator.ingest.conventions import (
+    Convention,
+    infer_convention,
+    line_number_spans,
+    read_candidates,
+)
+from annotator.ingest.furniture import TIME_LINE, find_notes, furniture_spans, is_furniture
+from annotator.ingest.keys import speaker_keys
+from annotator.ingest.labels import (
+    LabelMatch,
+    custom_match,
+    line_candidates,
+    looks_like_speaker,
+)
+from annotator.ingest.report import ONE_SPEECH_WORDS, document_warnings
+from annotator.model import Document, Turn
+
+__all__ = [
+    "compile_speaker_pattern",
+    "decode_bytes",
+    "find_notes",
+    "is_furniture",
+    "looks_like_speaker",
+    "match_label",
+    "parse_text",
+    "parse_transcript",
+    "read_documents",
+    "speaker_keys",
+    "transcript_files",
+]
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".jsonl"}
 
-# --- speaker labels -------------------------------------------------------
 
-_WS = r"[ \t\u00a0\u2002\u2003\u2009\u202f]"
-_BOLD = r"(?:\*\*|__)"
-
-# ``Matthew Miller (00:12):`` (Rev-style, the label often alone on its line).
-_TIMESTAMPED = re.compile(
-    rf"^{_WS}*{_BOLD}?(?P<label>[^\n():*]{{1,80}}?){_WS}*"
-    rf"\((?P<ts>\d{{1,2}}:\d{{2}}(?::\d{{2}})?)\){_WS}*{_BOLD}?:{_BOLD}?(?={_WS}|$)"
-)
-# ``SECRETARY BLINKEN:``, ``**Mr. Cameron (Witney) (Con):**``, ``Q:``.
-_COLON = re.compile(
-    rf"^{_WS}*{_BOLD}?{_WS}*(?P<label>[^\n:：*]{{1,110}}?){_WS}*{_BOLD}?{_WS}*:{_BOLD}?(?={_WS}|$)"
-)
-# White House ``Q`` followed by non-breaking spaces and no colon; ``Q.`` too.
-_BARE_Q = re.compile(rf"^{_WS}*(?P<label>Q|QUESTION)(?:\.?{_WS}+)(?=\S)")
-# Congressional Record: ``Mr. MORAN.``, ``The PRESIDING OFFICER (Mr. Bennet).``
-_CAPS_WORD = r"(?:Mc|Mac|De|Van|Von|O')?[A-Z][A-Z'\-]+"
-_PERIOD = re.compile(
-    rf"^{_WS}*(?P<label>(?:(?:Mr|Mrs|Ms|Miss|Dr)\.{_WS}+{_CAPS_WORD}(?:{_WS}+{_CAPS_WORD})*"
-    rf"(?:{_WS}+of{_WS}+[A-Z][a-z]+(?:{_WS}+[A-Z][a-z]+)?)?"
-    rf"|The{_WS}+(?:[A-Z]{{2,}}{_WS}+)*[A-Z]{{2,}}(?:{_WS}+pro{_WS}+tempore)?)"
-    rf"(?:{_WS}*\([^()\n]{{1,60}}\))?)\.(?:{_WS}+|$)"
-)
-_PERIOD_OPENERS = ("Mr", "Mrs", "Ms", "Miss", "Dr", "The")
-# European Parliament: ``President. –``, ``Name (PPE). –``, ``Name, on behalf of the S&D Group. –``
-_DASH = re.compile(
-    rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n:*]{{0,150}}?)\.{_BOLD}?{_WS}*[–—-]{_WS}+"
-)
-
-_PAREN = re.compile(r"\s*\([^()]*\)")
-_HONORIFICS = {
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "sir",
-    "lord",
-    "lady",
-    "dame",
-    "baroness",
-    "baron",
-    "the",
-    "hon",
-    "rt",
-    "right",
-    "madam",
-    "madame",
-    "monsieur",
-    "m",
-    "h.e",
-    "he",
-}
-_TITLE_WORDS = {
-    "ambassador",
-    "secretary",
-    "minister",
-    "president",
-    "prime",
-    "foreign",
-    "defense",
-    "defence",
-    "deputy",
-    "general",
-    "gen",
-    "admiral",
-    "adm",
-    "senator",
-    "sen",
-    "representative",
-    "rep",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "governor",
-    "gov",
-    "mayor",
-    "judge",
-    "justice",
-    "commissioner",
-    "spokesperson",
-    "spokesman",
-    "spokeswoman",
-    "press",
-    "director",
-    "under",
-    "assistant",
-    "special",
-    "envoy",
-    "colonel",
-    "col",
-    "lieutenant",
-    "lt",
-    "captain",
-    "capt",
-    "major",
-    "maj",
-    "sergeant",
-    "sgt",
-    "professor",
-    "prof",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "chancellor",
-    "vice",
-    "member",
-    "members",
-    "principal",
-    "senior",
-    "state",
-    "of",
-    "for",
-    "and",
-    "national",
-    "security",
-    "advisor",
-    "adviser",
-    "attorney",
-    "high",
-    "permanent",
-    "acting",
-    "first",
-    "second",
-    "lady",
-    "gentleman",
-    "chief",
-    "staff",
-    "officer",
-    "presiding",
-    "speaker",
-    "pro",
-    "tempore",
-    "marshal",
-    "mr.",
-    "brigadier",
-    "major-general",
-    "lieutenant-general",
-    "air",
-    "vice-president",
-    "ministers",
-    "officials",
-    "official",
-    "administration",
-    "department",
-    "pentagon",
-    "white",
-    "house",
-    "moderator",
-    "coordinator",
-    "strategic",
-    "communications",
-    "cabinet",
-    "sheikh",
-    "his",
-    "her",
-    "excellency",
-    "majesty",
-    "highness",
-    "rev",
-    "reverend",
-    "father",
-    "sister",
-    "dean",
-}
-_ROLE_WORDS = {
-    "moderator",
-    "operator",
-    "question",
-    "answer",
-    "interpreter",
-    "president",
-    "chair",
-    "chairman",
-    "chairwoman",
-    "speaker",
-    "spokesperson",
-    "spokesman",
-    "reporter",
-    "participant",
-    "audience",
-    "q",
-    "a",
-    "journalist",
-    "host",
-    "translator",
-    "presenter",
-    "interviewer",
-    "interviewee",
-    "narrator",
-    "witness",
-    "panelist",
-    "clerk",
-}
-_CONNECTORS = {
-    "of",
-    "the",
-    "for",
-    "and",
-    "de",
-    "del",
-    "der",
-    "den",
-    "van",
-    "von",
-    "la",
-    "le",
-    "du",
-    "da",
-    "di",
-    "al",
-    "el",
-    "bin",
-    "ibn",
-    "y",
-    "on",
-    "to",
-    "pro",
-    "tempore",
-    "in",
-    "from",
-    "at",
-    "&",
-}
-_NOT_SPEAKERS = {
-    "note",
-    "notes",
-    "editor's note",
-    "editors note",
-    "update",
-    "updated",
-    "source",
-    "sources",
-    "correction",
-    "warning",
-    "attention",
-    "subject",
-    "re",
-    "to",
-    "from",
-    "cc",
-    "bcc",
-    "date",
-    "time",
-    "location",
-    "place",
-    "where",
-    "when",
-    "what",
-    "who",
-    "why",
-    "how",
-    "agenda",
-    "topic",
-    "topics",
-    "present",
-    "attendees",
-    "participants",
-    "embargoed",
-    "contact",
-    "end",
-    "background",
-    "summary",
-    "transcript",
-    "title",
-    "tags",
-    "media",
-    "release",
-    "for immediate release",
-    "link",
-    "url",
-    "photo",
-    "video",
-    "image",
-    "caption",
-    "key points",
-    "takeaways",
-    "also",
-    "first",
-    "second",
-    "third",
-    "finally",
-    "look",
-    "listen",
-    "example",
-    "answer",
-    "yes",
-    "no",
-}
-_ANONYMOUS = re.compile(
-    r"^(?:q|question|reporter|journalist|audience member|audience|participant|unidentified.*|"
-    r"voice|male voice|female voice|man|woman|crosstalk|hon\.? members?|"
-    r"(?:senior |a )?(?:[a-z]+ )?(?:administration|state department|defense|white house|"
-    r"pentagon|u\.s\.|government|senior|military|intelligence|treasury)?\s*officials?)$"
-)
-_SPEAKER_NUMBER = re.compile(r"^(?:speaker|participant|person|voice|reporter|caller)\s+\d+$", re.I)
-
-
-def looks_like_speaker(label: str, *, own_line: bool = False, dash_form: bool = False) -> bool:
-    """Whether a line-initial phrase before a separator is a speaker label.
-
-    Speakers are name-shaped: all capitals (``SECRETARY BLINKEN``), or capitalised
-    words led by an honorific or title (``The Prime Minister``), or a full name
-    (``Matthew Miller``). Prose (``He said``), times, URLs and headings fail.
-    ``own_line`` is for a label with nothing after it on its line, where a short
-    capitalised heading is more likely than a speaker; ``dash_form`` allows the
-    lower-case clauses of European Parliament labels (``, on behalf of ...``).
-    """
-    label = label.strip().strip("*_").strip()
-    if not label or len(label) > 150 or "http" in label.lower() or "www." in label.lower():
-        return False
-    if label[0] in "([{\"'“‘-–—#>|" or any(ch in label for ch in '"“”?!;=<>{}[]|/\\'):
-        return False
-    bare = _PAREN.sub("", label).strip()
-    if not bare or not re.search(r"[A-Za-z]", bare):
-        return False
-    if bare.lower().strip(". ") in _NOT_SPEAKERS:
-        return False
-    if _SPEAKER_NUMBER.match(bare):
-        return True
-    if re.search(r"\d", bare):
-        return False
-    if bare.endswith(",") or ".." in bare:
-        return False
-    parts = [part.strip() for part in bare.split(",")]
-    if dash_form:
-        # ``Name (Group), on behalf of the S&D Group``: only the first part must be a name.
-        parts = parts[:1]
-    letters = [ch for ch in "".join(parts) if ch.isalpha()]
-    all_caps = all(ch.isupper() for ch in letters)
-    words = [word for part in parts for word in part.split()]
-    if not words or len(words) > (10 if all_caps else 9):
-        return False
-    if all_caps:
-        return own_line is False or len(words) <= 6
-    if any(not part or not part[0].isupper() for part in parts):
-        # Each comma-separated part of a name starts with a capital (``NHK, Igarashi``),
-        # which tells labels from prose such as ``First, to Prime Minister:``.
-        return False
-    for word in words:
-        core = word.strip(".'’-")
-        if not core:
-            continue
-        if core.lower() in _CONNECTORS:
-            continue
-        if not core[0].isupper():
-            return False
-    first = words[0].strip(".").lower()
-    led_by_title = first in _HONORIFICS or first in _TITLE_WORDS
-    if len(words) == 1:
-        return first in _ROLE_WORDS or (first in _TITLE_WORDS and not own_line)
-    if own_line and not led_by_title:
-        # A capitalised line ending in a colon is usually a heading (``Key Points:``).
-        return False
-    return led_by_title or len(words) <= 4
-
-
-@dataclass(frozen=True)
-class _LabelMatch:
-    """Where a speaker label sits on a line, relative to the line start."""
-
-    speaker: str
-    content_start: int
-    timestamp: str | None = None
-
-
-def _clean_label(label: str) -> str:
-    """The label as printed, without Markdown markup or surrounding space."""
-    label = label.replace("\u00a0", " ").strip().strip("*_").strip()
-    return re.sub(r"\s+", " ", label)
-
-
-def match_label(line: str, custom: re.Pattern[str] | None = None) -> _LabelMatch | None:
-    """Return the speaker label that opens ``line``, if it opens with one."""
+def match_label(line: str, custom: re.Pattern[str] | None = None) -> LabelMatch | None:
+    """The label opening ``line`` by the unambiguous shapes alone (no document evidence)."""
     if custom is not None:
-        found = custom.match(line)
-        if not found:
-            return None
-        group = "speaker" if "speaker" in custom.groupindex else (1 if custom.groups else 0)
-        return _LabelMatch(_clean_label(found.group(group)), found.end())
-    stripped = line.strip()
-    if not stripped or stripped[0] in "<{#>|`-=([" or stripped.startswith(("---", "...")):
-        return None
-    # Cheap tests first: most lines are prose, and each pattern needs its separator
-    # near the start of the line.
-    head = line[:170]
-    has_colon = ":" in head
-    if has_colon and "(" in head:
-        found = _TIMESTAMPED.match(line)
-        if found and looks_like_speaker(found["label"], dash_form=False):
-            return _LabelMatch(_clean_label(found["label"]), found.end(), found["ts"])
-    if stripped[0] == "Q":
-        found = _BARE_Q.match(line)
-        if found:
-            return _LabelMatch(found["label"], found.end())
-    if has_colon:
-        found = _COLON.match(line)
-        if found:
-            rest = line[found.end() :].strip()
-            if looks_like_speaker(found["label"], own_line=not rest):
-                return _LabelMatch(_clean_label(found["label"]), found.end())
-    if stripped.startswith(_PERIOD_OPENERS):
-        found = _PERIOD.match(line)
-        if found:
-            return _LabelMatch(_clean_label(found["label"]), found.end())
-    if "." in head and ("–" in head or "—" in head or "-" in head):
-        found = _DASH.match(line)
-        if found and looks_like_speaker(found["label"], dash_form=True):
-            return _LabelMatch(_clean_label(found["label"]), found.end())
+        return custom_match(line, custom)
+    for shape, found in line_candidates(line):
+        if not shape.needs_evidence:
+            return found
     return None
-
-
-# --- notes and page furniture ----------------------------------------------
-
-_NOTE_VOCAB = (
-    r"laughter|laughs|laughing|applause|inaudible|unintelligible|indiscernible|crosstalk|"
-    r"cross-talk|pause|as interpreted|via interpreter|through (?:an )?interpreter|interpretation|"
-    r"interpreted|translation|translated|in (?:english|french|spanish|russian|chinese|arabic)|"
-    r"speaks? in|spoke in|speaking in|off[- ]mic|audio|technical difficult|interruption|"
-    r"recess|silence|end|break|video|music|sic|booing|cheers|cheering|hon\.? members"
-)
-_PAREN_NOTE = re.compile(
-    r"(?<!\\)\((?:"
-    rf"{_WS}*(?i:{_NOTE_VOCAB})[^()\n]{{0,60}}"  # a known stage word, in any case
-    r"|[A-Z][^()\n]{0,70}[.!]"  # a short capitalised clause ending in a full stop
-    r"|\d{1,2}:\d{2}(?::\d{2})?"  # a timestamp
-    r"|[A-Z]{2}"  # a language code after an EP label: (NL), (DE)
-    r")\)"
-)
-_BRACKET_NOTE = re.compile(r"(?<!\\)\[(?![^\]\n]*\\\])\s*[A-Z][^\]\n]{0,120}\](?!\()")
-_TIME_LINE = re.compile(r"^\s*\d{1,2}:\d{2}\s*(?:[AaPp]\.?\s?[Mm]\.?)?\s*(?:[A-Z]{2,5})?\s*$")
-_FURNITURE_LINE = re.compile(
-    r"^\s*(?:<[^>]*>.*|\{%.*%\}|\{\{.*\}\}|#{3,}|END|\*{3,}|-{3,}|_{3,}|={3,}"
-    # UN verbatim records and Hansard note the sitting's procedure in the text.
-    r"|The (?:meeting|sitting) (?:was called to order|rose|was suspended|resumed|closed)[^\n]*)\s*$"
-)
-
-
-def is_furniture(line: str) -> bool:
-    """Lines that are page furniture, never speech: HTML, time lines, banners, headings."""
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if _TIME_LINE.match(stripped) or _FURNITURE_LINE.match(stripped):
-        return True
-    if stripped.startswith("#"):
-        return True
-    if len(stripped) > 80 or not stripped.isupper():
-        # Cheap tests first, as every line of speech comes through here.
-        return False
-    letters = [ch for ch in stripped if ch.isalpha()]
-    # An all-capitals line of a few words with no sentence punctuation is a heading.
-    return (
-        len(stripped.split()) >= 2
-        and len(letters) >= 4
-        and all(ch.isupper() for ch in letters)
-        and not re.search(r"[.?!:,;]$", stripped)
-    )
-
-
-def find_notes(text: str, offset: int = 0) -> list[Span]:
-    """Stage directions, interpreter notes, timestamps and furniture inside ``text``.
-
-    Offsets are shifted by ``offset`` so that callers get document offsets.
-    """
-    spans: list[tuple[int, int]] = []
-    for pattern in (_PAREN_NOTE, _BRACKET_NOTE):
-        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
-    position = 0
-    for line in text.splitlines(keepends=True):
-        if is_furniture(line):
-            body = line.strip()
-            start = position + line.index(body)
-            spans.append((start, start + len(body)))
-        position += len(line)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return [Span(offset + start, offset + end, text[start:end]) for start, end in merged]
-
-
-# --- speaker keys -------------------------------------------------------------
-
-
-def _name_words(speaker: str) -> list[str]:
-    """The words of a label that name a person, titles and parentheticals removed."""
-    bare = _PAREN.sub("", speaker).replace(".", " ")
-    if "," in bare:
-        # ``NHK, Igarashi``: the person follows the affiliation; but in
-        # ``Manfred Weber, on behalf of the PPE Group`` the person comes first.
-        parts = [part.strip() for part in bare.split(",")]
-        bare = parts[-1] if parts[-1][:1].isupper() else parts[0]
-    words = [w.strip("'’").lower() for w in bare.split()]
-    while words and (words[0] in _HONORIFICS or words[0] in _TITLE_WORDS):
-        words.pop(0)
-    return [w for w in words if w not in _CONNECTORS or w in {"van", "von", "de", "du", "da"}]
-
-
-def speaker_keys(speakers: list[str]) -> list[str]:
-    """A key per turn that groups labels naming one person within a document.
-
-    ``DEPUTY SECRETARY OF DEFENSE PATRICK SHANAHAN`` and ``MR. SHANAHAN`` share
-    the key ``shanahan``; anonymous labels (``Q``, ``SENIOR ADMINISTRATION
-    OFFICIAL``) get a key of their own per turn, since the text cannot tell
-    whether it is the same person. Two people with the same surname but different
-    given names keep their given names in the key.
-    """
-    given_by_surname: dict[str, set[str]] = {}
-    for speaker in speakers:
-        words = _name_words(speaker)
-        if len(words) >= 2:
-            given_by_surname.setdefault(words[-1], set()).add(" ".join(words[:-1]))
-    keys: list[str] = []
-    for index, speaker in enumerate(speakers):
-        plain = re.sub(r"\s+", " ", _PAREN.sub("", speaker)).strip().lower()
-        if not plain or _ANONYMOUS.match(plain.rstrip(".")):
-            keys.append(f"{plain or 'unknown'}#{index + 1}")
-            continue
-        words = _name_words(speaker)
-        if not words or words[-1].isdigit():
-            # A role with no name (``The PRESIDENT``) or a numbered voice (``Speaker 1``).
-            keys.append(plain.rstrip("."))
-        elif len(given_by_surname.get(words[-1], ())) > 1 and len(words) >= 2:
-            keys.append(" ".join(words))
-        else:
-            keys.append(words[-1])
-    return keys
 
 
 # --- reading files ---------------------------------------------------------------
@@ -625,7 +128,7 @@ def _title(text: str, front_matter_end: int, preamble: str) -> str:
             pass
     for line in preamble.splitlines():
         line = line.strip().strip("#*").strip()
-        if line and not is_furniture(line) and not _TIME_LINE.match(line):
+        if line and not is_furniture(line) and not TIME_LINE.match(line):
             return line
     return ""
 
@@ -637,19 +140,112 @@ def _line_table(text: str, start: int) -> Iterator[tuple[int, str]]:
         position += len(line)
 
 
-def _trim_end(text: str, start: int, end: int) -> int:
-    """Move a turn's end back over blank lines and trailing page furniture."""
+@dataclass(frozen=True)
+class Reading:
+    """What the reader found in a text before building turns: the convention chosen,
+    the label lines it took, the label-like lines it did not, and the page furniture."""
+
+    convention: Convention
+    opened: tuple[tuple[int, LabelMatch], ...]
+    not_taken: tuple[tuple[int, str], ...]
+    furniture: tuple[tuple[int, int], ...]
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def read_labels(
+    text: str, body_start: int = 0, speaker_pattern: re.Pattern[str] | None = None
+) -> Reading:
+    """Find page furniture, infer the label convention and the lines that open turns."""
+    lines = [(start, line.rstrip("\n")) for start, line in _line_table(text, body_start)]
+    numbers = line_number_spans(lines)
+    if numbers:
+        # Read court-style lines without their numbers (blanked, so columns still count).
+        lines = _blank_spans(lines, numbers)
+    furniture = sorted(furniture_spans(text, lines) + numbers)
+    starts = [span[0] for span in furniture]
+    skip = set()
+    for start, line in lines:
+        body = line.lstrip()
+        if body and _inside(furniture, starts, start + len(line) - len(body)):
+            skip.add(start)
+    if speaker_pattern is not None:
+        opened = []
+        for start, line in lines:
+            found = custom_match(line, speaker_pattern)
+            if found is not None and start not in skip:
+                opened.append((start, found))
+        convention = Convention(("--speaker-pattern",), ())
+        return Reading(convention, tuple(opened), (), tuple(furniture))
+    candidates, counts = read_candidates(lines, skip)
+    convention = infer_convention(candidates, numbered_lines=bool(numbers))
+    opened_at: dict[int, LabelMatch] = {}
+    refused: dict[int, tuple[int, str]] = {}
+    for number, start, shape, match in candidates:
+        if start in opened_at:
+            continue
+        if convention.accepts(shape, match, counts):
+            opened_at[start] = match
+            refused.pop(start, None)
+        elif start not in refused:
+            refused[start] = (number + 1 + text.count("\n", 0, body_start), match.speaker)
+    return Reading(
+        convention,
+        tuple(sorted(opened_at.items())),
+        tuple(sorted(refused.values())),
+        tuple(furniture),
+    )
+
+
+def _blank_spans(
+    lines: list[tuple[int, str]], spans: list[tuple[int, int]]
+) -> list[tuple[int, str]]:
+    """``lines`` with the characters of ``spans`` (each inside one line) replaced by spaces."""
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    line_starts = [start for start, _line in lines]
+    for begin, end in spans:
+        index = bisect.bisect_right(line_starts, begin) - 1
+        by_line.setdefault(index, []).append((begin, end))
+    blanked = list(lines)
+    for index, found in by_line.items():
+        start, line = lines[index]
+        chars = list(line)
+        for begin, end in found:
+            chars[begin - start : end - start] = " " * (end - begin)
+        blanked[index] = (start, "".join(chars))
+    return blanked
+
+
+def _trim_end(text: str, start: int, end: int, furniture: list[tuple[int, int]]) -> int:
+    """Move a turn's end back over blank lines, trailing furniture and standalone notes."""
+    starts = [span[0] for span in furniture]
     while end > start:
         body_end = end
         while body_end > start and text[body_end - 1].isspace():
             body_end -= 1
-        line_start = text.rfind("\n", start, body_end) + 1
-        line_start = max(line_start, start)
-        if body_end > line_start and is_furniture(text[line_start:body_end]) and line_start > start:
-            end = line_start
-            continue
-        return body_end
+        line_start = max(text.rfind("\n", start, body_end) + 1, start)
+        if line_start <= start or body_end <= line_start:
+            return body_end
+        cut = None
+        if is_furniture(text[line_start:body_end]):
+            cut = line_start
+        elif _inside(furniture, starts, body_end - 1):
+            # A wrapped editorial note spans lines: cut at the line where it opens.
+            note_start = furniture[bisect.bisect_right(starts, body_end - 1) - 1][0]
+            cut = max(text.rfind("\n", start, note_start) + 1, start)
+        if cut is None or cut <= start:
+            return body_end
+        end = cut
     return end
+
+
+_OFFICE = re.compile(
+    r"^\s*(?:The )?(?:Office of (?:the )?[A-Z][^\n]{2,60}|[A-Z][\w .'&-]{2,50} Press Office)\s*$",
+    re.MULTILINE,
+)
 
 
 def parse_text(
@@ -659,22 +255,25 @@ def parse_text(
     source: str,
     speaker_pattern: re.Pattern[str] | None = None,
     warnings: Iterable[str] = (),
+    allow_one_speech: bool = True,
 ) -> Document:
-    """Read decoded transcript text into a ``Document`` of speaker turns (no sentences yet)."""
+    """Read decoded transcript text into a ``Document`` of speaker turns (no sentences yet).
+
+    A long text with no speaker labels raises ``TranscriptError`` unless
+    ``allow_one_speech``: a readout or statement is one speech, a hearing is not.
+    """
     all_warnings = list(warnings)
     body_start = _front_matter_end(text)
-    opened: list[tuple[int, _LabelMatch]] = []  # (line start, label)
-    for line_start, line in _line_table(text, body_start):
-        found = match_label(line.rstrip("\n"), speaker_pattern)
-        if found:
-            opened.append((line_start, found))
+    reading = read_labels(text, body_start, speaker_pattern)
+    furniture = list(reading.furniture)
+    opened = reading.opened
     raw: list[tuple[str, int, int, str | None]] = []  # speaker, start, end, timestamp
     for number, (line_start, found) in enumerate(opened):
         next_start = opened[number + 1][0] if number + 1 < len(opened) else len(text)
         start = line_start + found.content_start
         while start < next_start and text[start].isspace():
             start += 1
-        end = _trim_end(text, start, next_start)
+        end = _trim_end(text, start, next_start, furniture)
         if end <= start:
             # A cut-off label with no text is not a turn.
             continue
@@ -683,15 +282,31 @@ def parse_text(
         start = body_start
         while start < len(text) and text[start].isspace():
             start += 1
-        end = _trim_end(text, start, len(text))
+        end = _trim_end(text, start, len(text), furniture)
         if end <= start:
             raise TranscriptError(f"{source}: no text to annotate")
+        words = len(text[start:end].split())
+        if words > ONE_SPEECH_WORDS and not allow_one_speech:
+            raise TranscriptError(
+                f"{source}: no speaker labels found in {words:,} words; give --speaker-pattern, "
+                "or --allow-one-speech if it is one statement"
+            )
+        office = _OFFICE.search(text, body_start, start) if start > body_start else None
+        speaker = " ".join(office.group().split()) if office else ""
         all_warnings.append(f"{source}: no speaker labels found; read as one speech")
-        raw.append(("", start, end, None))
+        raw.append((speaker, start, end, None))
         preamble = text[body_start:start].strip()
     else:
         preamble = text[body_start : opened[0][0]].strip()
-    turns = _build_turns(text, raw)
+    turns = _build_turns(text, raw, furniture)
+    all_warnings.extend(
+        document_warnings(
+            source,
+            [turn.speaker for turn in turns],
+            [len(turn.text.split()) for turn in turns],
+            list(reading.not_taken),
+        )
+    )
     title = _title(text, body_start, preamble)
     front = text[:body_start].strip()
     full_preamble = "\n\n".join(part for part in (front, preamble) if part)
@@ -706,22 +321,37 @@ def parse_text(
     )
 
 
-def _build_turns(text: str, raw: list[tuple[str, int, int, str | None]]) -> tuple[Turn, ...]:
+def explain_text(text: str, speaker_pattern: re.Pattern[str] | None = None) -> Convention:
+    """The convention ``parse_text`` chooses for ``text`` (for ``--explain`` and the report)."""
+    return read_labels(text, _front_matter_end(text), speaker_pattern).convention
+
+
+def _build_turns(
+    text: str,
+    raw: list[tuple[str, int, int, str | None]],
+    furniture: list[tuple[int, int]] | None = None,
+) -> tuple[Turn, ...]:
     """Turns from (speaker, start, end, timestamp) rows: speaker keys, text and notes."""
     keys = speaker_keys([speaker for speaker, *_ in raw])
-    return tuple(
-        Turn(
-            index=index,
-            speaker=speaker,
-            speaker_key=keys[index] if speaker else "unknown",
-            start=start,
-            end=end,
-            text=text[start:end],
-            notes=tuple(find_notes(text[start:end], start)),
-            timestamp=timestamp,
+    furniture = furniture or []
+    starts = [span[0] for span in furniture]
+    turns = []
+    for index, (speaker, start, end, timestamp) in enumerate(raw):
+        first = bisect.bisect_left(starts, start)
+        inside = [(max(a, start), min(b, end)) for a, b in furniture[first:] if a < end]
+        turns.append(
+            Turn(
+                index=index,
+                speaker=speaker,
+                speaker_key=keys[index] if speaker else "unknown",
+                start=start,
+                end=end,
+                text=text[start:end],
+                notes=tuple(find_notes(text[start:end], start, inside)),
+                timestamp=timestamp,
+            )
         )
-        for index, (speaker, start, end, timestamp) in enumerate(raw)
-    )
+    return tuple(turns)
 
 
 def _turns_from_jsonl(path: Path) -> list[Document]:

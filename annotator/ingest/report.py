@@ -1,0 +1,123 @@
+"""The import report: what was read from each document, and what looks wrong.
+
+Never silently wrong: a long document read as one turn, one speaker for a long
+hearing, a turn of over 5,000 words, label-like lines that were not taken as
+labels, a sentence of over 120 words. ``parse_text`` puts the warnings on the
+``Document`` (so the TUI can show them when the document is opened); the CLI
+prints ``format_report`` after ``annotator import`` and ``annotator parse``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.model import Document
+
+#: A document with more words than this and no labels is an error, unless allowed.
+ONE_SPEECH_WORDS = 1500
+LONG_TURN_WORDS = 5000
+LONG_SENTENCE_WORDS = 120
+# How many line numbers of label-like lines a warning lists.
+_LIST_LINES = 8
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """One document's figures and warnings, as the import report prints them."""
+
+    doc_id: str
+    source: str
+    convention: str
+    turns: int
+    speakers: int
+    words: int
+    notes: int
+    sentences: int
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "document": self.doc_id,
+            "source": self.source,
+            "convention": self.convention,
+            "turns": self.turns,
+            "speakers": self.speakers,
+            "words": self.words,
+            "notes": self.notes,
+            "sentences": self.sentences,
+            "warnings": list(self.warnings),
+        }
+
+
+def document_warnings(
+    source: str,
+    speakers: list[str],
+    turn_words: list[int],
+    not_taken: list[tuple[int, str]],
+) -> list[str]:
+    """Warnings about the turns read from one document (before sentences exist)."""
+    warnings = []
+    words = sum(turn_words)
+    distinct = {speaker for speaker in speakers if speaker}
+    if words > ONE_SPEECH_WORDS and len(speakers) == 1 and speakers[0]:
+        warnings.append(f"{source}: {words:,} words read as one turn by {speakers[0]}")
+    elif words > ONE_SPEECH_WORDS and len(distinct) == 1 and len(speakers) > 1:
+        warnings.append(f"{source}: {words:,} words, all by one speaker ({next(iter(distinct))})")
+    for index, count in enumerate(turn_words):
+        if count > LONG_TURN_WORDS and len(turn_words) > 1:
+            warnings.append(
+                f"{source}: turn {index + 1} ({speakers[index] or 'unknown'}) has {count:,} words"
+            )
+    if not_taken:
+        shown = ", ".join(f"{number} ({name})" for number, name in not_taken[:_LIST_LINES])
+        more = f" and {len(not_taken) - _LIST_LINES} more" if len(not_taken) > _LIST_LINES else ""
+        warnings.append(f"{source}: label-like lines not taken as labels: line {shown}{more}")
+    return warnings
+
+
+def sentence_warnings(document: Document) -> list[str]:
+    """Warnings that need sentences: sentences of over 120 words."""
+    long = [
+        (turn.index, sentence)
+        for turn in document.turns
+        for sentence in turn.sentences
+        if len(sentence.text.split()) > LONG_SENTENCE_WORDS
+    ]
+    if not long:
+        return []
+    first_turn, first = long[0]
+    line = document.text.count("\n", 0, first.start) + 1
+    return [
+        f"{document.source}: {len(long)} sentence(s) of over {LONG_SENTENCE_WORDS} words "
+        f"(first at line {line}, turn {first_turn + 1})"
+    ]
+
+
+def build_report(document: Document, convention: str) -> ImportReport:
+    """The report for one document; sentence warnings are added if it is segmented."""
+    speakers = {turn.speaker_key for turn in document.turns if turn.speaker}
+    warnings = list(document.warnings)
+    if any(turn.sentences for turn in document.turns):
+        warnings.extend(sentence_warnings(document))
+    return ImportReport(
+        doc_id=document.id,
+        source=document.source,
+        convention=convention,
+        turns=len(document.turns),
+        speakers=len(speakers),
+        words=sum(len(turn.text.split()) for turn in document.turns),
+        notes=sum(len(turn.notes) for turn in document.turns),
+        sentences=document.sentence_count(),
+        warnings=tuple(warnings),
+    )
+
+
+def format_report(report: ImportReport) -> str:
+    """One line of figures, then one line per warning."""
+    head = (
+        f"{report.source}: {report.convention}; {report.turns} turns, "
+        f"{report.speakers} speakers, {report.words:,} words, {report.notes} notes"
+    )
+    if report.sentences:
+        head += f", {report.sentences:,} sentences"
+    return "\n".join([head, *(f"  warning: {w}" for w in report.warnings)])
