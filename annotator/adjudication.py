@@ -17,7 +17,7 @@ from annotator.agreement import Disagreement, disagreements
 from annotator.errors import AnnotatorError
 from annotator.model import Document, Span, restrict_sentences
 from annotator.sources import load_documents
-from annotator.store import read_log
+from annotator.log import read_log
 
 GOLD = "gold"
 

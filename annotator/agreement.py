@@ -43,8 +43,8 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.errors import AnnotatorError
+from annotator.log import LABEL, read_log
 from annotator.memory import paused_gc
-from annotator.store import LABEL, read_log
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -245,28 +245,16 @@ def _log_rows(path: Path) -> _LogRows:
     add = rows.append
     with paused_gc():
         state = read_log(path)
-        for (
-            action,
-            document,
-            annotator,
-            start,
-            end,
-            text,
-            turn,
-            speaker,
-            labels,
-            note,
-            flag,
-        ) in state.entry_fields():
-            annotator = share(annotator, annotator)
-            key = (share(document, document), start, end, text)
-            index = -1
-            if action == LABEL:
-                coded = (annotator, labels, note, flag)
+        for entry in state.entry_fields():
+            annotator = share(entry.annotator, entry.annotator)
+            key = (share(entry.document, entry.document), entry.start, entry.end, entry.text)
+            index = -1  # a clear, a flag or note on an undecided sentence, an exclusion
+            if entry.action == LABEL:
+                coded = (annotator, entry.labels, entry.note, entry.flag)
                 index = numbers.get(coded, -1)
                 if index < 0:
                     index = numbers[coded] = len(numbers)
-            add((key, annotator, turn, share(speaker, speaker), index))
+            add((key, annotator, entry.turn, share(entry.speaker, entry.speaker), index))
     return state.warnings, state.annotators, list(numbers), rows
 
 

@@ -36,6 +36,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("redo", "ctrl+r,U", "redo", "redo", show=False),
     KeyAction("note", "n", "note", "note"),
     KeyAction("flag", "f", "flag", "flag"),
+    KeyAction("exclude", "e", "exclude", "not speech", show=False),
     KeyAction("merge", "m", "merge", "merge", show=False),
     KeyAction("split", "s", "split", "split", show=False),
     KeyAction("search", "slash", "search", "search", show=False),

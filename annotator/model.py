@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Span:
     start: int
     end: int
     text: str
+
+    @property
+    def location(self) -> tuple[int, int]:
+        """``(start, end)``: how decisions find the sentence."""
+        return (self.start, self.end)
 
     def to_dict(self) -> dict[str, object]:
         return {"start": self.start, "end": self.end, "text": self.text}
@@ -66,9 +72,13 @@ class Document:
     turns: tuple[Turn, ...]
     warnings: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def text_hash(self) -> str:
-        """A short, stable fingerprint of the text, recorded with every decision."""
+        """A short, stable fingerprint of the text, recorded with every decision.
+
+        Computed once per document: the text is immutable, and per-record paths
+        (export, stats) ask for it once per sentence.
+        """
         return text_hash(self.text)
 
     def sentence_count(self) -> int:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotator.errors import CorpusError
+from annotator.log.schema import EXCLUDE, LABEL
 from annotator.model import Document, LabelSet, Span, Turn
-from annotator.store import CLEAR
 
 if TYPE_CHECKING:
-    from annotator.store import AnnotationLog, Decision
+    from annotator.log import AnnotationLog, Attachment, Decision
     from annotator.suggest import Suggester, Suggestion
 
 
@@ -44,7 +44,9 @@ class AnnotationSession:
     """The state of one analyst's session over a list of documents.
 
     Documents are held with this log's boundary corrections (merges, splits)
-    applied; decisions are looked up by sentence offsets, per document.
+    applied; decisions are looked up by sentence offsets, per document, in the
+    log's own attachment of each document (which every append keeps current:
+    the session keeps no copy of its own).
     """
 
     def __init__(self, documents: list[Document], labels: LabelSet, log: AnnotationLog) -> None:
@@ -54,7 +56,7 @@ class AnnotationSession:
         self._originals: list[Document] = []
         self._totals: list[int] = []
         self._index: dict[str, int] = {}  # document id -> index in ``documents``
-        self._decisions: list[dict[tuple[int, int], Decision]] = []
+        self._attachments: list[Attachment] = []
         self.orphans: list[Decision] = []
         self.filter = Filter()
         self.position = Position(0, 0, 0)
@@ -65,12 +67,16 @@ class AnnotationSession:
         self._order_per_document = False
         #: The last line this session wrote (or undid), for the screen's status line.
         self.last_decision: Decision | None = None
+        #: Where ``resume`` left the cursor when every loaded sentence was done.
+        self._waiting: Position | None = None
+        self._waiting_from: Position | None = None
         self.add_documents(documents)
 
     # --- documents ----------------------------------------------------------------
 
-    def add_documents(self, documents: list[Document]) -> None:
-        """Append documents (a worker may deliver them while the analyst works).
+    def add_documents(self, documents: list[Document]) -> bool:
+        """Append documents (a worker may deliver them while the analyst works); True
+        when the cursor moved into them (see ``resume``).
 
         Decisions are kept by document id, so two documents with one id (two
         ``briefing.txt`` from different folders) are refused rather than mixed up.
@@ -84,27 +90,37 @@ class AnnotationSession:
                 )
             self._index[document.id] = len(self._originals)
             corrected = self.log.apply_corrections(document)
-            attached, orphans = self.log.attach(corrected)
+            attachment = self.log.attachment(corrected)
             self._originals.append(document)
             self.documents.append(corrected)
             self._totals.append(corrected.sentence_count())
-            self._decisions.append(dict(attached))
-            self.orphans.extend(orphans)
+            self._attachments.append(attachment)
+            self.orphans.extend(attachment.orphans)
+        # Everything loaded so far was done when the session resumed: the work goes on
+        # in these documents, unless the analyst has moved since.
+        if self._waiting is not None and self.position == self._waiting:
+            self._waiting = None
+            self.resume()
+            return self.position != self._waiting_from
+        return False
 
     def resume(self) -> Position | None:
-        """Move to the first sentence without a decision; None when all are decided."""
+        """Move to the first sentence still to do (neither decided nor excluded);
+        None when all are done."""
         candidates = (
             self.order
             if self.order is not None
             else self._positions_from(Position(0, 0, -1), forward=True, wrap=False)
         )
         for position in candidates:
-            if self.decision_at(position) is None:
+            if self.to_do(position):
                 self.position = position
                 return position
         first = self._first_sentence_position()
         if first is not None:
             self.position = first
+        # Documents still loading in the background may hold the work: resume there.
+        self._waiting = self._waiting_from = self.position
         return None
 
     @property
@@ -120,19 +136,41 @@ class AnnotationSession:
         sentences = self.turn.sentences
         return sentences[self.position.sentence] if sentences else None
 
-    def decision_at(self, position: Position) -> Decision | None:
+    def _span_at(self, position: Position) -> Span | None:
         sentences = self.documents[position.doc].turns[position.turn].sentences
-        if not sentences:
-            return None
-        span = sentences[position.sentence]
-        return self._decisions[position.doc].get((span.start, span.end))
+        return sentences[position.sentence] if sentences else None
+
+    def decision_at(self, position: Position) -> Decision | None:
+        """The decision (``label`` line) on the sentence at ``position``, if any."""
+        span = self._span_at(position)
+        return None if span is None else self.decision_for(position.doc, span)
 
     def decision_for(self, doc_index: int, span: Span) -> Decision | None:
-        return self._decisions[doc_index].get((span.start, span.end))
+        return self._attachments[doc_index].decisions.get(span.location)
+
+    def line_for(self, doc_index: int, span: Span) -> Decision | None:
+        """The last line about a sentence: a decision, or a note/flag on an undecided
+        sentence (``mark``), or an exclusion."""
+        attachment = self._attachments[doc_index]
+        return attachment.decisions.get(span.location) or attachment.marks.get(span.location)
+
+    def line_at(self, position: Position) -> Decision | None:
+        span = self._span_at(position)
+        return None if span is None else self.line_for(position.doc, span)
+
+    def to_do(self, position: Position) -> bool:
+        """True for a sentence that still needs a decision (not decided, not excluded)."""
+        line = self.line_at(position)
+        return line is None or line.action not in (LABEL, EXCLUDE)
 
     @property
     def decision(self) -> Decision | None:
         return self.decision_at(self.position)
+
+    @property
+    def line(self) -> Decision | None:
+        """The last line about the focused sentence (see ``line_for``)."""
+        return self.line_at(self.position)
 
     def current_labels(self) -> tuple[str, ...]:
         decision = self.decision
@@ -141,16 +179,25 @@ class AnnotationSession:
     # --- progress ----------------------------------------------------------------
 
     def progress(self, doc_index: int | None = None) -> tuple[int, int]:
-        """Decided and total sentences, for one document or all."""
+        """Decided and total sentences (excluded ones count in neither), for one
+        document or all."""
         if doc_index is not None:
-            return len(self._decisions[doc_index]), self._totals[doc_index]
-        # Summed per call: cheap (one int per document), and always true after merges.
-        return sum(map(len, self._decisions)), sum(self._totals)
+            attachment = self._attachments[doc_index]
+            excluded = sum(1 for line in attachment.marks.values() if line.action == EXCLUDE)
+            return len(attachment.decisions), self._totals[doc_index] - excluded
+        # Summed per call: cheap (a few ints per document), and always true after merges.
+        pairs = [self.progress(d) for d in range(len(self._attachments))]
+        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
     def turn_progress(self, doc_index: int, turn: Turn) -> tuple[int, int]:
-        decisions = self._decisions[doc_index]
-        decided = sum(1 for s in turn.sentences if (s.start, s.end) in decisions)
-        return decided, len(turn.sentences)
+        attachment = self._attachments[doc_index]
+        decided = sum(1 for s in turn.sentences if s.location in attachment.decisions)
+        excluded = sum(
+            1
+            for s in turn.sentences
+            if (line := attachment.marks.get(s.location)) is not None and line.action == EXCLUDE
+        )
+        return decided, len(turn.sentences) - excluded
 
     # --- moving ----------------------------------------------------------------
 
@@ -186,9 +233,10 @@ class AnnotationSession:
             return True
         decision = self.decision_at(position)
         if kind == "undecided":
-            return decision is None
+            return self.to_do(position)
         if kind == "flagged":
-            return decision is not None and bool(decision.flag)
+            line = self.line_at(position)
+            return line is not None and line.flag
         if kind == "speaker":
             turn = self.documents[position.doc].turns[position.turn]
             return value.lower() in (turn.speaker.lower(), turn.speaker_key.lower())
@@ -253,8 +301,11 @@ class AnnotationSession:
             index = -1 if delta > 0 else len(self.order)
         index += delta
         while 0 <= index < len(self.order):
-            if self._visible(self.order[index]):
-                self.position = self.order[index]
+            candidate = self.order[index]
+            # The order is a queue of work: forward it never lands on a sentence decided
+            # since it was built (backward it does, to look at what was done).
+            if self._visible(candidate) and (delta < 0 or self.to_do(candidate)):
+                self.position = candidate
                 return True
             index += delta
         return False
@@ -302,9 +353,9 @@ class AnnotationSession:
                 return
 
     def next_undecided(self) -> bool:
-        """Move to the next sentence without a decision, wrapping around; False if none."""
+        """Move to the next sentence still to do, wrapping around; False if none."""
         for position in self._positions_from(self.position, forward=True, wrap=True):
-            if self.decision_at(position) is None:
+            if self.to_do(position):
                 self.position = position
                 return True
         return False
@@ -355,7 +406,7 @@ class AnnotationSession:
 
     def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
         """The model's suggestion for an undecided sentence (None once decided)."""
-        if self.suggester is None or (span.start, span.end) in self._decisions[doc_index]:
+        if self.suggester is None or span.location in self._attachments[doc_index].decisions:
             return None
         return self._document_suggestions(doc_index).get((span.start, span.end))
 
@@ -378,7 +429,7 @@ class AnnotationSession:
         suggestion = self.suggestion
         if suggestion is None:
             return None
-        decision = self._write(tuple(suggestion.labels), meta=self._suggestion_meta(suggestion))
+        decision = self._decide(tuple(suggestion.labels), meta=self._suggestion_meta(suggestion))
         self.next()
         return decision
 
@@ -404,43 +455,54 @@ class AnnotationSession:
     # --- deciding ----------------------------------------------------------------
 
     def _record(self, decision: Decision | None) -> Decision | None:
-        """Reflect a decision the log just wrote (or undid) in the lookup tables."""
-        if decision is None:
-            return None
-        self.last_decision = decision
-        doc_index = self._index.get(decision.document)
-        if doc_index is None:
-            return decision
-        key = (decision.start, decision.end)
-        if decision.action == CLEAR:
-            self._decisions[doc_index].pop(key, None)
-        else:
-            self._decisions[doc_index][key] = decision
+        """Note the line the log just wrote (or undid) for the screen's status line; the
+        log has already updated the attachment the session reads."""
+        if decision is not None:
+            self.last_decision = decision
         return decision
 
-    def _write(
-        self,
-        labels: tuple[str, ...],
-        *,
-        note: str | None = None,
-        flag: bool | None = None,
-        meta: dict[str, object] | None = None,
+    def _decide(
+        self, labels: tuple[str, ...], meta: dict[str, object] | None = None
     ) -> Decision | None:
+        """Record labels on the focused sentence, keeping its note and flag."""
         span = self.sentence
         if span is None:
             return None
-        current = self.decision
-        if note is None:
-            note = current.note if current is not None else None
-        if flag is None:
-            flag = bool(current.flag) if current is not None else False
-        if meta is None and current is not None:
-            meta = dict(current.meta) or None
+        current = self.line
+        note = current.note if current is not None else None
+        flag = current.flag if current is not None else False
+        if meta is None and current is not None and current.decided:
+            meta = current.caller_meta or None
         decision = self.log.decide(
             self.document, self.turn, span, list(labels), note=note, flag=flag, meta=meta
         )
-
         return self._record(decision)
+
+    def _annotate(self, *, note: str | None, flag: bool) -> Decision | None:
+        """Set the note and flag of the focused sentence without deciding anything: a
+        decided sentence stays decided with the same labels, an undecided one stays
+        undecided (a ``mark`` line, or ``clear`` when nothing is left), an excluded one
+        stays excluded."""
+        span = self.sentence
+        if span is None:
+            return None
+        current = self.line
+        document, turn = self.document, self.turn
+        if current is not None and current.decided:
+            line = self.log.decide(
+                document,
+                turn,
+                span,
+                list(current.labels),
+                note=note,
+                flag=flag,
+                meta=current.caller_meta or None,
+            )
+        elif current is not None and current.action == EXCLUDE:
+            line = self.log.exclude(document, turn, span, note=note, flag=flag)
+        else:
+            line = self.log.mark(document, turn, span, note=note, flag=flag)
+        return self._record(line)
 
     def toggle_label(self, name: str) -> Decision | None:
         """Toggle a label on the focused sentence, saving at once.
@@ -449,7 +511,7 @@ class AnnotationSession:
         on: one key per sentence.
         """
         if self.labels.exclusive:
-            decision = self._write((name,), meta=self._suggestion_meta(self.suggestion))
+            decision = self._decide((name,), meta=self._suggestion_meta(self.suggestion))
             self.next()
             return decision
         suggestion = self.suggestion
@@ -461,11 +523,11 @@ class AnnotationSession:
             labels.append(name)
         order = {label: i for i, label in enumerate(self.labels.names)}
         chosen = tuple(sorted(labels, key=lambda n: order.get(n, len(order))))
-        return self._write(chosen, meta=self._suggestion_meta(suggestion))
+        return self._decide(chosen, meta=self._suggestion_meta(suggestion))
 
     def decide(self, labels: tuple[str, ...]) -> Decision | None:
         """Set the focused sentence's labels at once and move on (adjudication's "take")."""
-        decision = self._write(labels)
+        decision = self._decide(labels)
         self.next()
         return decision
 
@@ -479,18 +541,39 @@ class AnnotationSession:
 
     def no_label(self) -> Decision | None:
         """x: reviewed, no label applies; move on."""
-        decision = self._write(())
+        decision = self._decide(())
         self.next()
         return decision
 
     def set_note(self, note: str) -> Decision | None:
-        """Attach a note to the focused sentence (an empty note removes it)."""
-        return self._write(self.current_labels(), note=note.strip() or None)
+        """Attach a note to the focused sentence; an empty note removes it. Never decides."""
+        current = self.line
+        flag = current.flag if current is not None else False
+        return self._annotate(note=note.strip() or None, flag=flag)
 
     def toggle_flag(self) -> Decision | None:
-        current = self.decision
-        flagged = bool(current.flag) if current is not None else False
-        return self._write(self.current_labels(), flag=not flagged)
+        """Flag the focused sentence for review (or unflag it). Never decides: a flag on
+        an undecided sentence leaves it undecided."""
+        current = self.line
+        note = current.note if current is not None else None
+        flagged = current.flag if current is not None else False
+        return self._annotate(note=note, flag=not flagged)
+
+    def toggle_exclude(self) -> Decision | None:
+        """Record the focused sentence as not a unit of speech (a heading, a stray page
+        header), or take that back. Excluded sentences leave progress, agreement and
+        exports; undo restores what was there before."""
+        span = self.sentence
+        if span is None:
+            return None
+        current = self.line
+        note = current.note if current is not None else None
+        flag = current.flag if current is not None else False
+        if current is not None and current.action == EXCLUDE:
+            line = self.log.mark(self.document, self.turn, span, note=note, flag=flag)
+        else:
+            line = self.log.exclude(self.document, self.turn, span, note=note, flag=flag)
+        return self._record(line)
 
     def _position_of(self, decision: Decision) -> Position | None:
         d = self._index.get(decision.document)
@@ -514,8 +597,7 @@ class AnnotationSession:
             return None
         if decision.is_correction:
             self._reload(decision.document)
-        else:
-            self._record(decision)
+        self._record(decision)
         position = self._position_of(decision)
         if position is not None:
             self.position = position
@@ -529,10 +611,9 @@ class AnnotationSession:
         if index is None:
             return
         corrected = self.log.apply_corrections(self._originals[index])
-        attached, _ = self.log.attach(corrected)
         self.documents[index] = corrected
         self._totals[index] = corrected.sentence_count()
-        self._decisions[index] = dict(attached)
+        self._attachments[index] = self.log.attachment(corrected)
 
     def merge(self) -> bool:
         """Merge the focused sentence with the next one in the same turn."""

@@ -15,8 +15,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from annotator.log import CLEAR, EXCLUDE, Decision, read_log
 from annotator.model import Document
-from annotator.store import LABEL, Decision, read_log
 
 
 @dataclass(frozen=True)
@@ -99,18 +99,25 @@ def status_report(
                 if document is not None:
                     attached = state.attach(document, annotator)
                     live = list(attached.decisions.values())
+                    marked = list(attached.marks.values())
                     lost = attached.orphans
                     total = state.apply_corrections(document).sentence_count()
                 else:
-                    # Without the text, only decisions on its latest version can be counted.
-                    entries = [d for d in state.entries(doc_id, annotator) if d.action == LABEL]
+                    # Without the text, only lines on its latest version can be counted.
+                    entries = [d for d in state.entries(doc_id, annotator) if d.action != CLEAR]
                     latest = entries[-1].doc_hash if entries else ""
-                    live = [d for d in entries if d.doc_hash == latest]
-                    earlier = len(entries) - len(live)
+                    current = [d for d in entries if d.doc_hash == latest]
+                    live = [d for d in current if d.decided]
+                    marked = [d for d in current if not d.decided]
+                    earlier = sum(1 for d in entries if d.decided) - len(live)
                 orphans.extend(lost)
                 for decision in live:
                     labels.update(decision.labels)
-                flags = [d for d in live if d.flag]
+                excluded = sum(1 for d in marked if d.action == EXCLUDE)
+                if total is not None:
+                    total -= excluded
+                # Flags count on undecided sentences too: a flag is not a decision.
+                flags = [d for d in live + marked if d.flag]
                 flagged.extend(
                     FlaggedItem(str(path), doc_id, annotator, d.turn, d.speaker, d.text, d.note)
                     for d in flags

@@ -34,7 +34,7 @@ from annotator.agreement import (
 )
 from annotator.cli import app
 from annotator.model import Document, Span, Turn
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 
 krippendorff = pytest.importorskip("krippendorff")
 sklearn_metrics = pytest.importorskip("sklearn.metrics")

@@ -13,7 +13,7 @@ from annotator.model import Document
 from annotator.resources import sample_transcript
 from annotator.segment import load_pipeline, segment_document
 from annotator.session import AnnotationSession, Filter
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 from annotator.transcript import parse_transcript
 
 

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from annotator.labels import parse_labels
 from annotator.stats import NO_LABEL, bar, format_stats, stats_report
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 
 LABELS = parse_labels(LABELS_YAML, source="labels.yaml")

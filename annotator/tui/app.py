@@ -179,10 +179,9 @@ class AnnotatorApp(App[str]):
     def _deliver(
         self, documents: list[Document], message: str, done: int, total: int | None
     ) -> None:
-        if documents:
-            self.session.add_documents(documents)
+        moved = bool(documents) and self.session.add_documents(documents)
         if not message:
             # Loading is over: the corpus lives as long as the session, so keep the
             # collector from walking it again and again (pauses of 100 ms and more).
             self._settle_memory()
-        self.annotate_screen.documents_loaded(message, done, total)
+        self.annotate_screen.documents_loaded(message, done, total, moved=moved)

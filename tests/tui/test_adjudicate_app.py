@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.adjudication import GOLD, open_adjudication
 from annotator.model import Document, LabelSet
 from annotator.session import AnnotationSession
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 
 

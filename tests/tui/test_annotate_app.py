@@ -11,7 +11,7 @@ from conftest import LOG_NAME, current_labels, document_from, log_lines
 from annotator.errors import StoreError
 from annotator.model import LabelSet
 from annotator.session import AnnotationSession
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.transcript_view import TranscriptView

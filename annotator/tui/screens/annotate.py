@@ -33,7 +33,7 @@ from annotator.tui.widgets.transcript_view import TranscriptView
 from annotator.tui.widgets.turn_list import TurnList
 
 if TYPE_CHECKING:
-    from annotator.store import Decision
+    from annotator.log import Decision
 
 
 class AnnotatorCommands(Provider):
@@ -150,7 +150,7 @@ class AnnotateScreen(Screen[None]):
             )
             view.shown = None
         turn = session.turn
-        decisions = [session.decision_for(position.doc, span) for span in turn.sentences]
+        decisions = [session.line_for(position.doc, span) for span in turn.sentences]
         suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
         if view.show_turn(
             session.document,
@@ -186,7 +186,7 @@ class AnnotateScreen(Screen[None]):
         span = session.turn.sentences[index]
         self.query_one(TranscriptView).show_decision(
             index,
-            session.decision_for(doc, span),
+            session.line_for(doc, span),
             session.labels,
             focused=focused,
             suggestion=session.suggestion_for(doc, span),
@@ -231,10 +231,10 @@ class AnnotateScreen(Screen[None]):
         if decision is None:
             return
         self.saved_count += 1
-        labels = ", ".join(decision.labels) if decision.labels else "no label"
-        if decision.action == "clear":
-            labels = "undecided"
-        self.say(f"✓ saved: {labels} · {self.saved_count} this session · {self.log_name}")
+        self.say(
+            f"✓ saved: {describe_line(decision)} · {self.saved_count} this session · "
+            f"{self.log_name}"
+        )
 
     def _after_decision(self, decision: Decision | None, *, moved: bool) -> None:
         session = self.session
@@ -374,8 +374,13 @@ class AnnotateScreen(Screen[None]):
         if ok:
             self._after_decision(decision, moved=False)
 
+    def action_exclude(self) -> None:
+        ok, line = self._guarded(self.session.toggle_exclude)
+        if ok:
+            self._after_decision(line, moved=False)
+
     def action_note(self) -> None:
-        current = self.session.decision
+        current = self.session.line
         note = current.note if current is not None and current.note else ""
 
         def done(value: str | None) -> None:
@@ -409,9 +414,7 @@ class AnnotateScreen(Screen[None]):
         else:
             self.redraw()
             self._turn_counts_later(decision.turn)
-        what = {"clear": "back to undecided", "revert": "boundary restored"}.get(
-            decision.action, ", ".join(decision.labels) or "no label"
-        )
+        what = describe_line(decision)
         self.say(f"{verb}: {what} · saved to {self.log_name}")
 
     # --- sentence boundaries -------------------------------------------------------
@@ -517,11 +520,30 @@ class AnnotateScreen(Screen[None]):
 
     # --- loading ----------------------------------------------------------------
 
-    def documents_loaded(self, message: str, done: int = 0, total: int | None = None) -> None:
-        """The background loader delivered documents; show its progress and new totals."""
+    def documents_loaded(
+        self, message: str, done: int = 0, total: int | None = None, *, moved: bool = False
+    ) -> None:
+        """The background loader delivered documents; show its progress and new totals
+        (and the sentence resume moved to, when the work goes on in them)."""
         self.loading_message = message
         bar = self.query_one("#loading", ProgressBar)
         bar.display = bool(message)
         if message:
             bar.update(total=total, progress=done)
+        if moved:
+            self.redraw(full=True)
         self._header()
+
+
+def describe_line(line: Decision) -> str:
+    """What a log line recorded, in a few words for the status line."""
+    extras = (" · flagged" if line.flag else "") + (" · note" if line.note else "")
+    if line.action == "label":
+        return (", ".join(line.labels) or "no label") + extras
+    if line.action == "exclude":
+        return "not speech (excluded)" + extras
+    if line.action == "revert":
+        return "boundary restored"
+    if line.action in ("merge", "split"):
+        return f"{line.action}d"
+    return "undecided" + extras

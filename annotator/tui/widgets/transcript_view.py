@@ -28,7 +28,7 @@ from annotator.tui.messages import SentenceClicked
 from annotator.tui.widgets.scrolling import set_scroll_size
 
 if TYPE_CHECKING:
-    from annotator.store import Decision
+    from annotator.log import Decision
     from annotator.suggest import Suggestion
 
 CONTEXT_SENTENCES = 2
@@ -238,7 +238,9 @@ class TranscriptView(ScrollView, can_focus=False):
         # Every sentence keeps a line for its chips, decided or not, so labelling
         # never shifts the lines below (and never costs a new layout).
         body.append("\n")
-        if decision is not None and self._labels is not None:
+        # ``decision`` is the sentence's last line: a decision, a flag or note on an
+        # undecided sentence ("mark"), or an exclusion.
+        if decision is not None and decision.decided and self._labels is not None:
             by_name = {label.name: label for label in self._labels.labels}
             if not decision.labels:
                 body.append(" no label ", style="italic reverse dim")
@@ -246,21 +248,26 @@ class TranscriptView(ScrollView, can_focus=False):
                 label = by_name.get(name)
                 body.append_text(chip(label) if label else Text(f" {name} ", style="reverse"))
                 body.append(" ")
-            if decision.flag:
-                body.append(" ⚑ flagged", style="bold yellow")
-            if decision.note:
-                body.append("  ✎ ", style="dim")
-                body.append(plain(decision.note), style="italic dim")
+        elif decision is not None and decision.action == "exclude":
+            body.append(" not speech ", style="italic reverse dim")
         elif (suggestion := self._suggestions.get(block.sentence)) is not None:
             body.append_text(suggestion_text(suggestion, self._labels))
+        if decision is not None and decision.flag:
+            body.append(" ⚑ flagged", style="bold yellow")
+        if decision is not None and decision.note:
+            body.append("  ✎ ", style="dim")
+            body.append(plain(decision.note), style="italic dim")
         return text.append_text(body)
 
     def _style_for(self, block: Block) -> Style:
         if block.kind == "sentence":
             if block.sentence == self.focused:
                 return self.get_component_rich_style("transcript--focused")
-            if self._decisions.get(block.sentence) is not None:
+            line = self._decisions.get(block.sentence)
+            if line is not None and line.decided:
                 return self.get_component_rich_style("transcript--decided")
+            if line is not None and line.action == "exclude":
+                return self.get_component_rich_style("transcript--note")
             return Style()
         if block.kind in {"context", "note", "speaker"}:
             return self.get_component_rich_style(f"transcript--{block.kind}")

@@ -21,9 +21,9 @@ import pytest
 
 from annotator.errors import LogLockedError, StoreError
 from annotator.labels import load_labels
+from annotator.log import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
 from annotator.model import Document, LabelSet, Span, Turn
 from annotator.status import format_status, status_report
-from annotator.store import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -187,7 +187,8 @@ def test_undo_and_redo_append_lines_and_replay_after_reopening(log_path: Path) -
     assert len(raw_lines(log_path)) == 3 + 5
 
     with AnnotationLog.open(log_path, "alice") as log:
-        decided, orphans = log.attach(document)
+        attachment = log.attachment(document)
+        decided, orphans = attachment.decisions, attachment.orphans
         assert orphans == []
         assert set(decided) == {(first.start, first.end)}
         assert decided[(first.start, first.end)].labels == ("procedural", "reassurance")
@@ -260,8 +261,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     sys.path.insert(0, {tests!r})
-    from test_store import make_document, BRIEFING
-    from annotator.store import AnnotationLog
+    from test_log import make_document, BRIEFING
+    from annotator.log import AnnotationLog
 
     log_path, mode = sys.argv[1], sys.argv[2]
     document = make_document(BRIEFING)
@@ -325,7 +326,7 @@ def test_killed_while_deciding_loses_nothing_that_was_saved(log_path: Path) -> N
         # The dead writer's lock was taken over, and said so.
         assert any("took over the lock" in w and str(child.pid) in w for w in log.warnings)
         document = make_document(BRIEFING)
-        decided, _ = log.attach(document)
+        decided = log.attachment(document).decisions
         assert len(decided) == len(units(document))
 
 
@@ -371,7 +372,7 @@ def test_a_cut_at_any_byte_of_the_last_line_loses_only_that_line(tmp_path: Path)
         assert path.read_bytes() == data[:cut]
         with AnnotationLog.open(path, "alice") as log:
             assert log.state.lines == 2
-            assert len(log.attach(document)[0]) == 2
+            assert len(log.attachment(document).decisions) == 2
         assert path.read_bytes() == data[:last_start]
 
 
@@ -384,7 +385,7 @@ def test_a_damaged_line_in_the_middle_is_skipped_and_the_rest_loads(log_path: Pa
     lines[1] = b'{"schema": 1, "act'
     log_path.write_bytes(b"\n".join(lines))
     state = read_log(log_path)
-    assert any(":2: unreadable line skipped" in w for w in state.warnings)
+    assert any(":2: line skipped: not a JSON line" in w for w in state.warnings)
     assert len(state.attach(document, "alice").decisions) == 2
 
 
@@ -419,8 +420,8 @@ def test_reading_many_decisions_back_gives_each_line_as_written(
 ) -> None:
     """Read back in bulk (one sequential pass, or runs cut by distance or size), every
     live decision equals its own line read alone, whatever the order of documents."""
-    monkeypatch.setattr("annotator.store._RUN_GAP", gap)
-    monkeypatch.setattr("annotator.store._RUN_BYTES", run_bytes)
+    monkeypatch.setattr("annotator.log.replay._RUN_GAP", gap)
+    monkeypatch.setattr("annotator.log.replay._RUN_BYTES", run_bytes)
     first = make_document(BRIEFING, "first")
     second = make_document(BRIEFING, "second")
     with AnnotationLog.open(log_path, "alice", labels=label_set) as log:
@@ -440,11 +441,15 @@ def test_reading_many_decisions_back_gives_each_line_as_written(
     ]
     assert sorted(read_back, key=lambda d: d.id) == sorted(expected, key=lambda d: d.id)
     assert len(read_back) == 2 * len(units(first)) - 1
-    assert read_back[0].options == label_set.names
+    assert read_back[0].option_names == label_set.names
     assert [d.action for d in state.entries("second")].count(CLEAR) == 1
 
 
-def test_a_line_damaged_after_its_first_fields_is_refused_when_read(log_path: Path) -> None:
+def test_a_line_damaged_anywhere_is_skipped_at_replay_naming_line_and_field(
+    log_path: Path,
+) -> None:
+    """Every line is validated in full as it is read: a damage after the first fields
+    is found by replay itself, skipped with its line number, and the rest counts."""
     document = make_document(BRIEFING)
     with AnnotationLog.open(log_path, "alice") as log:
         for turn, sentence in units(document)[:3]:
@@ -452,18 +457,21 @@ def test_a_line_damaged_after_its_first_fields_is_refused_when_read(log_path: Pa
     lines = log_path.read_bytes().split(b"\n")
     lines[1] = lines[1].replace(b'"labels":[', b'"labels":[[')
     log_path.write_bytes(b"\n".join(lines))
-    state = read_log(log_path)  # replay reads only the first fields of a line
-    with pytest.raises(StoreError, match="damaged line at byte"):
-        list(state.decisions())
+    state = read_log(log_path)
+    assert [w.split(": ", 1)[1] for w in state.warnings] == [
+        "line skipped: field 'labels': Expected `str`, got `array`"
+    ]
+    assert ":2: " in state.warnings[0]
+    assert len(list(state.decisions())) == 2
 
 
-def test_records_read_back_the_same_fields_as_decisions(
+def test_lines_from_another_tool_are_read_and_mistyped_ones_skipped(
     log_path: Path, label_set: LabelSet
 ) -> None:
-    """The lean readers (``live_records``, ``entry_records``) give every field of the
-    full ``Decision`` path but Prodigy's, for lines re-decided, cleared, or written by
-    another tool: keys reordered, non-ASCII unescaped, fields left out, the store's
-    own fields after ``meta``."""
+    """Lines rewritten by another tool (keys reordered, spaces, non-ASCII unescaped,
+    optional fields left out, no Prodigy hashes) read as the store's own; a line with
+    a field of another type is skipped with a warning naming the field, and the bulk
+    view (``entry_fields``) agrees with the full ``Decision`` of every line."""
     first = make_document(BRIEFING, "first")
     second = make_document(BRIEFING, "second")
     with AnnotationLog.open(log_path, "alice", labels=label_set) as log:
@@ -474,65 +482,51 @@ def test_records_read_back_the_same_fields_as_decisions(
         log.decide(second, *units(second)[0], ["commitment"], flag=True)
         log.decide(second, *units(second)[1], [])
     lines = raw_lines(log_path)
-    foreign = dict(lines[-1], start=units(second)[2][1].start, end=units(second)[2][1].end)
+    base = {k: v for k, v in lines[-1].items() if k != "_input_hash"}
+    foreign = dict(base, start=units(second)[2][1].start, end=units(second)[2][1].end)
     foreign["text"] = units(second)[2][1].text
-    foreign_reversed = dict(reversed(list(foreign.items())))
     sparse = {
         k: v
-        for k, v in dict(
-            foreign, start=units(second)[3][1].start, end=units(second)[3][1].end
-        ).items()
+        for k, v in dict(base, start=units(second)[3][1].start, end=units(second)[3][1].end).items()
         if k not in ("note", "flag", "session", "step", "ref", "turn")
     }
     sparse["text"] = units(second)[3][1].text
-    # The store's keys in its order, but a value of another type than it writes.
-    mistyped = dict(lines[-1], turn="2", step="", labels=None)
+    mistyped = dict(lines[-1], turn="2")
     with log_path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(foreign_reversed) + "\n")  # spaces: no ``,"meta":``
-        for line in (foreign_reversed, sparse, mistyped):
-            out.write(json.dumps(line, separators=(",", ":"), ensure_ascii=False) + "\n")
-
-    def fields(decision: Decision) -> dict:
-        return {k: v for k, v in vars(decision).items() if k not in ("options", "meta")}
-
+        out.write(json.dumps(dict(reversed(list(foreign.items())))) + "\n")
+        out.write(json.dumps(sparse, ensure_ascii=False) + "\n")
+        out.write(json.dumps(mistyped, separators=(",", ":")) + "\n")
     state = read_log(log_path)
-    assert state.warnings == []
-    assert list(state.live_records()) == [fields(d) for d in state.decisions()]
-    assert len(list(state.live_records())) == len(units(first)) - 1 + 4
-    last = list(state.live_records("second"))[-1]
-    assert (last["turn"], last["step"], last["labels"]) == (2, "do", ())
-    for document in state.documents:
-        entries = [fields(d) for d in state.entries(document)]
-        assert list(state.entry_records(document)) == entries
-        assert list(state.live_records(document)) == [e for e in entries if e["action"] == LABEL]
-    assert [r["action"] for r in state.entry_records("first")].count(CLEAR) == 1
-    # A fresh replay reads the lines again: equal to the Decision path read first.
-    assert list(read_log(log_path).entry_records()) == [
-        fields(d) for document in state.documents for d in state.entries(document)
+    assert len(state.warnings) == 1
+    assert state.warnings[0].endswith(
+        f":{len(lines) + 3}: line skipped: field 'turn': Expected `int`, got `str`"
+    )
+    decisions = list(state.decisions())
+    assert len(decisions) == len(units(first)) - 1 + 4
+    assert (decisions[-1].turn, decisions[-1].step, decisions[-1].note) == (0, "do", None)
+    fields = ("action", "document", "annotator", "start", "end", "text", "labels", "note")
+    expected = [
+        tuple(getattr(d, f) for f in fields)
+        for document in state.documents
+        for d in state.entries(document)
     ]
+    bulk = [tuple(getattr(e, f) for f in fields) for e in state.entry_fields()]
+    assert sorted(bulk) == sorted(expected)
 
 
-def test_records_refuse_damaged_and_glued_lines(log_path: Path) -> None:
+def test_glued_lines_are_skipped_and_the_rest_loads(log_path: Path) -> None:
+    """A write cut off mid-line with the next line glued on is one damaged line."""
     document = make_document(BRIEFING)
     with AnnotationLog.open(log_path, "alice") as log:
         for turn, sentence in units(document)[:3]:
             log.decide(document, turn, sentence, ["procedural"])
-    good = log_path.read_bytes()
-    lines = good.split(b"\n")
-    lines[1] = lines[1].replace(b'"labels":[', b'"labels":[[')
-    log_path.write_bytes(b"\n".join(lines))
-    with pytest.raises(StoreError, match="damaged line at byte"):
-        list(read_log(log_path).live_records())
-    # A write cut off after its own fields, with the next line glued on: its start
-    # parses, but the line as a whole is damaged, as the full reader finds it.
-    lines = good.split(b"\n")
+    lines = log_path.read_bytes().split(b"\n")
     lines[1] = lines[1][: lines[1].index(b'"options"')] + lines[2]
     del lines[2]
     log_path.write_bytes(b"\n".join(lines))
-    with pytest.raises(StoreError, match="damaged line at byte"):
-        list(read_log(log_path).decisions())
-    with pytest.raises(StoreError, match="damaged line at byte"):
-        list(read_log(log_path).live_records())
+    state = read_log(log_path)
+    assert len(state.warnings) == 1 and ":2: line skipped" in state.warnings[0]
+    assert [d.text for d in state.decisions()] == [units(document)[0][1].text]
 
 
 def test_a_log_from_a_newer_version_is_refused(log_path: Path) -> None:
@@ -605,7 +599,8 @@ def test_decisions_follow_their_text_when_the_transcript_is_edited(log_path: Pat
     ]
     after = make_document(edited)
     with AnnotationLog.open(log_path, "alice") as log:
-        decided, orphans = log.attach(after)
+        attachment = log.attachment(after)
+        decided, orphans = attachment.decisions, attachment.orphans
         seen = {after.text[s:e]: d.labels for (s, e), d in decided.items()}
         # Every unchanged sentence keeps its decision at its new offsets...
         assert seen["Good afternoon."] == ("procedural",)
@@ -628,7 +623,9 @@ def test_decisions_follow_their_text_when_the_transcript_is_edited(log_path: Pat
         assert log.first_undecided(after) == (1, 1)
     # The orphan stays in the log, and in the status report.
     with AnnotationLog.open(log_path, "alice") as log:
-        assert [o.text for o in log.attach(after)[1]] == ["We will send $2 billion in aid."]
+        assert [o.text for o in log.attachment(after).orphans] == [
+            "We will send $2 billion in aid."
+        ]
     report = status_report([log_path], [after])
     assert [o.text for o in report.orphans] == ["We will send $2 billion in aid."]
     (row,) = report.progress
@@ -686,24 +683,16 @@ def test_decisions_follow_their_text_when_sentences_are_split_differently(
     assert state.first_undecided(new_splitter, "alice") == (0, 0)
 
 
-def test_each_annotator_has_their_own_state_in_one_log(log_path: Path) -> None:
+def test_a_log_holds_one_annotators_work(log_path: Path) -> None:
+    """Opening a log under another annotator id (e.g. adjudication's gold pointed at an
+    analyst's log) is refused rather than mixing two people's decisions."""
     document = make_document(BRIEFING)
     turn, sentence = units(document)[0]
     with AnnotationLog.open(log_path, "alice") as log:
         log.decide(document, turn, sentence, ["procedural"])
-    with AnnotationLog.open(log_path, "bob") as log:
-        assert log.decision_for(document, sentence) is None
-        log.decide(document, turn, sentence, ["position"])
-    state = read_log(log_path)
-    assert state.attach(document, "alice").decisions[(sentence.start, sentence.end)].labels == (
-        "procedural",
-    )
-    assert state.attach(document, "bob").decisions[(sentence.start, sentence.end)].labels == (
-        "position",
-    )
-
-
-# -- status --------------------------------------------------------------------------------------
+    with pytest.raises(StoreError, match="holds decisions by 'alice'"):
+        AnnotationLog.open(log_path, "gold")
+    assert not log_path.with_name(log_path.name + ".lock").exists()
 
 
 def test_status_reports_progress_labels_flags_and_orphans(tmp_path: Path) -> None:

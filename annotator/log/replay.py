@@ -1,0 +1,283 @@
+"""Replaying a log: from its lines to the current state, without changing the file.
+
+The current state is the last line per sentence and annotator (``label``,
+``clear``, ``mark`` or ``exclude``) and the boundary corrections not
+reverted. Every line is decoded and validated by type as it is read
+(``schema.decode_line``); a line that is not valid UTF-8, not JSON, or has a
+field of the wrong type is skipped with a warning naming its line number and
+the field, and every other line still counts. Replay keeps only where each
+live line is (its byte offset); the full ``Decision`` is read again when
+asked for, so a log of millions of lines is never held in memory.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+
+from annotator.errors import StoreError
+from annotator.log import anchor
+from annotator.log.schema import (
+    CORRECTIONS,
+    LABEL,
+    REVERT,
+    Decision,
+    EntryFields,
+    LineError,
+    NewerSchemaError,
+    check_line,
+    decode_line,
+)
+from annotator.memory import paused_gc
+from annotator.model import Document
+
+_Unit = tuple[int, str]  # (byte offset of the last line about a sentence, its action)
+_UnitKey = tuple[str, str, int, int]  # annotator, doc_hash, start, end
+#: Wanted lines closer than this (bytes) are read together in one sequential ``read``,
+#: of at most ``_RUN_BYTES`` (so a huge log is never held in memory whole).
+_RUN_GAP = 1 << 16
+_RUN_BYTES = 1 << 23
+_BOM = b"\xef\xbb\xbf"
+_ENTRY_DECODER = msgspec.json.Decoder(EntryFields)
+
+
+class LogState:
+    """A replayed log: the last line per sentence and annotator, and active corrections.
+
+    Read-only; ``read_log`` builds one without taking the lock, so status,
+    exporters and agreement can read many logs (even one being written). The
+    writer (``AnnotationLog``) records each line it appends with ``record``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        #: Lines read (valid or not), and what was skipped or noticed, one line each.
+        self.lines = 0
+        self.skipped = 0
+        self.warnings: list[str] = []
+        #: Byte offset and length of an unterminated last line that is not a valid line.
+        self.torn: tuple[int, int] | None = None
+        #: True when the last line is valid but has no final newline.
+        self.unterminated = False
+        self.size = 0
+        # document -> unit key -> (offset, action); dict order = order of last write
+        self._units: dict[str, dict[_UnitKey, _Unit]] = {}
+        # document -> correction id -> the correction, in order of writing
+        self._corrections: dict[str, dict[str, Decision]] = {}
+        self._versions: Counter[str] = Counter()
+        # Lines read in full, by offset: the one cache of decisions.
+        self._decisions: dict[int, Decision] = {}
+
+    # -- replay ---------------------------------------------------------------
+
+    def replay(self) -> None:
+        """Read the whole file (a missing file is an empty log)."""
+        try:
+            handle = open(self.path, "rb", buffering=1 << 20)  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
+        # Replay allocates one small object per line and keeps a tuple per sentence.
+        with paused_gc(), handle:
+            self._replay_lines(handle)
+
+    def _replay_lines(self, handle: BinaryIO) -> None:
+        offset = 0
+        number = 0
+        for number, line in enumerate(handle, 1):
+            body = line
+            if number == 1 and body.startswith(_BOM):
+                body = body[len(_BOM) :]
+                self.warnings.append(f"{self.path}:1: starts with a byte-order mark (ignored)")
+            if line[-1:] != b"\n":
+                try:
+                    decision = decode_line(body)
+                except LineError:
+                    self.torn = (offset, len(line))
+                    break
+                self.unterminated = True
+                self._add(offset + len(line) - len(body), decision)
+            elif body.strip():
+                try:
+                    decision = decode_line(body)
+                except NewerSchemaError as error:
+                    raise StoreError(f"{self.path}:{number}: {error}") from None
+                except LineError as error:
+                    self.skipped += 1
+                    self.warnings.append(f"{self.path}:{number}: line skipped: {error}")
+                else:
+                    self._add(offset + len(line) - len(body), decision)
+            offset += len(line)
+        self.lines = number - (1 if self.torn else 0)
+        self.size = offset
+
+    def _add(self, offset: int, decision: Decision) -> None:
+        action = decision.action
+        document = decision.document
+        if action in CORRECTIONS:
+            corrections = self._corrections.setdefault(document, {})
+            if action == REVERT:
+                corrections.pop(decision.ref or "", None)
+            else:
+                corrections[decision.id] = decision
+        else:
+            units = self._units.get(document)
+            if units is None:
+                units = self._units[document] = {}
+            key = (decision.annotator, decision.doc_hash, decision.start, decision.end)
+            units.pop(key, None)  # re-insert: dict order stays the order of last write
+            units[key] = (offset, action)
+        self._versions[document] += 1
+
+    def record(self, offset: int, decision: Decision) -> None:
+        """Take a line the writer has just appended at ``offset`` into the state."""
+        check_line(decision)
+        self._add(offset, decision)
+        self._decisions[offset] = decision
+
+    # -- reading --------------------------------------------------------------
+
+    @property
+    def documents(self) -> list[str]:
+        """Ids of the documents with at least one line about a sentence or a correction."""
+        return sorted(set(self._units) | set(self._corrections))
+
+    @property
+    def annotators(self) -> list[str]:
+        return sorted({key[0] for units in self._units.values() for key in units})
+
+    def annotators_of(self, document: str) -> list[str]:
+        """Annotators with at least one line about a sentence of ``document``."""
+        return sorted({key[0] for key in self._units.get(document, {})})
+
+    def version(self, document: str) -> int:
+        """Changes whenever a line about ``document`` is added (for caches)."""
+        return self._versions[document]
+
+    def corrections(self, document: str) -> list[Decision]:
+        """The merges and splits of ``document`` not reverted, in order of writing."""
+        return list(self._corrections.get(document, {}).values())
+
+    def entries(self, document: str, annotator: str | None = None) -> list[Decision]:
+        """The last line per sentence, any action, in order of writing.
+
+        Lines made on earlier versions of the text are included as they were
+        written; ``attach`` is what re-finds them in the current text.
+        """
+        units = self._units.get(document, {})
+        return self._materialise(
+            [off for key, (off, _) in units.items() if annotator in (None, key[0])]
+        )
+
+    def decisions(self, document: str | None = None) -> Iterator[Decision]:
+        """Every live decision (``label`` lines that are the last about their sentence)."""
+        docs = [document] if document is not None else list(self._units)
+        for doc in docs:
+            live = [off for off, action in self._units.get(doc, {}).values() if action == LABEL]
+            yield from self._materialise(live)
+
+    def entry_fields(self) -> Iterator[EntryFields]:
+        """The last line per sentence of every document as ``EntryFields`` (any action),
+        in order of writing: for bulk readers that need only who recorded what about
+        which sentence, without the rest of each line."""
+        offsets = sorted(off for units in self._units.values() for off, _ in units.values())
+        decode = _ENTRY_DECODER.decode
+        for off, chunk, at, end in self._line_slices(offsets):
+            try:
+                yield decode(chunk[at:end])
+            except msgspec.MsgspecError as error:
+                raise self._changed(off, error) from None
+
+    def attach(self, document: Document, annotator: str) -> anchor.Attachment:
+        """``annotator``'s lines re-found in the current text of ``document``."""
+        return anchor.attach(
+            document,
+            document.text_hash,
+            self.entries(document.id, annotator),
+            self.corrections(document.id),
+        )
+
+    def apply_corrections(self, document: Document) -> Document:
+        """The document with this log's merges and splits applied, found by text."""
+        return anchor.apply_corrections(document, self.corrections(document.id))[0]
+
+    def first_undecided(self, document: Document, annotator: str) -> tuple[int, int] | None:
+        """(turn index, sentence index) in the corrected document of the first
+        sentence ``annotator`` has not decided (nor excluded), or None."""
+        done = anchor.done(self.attach(document, annotator))
+        return anchor.first_missing(self.apply_corrections(document), done)
+
+    # -- reading lines back ---------------------------------------------------
+
+    def _materialise(self, offsets: Sequence[int]) -> list[Decision]:
+        """Full decisions for lines known by offset (replay kept only where they are)."""
+        cache = self._decisions
+        missing = sorted({off for off in offsets if off not in cache})
+        if missing:
+            with paused_gc():
+                for off, chunk, at, end in self._line_slices(missing):
+                    try:
+                        cache[off] = decode_line(chunk[at:end])
+                    except LineError as error:
+                        raise self._changed(off, error) from None
+        return [cache[off] for off in offsets]
+
+    def _changed(self, offset: int, error: Exception) -> StoreError:
+        return StoreError(
+            f"{self.path}: the line at byte {offset} changed since it was read ({error}); "
+            "is another program editing the log?"
+        )
+
+    def _line_slices(self, offsets: list[int]) -> Iterator[tuple[int, bytes, int, int]]:
+        """``(offset, chunk, start, end)`` of each line at ``offsets`` (sorted).
+
+        Offsets close together are read as one run with one ``read`` and cut into
+        lines in memory, so reading a whole document (or log) is one sequential
+        pass; a gap wider than ``_RUN_GAP`` starts a new run, so a few scattered
+        lines do not pull in the megabytes between them.
+        """
+        try:
+            with open(self.path, "rb") as handle:
+                for run in _runs(offsets):
+                    first = run[0]
+                    handle.seek(first)
+                    chunk = handle.read(run[-1] - first) + handle.readline()
+                    for off in run:
+                        at = off - first
+                        yield off, chunk, at, chunk.find(b"\n", at) + 1 or len(chunk)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the log: {error}") from None
+
+
+def _runs(offsets: list[int]) -> Iterator[list[int]]:
+    """Sorted offsets grouped into runs: neighbours at most ``_RUN_GAP`` apart, the
+    whole run spanning at most ``_RUN_BYTES``."""
+    run: list[int] = []
+    for off in offsets:
+        if run and (off - run[-1] > _RUN_GAP or off - run[0] > _RUN_BYTES):
+            yield run
+            run = []
+        run.append(off)
+    if run:
+        yield run
+
+
+def read_log(path: str | Path) -> LogState:
+    """Replay a log without locking or changing it (a missing file is an empty log).
+
+    A torn last line is reported in ``warnings`` and left in place: only the
+    writer (``AnnotationLog.open``) sets it aside.
+    """
+    state = LogState(Path(path))
+    state.replay()
+    if state.torn is not None:
+        state.warnings.append(
+            f"{state.path}: last line is incomplete ({state.torn[1]} bytes; being written, "
+            "or cut off by a crash; the next session that opens the log sets it aside)"
+        )
+    return state
