@@ -63,6 +63,12 @@ PipelineOption = Annotated[
     str | None,
     typer.Option("--pipeline", help="An installed spaCy pipeline to split sentences with."),
 ]
+AllowOneSpeechOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-one-speech", help="Accept a long document with no speaker labels as one speech."
+    ),
+]
 PatternOption = Annotated[
     str | None,
     typer.Option(
@@ -96,10 +102,17 @@ def parse(
         typer.Argument(help="Transcripts, folders or JSONL turns (default: the bundled sample)."),
     ] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="A readable, coloured outline.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Print the speaker-label convention chosen and why.")
+    ] = False,
+    allow_one_speech: AllowOneSpeechOption = False,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
 ) -> None:
-    """Print each document as JSON (one object per line): turns, notes, sentences."""
+    """Print each document as JSON (one object per line): turns, notes, sentences.
+
+    The import report (convention, turns, speakers, warnings) goes to stderr.
+    """
     import srsly
 
     from annotator.corpus import document_to_dict
@@ -108,16 +121,34 @@ def parse(
 
     nlp_name, pattern = _settings(pipeline, speaker_pattern)
     out = report_console()
+    if explain:
+        from annotator.ingest.report import terminal_safe
+        from annotator.transcript import explain_paths
+
+        for explanation in explain_paths(paths or [sample_transcript()], pattern):
+            sys.stdout.write(terminal_safe(explanation) + "\n")
+        return
     for document in load_documents(
         paths or [sample_transcript()], pipeline=nlp_name, speaker_pattern=pattern
     ):
-        _warn(document.warnings)
+        err.print(_report(document, allow_one_speech, pattern), markup=False)
         if pretty:
             from annotator.outline import render_outline
 
             out.print(render_outline(document))
         else:
             sys.stdout.write(srsly.json_dumps(document_to_dict(document)) + "\n")
+
+
+def _report(document: Document, allow_one_speech: bool, pattern: re.Pattern[str] | None) -> str:
+    """The import report of one document; a long unlabelled text is an error."""
+    from annotator.ingest.report import build_report, check_one_speech, format_report
+    from annotator.ingest.report import terminal_safe as safe
+    from annotator.transcript import explain_text
+
+    check_one_speech(document, allow_one_speech)
+    convention = explain_text(document.text, pattern).name if document.text else "?"
+    return safe(format_report(build_report(document, convention)))
 
 
 @app.command()
@@ -155,13 +186,18 @@ def import_(
     out: Annotated[Path, typer.Option("-o", "--out", help="The corpus file to write.")],
     processes: Annotated[int, typer.Option("--processes", "-j", min=1)] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing corpus.")] = False,
+    allow_one_speech: AllowOneSpeechOption = False,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
 ) -> None:
-    """Parse and segment a collection once into a prepared corpus (JSONL)."""
+    """Parse and segment a collection once into a prepared corpus (JSONL).
+
+    Ends with the import report: each document's convention, turns and warnings.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from annotator.corpus import write_corpus
+    from annotator.ingest.report import check_one_speech
     from annotator.segment import load_pipeline, segment_documents
     from annotator.transcript import read_documents
 
@@ -170,9 +206,10 @@ def import_(
     nlp_name, pattern = _settings(pipeline, speaker_pattern)
     parsed = list(read_documents(paths, pattern))
     for document in parsed:
-        _warn(document.warnings)
+        check_one_speech(document, allow_one_speech)
     nlp = load_pipeline(nlp_name)
     words = sentences_total = 0
+    reports: list[str] = []
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -186,12 +223,15 @@ def import_(
         def counted() -> Iterator[Document]:
             nonlocal words, sentences_total
             for document in segment_documents(parsed, nlp, n_process=processes):
+                reports.append(_report(document, allow_one_speech, pattern))
                 words += sum(len(turn.text.split()) for turn in document.turns)
                 sentences_total += document.sentence_count()
                 progress.advance(task)
                 yield document
 
         count = write_corpus(counted(), out)
+    for report in reports:
+        err.print(report, markup=False)
     err.print(
         f"wrote {out}: {count} documents, {sentences_total:,} sentences, {words:,} words",
         markup=False,

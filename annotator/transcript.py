@@ -24,6 +24,7 @@ import srsly
 from annotator.errors import TranscriptError
 from annotator.ingest.conventions import (
     Convention,
+    format_explanation,
     infer_convention,
     line_number_spans,
     read_candidates,
@@ -36,7 +37,7 @@ from annotator.ingest.labels import (
     line_candidates,
     looks_like_speaker,
 )
-from annotator.ingest.report import ONE_SPEECH_WORDS, document_warnings
+from annotator.ingest.report import ONE_SPEECH, document_warnings
 from annotator.model import Document, Turn
 
 __all__ = [
@@ -190,12 +191,18 @@ def read_labels(
         if convention.accepts(shape, match, counts):
             opened_at[start] = match
             refused.pop(start, None)
-        elif start not in refused:
+        elif start not in refused and (
+            shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
+        ):
+            # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
             refused[start] = (number + 1 + text.count("\n", 0, body_start), match.speaker)
+    first_label = min(opened_at, default=len(text))
+    # Label-like lines in the front matter (a committee roster) are not worth a warning.
+    not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
     return Reading(
         convention,
         tuple(sorted(opened_at.items())),
-        tuple(sorted(refused.values())),
+        tuple(not_taken),
         tuple(furniture),
     )
 
@@ -255,12 +262,12 @@ def parse_text(
     source: str,
     speaker_pattern: re.Pattern[str] | None = None,
     warnings: Iterable[str] = (),
-    allow_one_speech: bool = True,
 ) -> Document:
     """Read decoded transcript text into a ``Document`` of speaker turns (no sentences yet).
 
-    A long text with no speaker labels raises ``TranscriptError`` unless
-    ``allow_one_speech``: a readout or statement is one speech, a hearing is not.
+    A text with no speaker labels is one turn with a warning; the commands refuse a
+    long one unless allowed (``report.check_one_speech``): a readout is one speech, a
+    hearing is not. A one-speech turn is given the issuing office when the preamble names it.
     """
     all_warnings = list(warnings)
     body_start = _front_matter_end(text)
@@ -285,15 +292,9 @@ def parse_text(
         end = _trim_end(text, start, len(text), furniture)
         if end <= start:
             raise TranscriptError(f"{source}: no text to annotate")
-        words = len(text[start:end].split())
-        if words > ONE_SPEECH_WORDS and not allow_one_speech:
-            raise TranscriptError(
-                f"{source}: no speaker labels found in {words:,} words; give --speaker-pattern, "
-                "or --allow-one-speech if it is one statement"
-            )
         office = _OFFICE.search(text, body_start, start) if start > body_start else None
         speaker = " ".join(office.group().split()) if office else ""
-        all_warnings.append(f"{source}: no speaker labels found; read as one speech")
+        all_warnings.append(f"{source}: {ONE_SPEECH}")
         raw.append((speaker, start, end, None))
         preamble = text[body_start:start].strip()
     else:
@@ -467,3 +468,22 @@ def _read_file(
         yield from _turns_from_jsonl(path)
     else:
         yield parse_transcript(path, speaker_pattern, doc_id)
+
+
+def explain_paths(
+    paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
+) -> Iterator[str]:
+    """For ``annotator parse --explain``: each transcript's convention and evidence."""
+    for item in paths:
+        path = Path(item)
+        files = transcript_files(path) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() == ".jsonl":
+                yield f"{file}: JSON Lines turns; speakers are given, not inferred"
+                continue
+            try:
+                data = file.read_bytes()
+            except OSError as error:
+                raise TranscriptError(f"{file}: cannot read ({error.strerror})") from None
+            text, _warnings = decode_bytes(data, str(file))
+            yield format_explanation(explain_text(text, speaker_pattern), str(file))

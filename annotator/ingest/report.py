@@ -9,14 +9,18 @@ prints ``format_report`` after ``annotator import`` and ``annotator parse``.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+from annotator.errors import TranscriptError
 from annotator.model import Document
 
 #: A document with more words than this and no labels is an error, unless allowed.
 ONE_SPEECH_WORDS = 1500
 LONG_TURN_WORDS = 5000
 LONG_SENTENCE_WORDS = 120
+#: The warning ``parse_text`` gives a text read as one speech (the CLI looks for it).
+ONE_SPEECH = "no speaker labels found; read as one speech"
 # How many line numbers of label-like lines a warning lists.
 _LIST_LINES = 8
 
@@ -121,3 +125,27 @@ def format_report(report: ImportReport) -> str:
     if report.sentences:
         head += f", {report.sentences:,} sentences"
     return "\n".join([head, *(f"  warning: {w}" for w in report.warnings)])
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control and format characters shown as ``\\uXXXX``: file text
+    (speaker names, paths) must never drive the terminal."""
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+def check_one_speech(document: Document, allow: bool) -> None:
+    """Raise for a long document read as one speech, unless the analyst allows it."""
+    if allow or len(document.turns) != 1:
+        return
+    if not any(warning.endswith(ONE_SPEECH) for warning in document.warnings):
+        return
+    words = len(document.turns[0].text.split())
+    if words > ONE_SPEECH_WORDS:
+        raise TranscriptError(
+            f"{document.source}: no speaker labels found in {words:,} words; see why with "
+            "'annotator parse --explain', give --speaker-pattern, or --allow-one-speech "
+            "if it is one statement"
+        )
