@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,20 +169,24 @@ def read_labels(
         lines = _blank_spans(lines, numbers)
     furniture = sorted(furniture_spans(text, lines) + numbers)
     starts = [span[0] for span in furniture]
-    skip = set()
-    for start, line in lines:
-        body = line.lstrip()
-        if body and _inside(furniture, starts, start + len(line) - len(body)):
-            skip.add(start)
+
+    def is_furniture_line(start: int, line: str) -> bool:
+        return _inside(furniture, starts, start + len(line) - len(line.lstrip()))
+
     if speaker_pattern is not None:
         opened = []
         for start, line in lines:
             found = custom_match(line, speaker_pattern)
-            if found is not None and start not in skip:
+            if found is not None and not is_furniture_line(start, line):
                 opened.append((start, found))
         convention = Convention(("--speaker-pattern",), ())
         return Reading(convention, tuple(opened), (), tuple(furniture))
-    candidates, counts = read_candidates(lines, skip)
+    candidates = [
+        candidate
+        for candidate in read_candidates(lines)
+        if not is_furniture_line(candidate[1], lines[candidate[0]][1])
+    ]
+    counts = Counter(candidate[3].speaker for candidate in candidates)
     convention = infer_convention(candidates, numbered_lines=bool(numbers))
     opened_at: dict[int, LabelMatch] = {}
     refused: dict[int, tuple[int, str]] = {}
@@ -327,6 +332,20 @@ def explain_text(text: str, speaker_pattern: re.Pattern[str] | None = None) -> C
     return read_labels(text, _front_matter_end(text), speaker_pattern).convention
 
 
+def _spans_within(
+    spans: list[tuple[int, int]], starts: list[int], start: int, end: int
+) -> list[tuple[int, int]]:
+    """The parts of sorted ``spans`` that fall between ``start`` and ``end``."""
+    found = []
+    for index in range(max(0, bisect.bisect_left(starts, start) - 1), len(spans)):
+        begin, finish = spans[index]
+        if begin >= end:
+            break
+        if finish > start:
+            found.append((max(begin, start), min(finish, end)))
+    return found
+
+
 def _build_turns(
     text: str,
     raw: list[tuple[str, int, int, str | None]],
@@ -334,12 +353,10 @@ def _build_turns(
 ) -> tuple[Turn, ...]:
     """Turns from (speaker, start, end, timestamp) rows: speaker keys, text and notes."""
     keys = speaker_keys([speaker for speaker, *_ in raw])
-    furniture = furniture or []
-    starts = [span[0] for span in furniture]
+    starts = [span[0] for span in furniture or ()]
     turns = []
     for index, (speaker, start, end, timestamp) in enumerate(raw):
-        first = bisect.bisect_left(starts, start)
-        inside = [(max(a, start), min(b, end)) for a, b in furniture[first:] if a < end]
+        inside = None if furniture is None else _spans_within(furniture, starts, start, end)
         turns.append(
             Turn(
                 index=index,

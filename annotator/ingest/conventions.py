@@ -124,6 +124,7 @@ def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) 
 
 # --- line-numbered transcripts (court, hearings) ------------------------------------
 
+_SAMPLE = 40
 _LINE_NUMBER = re.compile(r"^([ \t]*)(\d{1,2})(?=[ \t]+\S|[ \t]*$)")
 
 
@@ -133,12 +134,15 @@ def line_number_spans(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     Numbers count 1 to 25 or so on each page; a document is line-numbered when most
     of its non-blank lines open with one. Otherwise the list is empty.
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     non_blank = 0
     for start, line in lines:
         if not line.strip():
             continue
         non_blank += 1
+        if non_blank == _SAMPLE and len(spans) < 0.6 * _SAMPLE:
+            # Not numbered: the first lines tell, without reading the rest.
+            return []
         found = _LINE_NUMBER.match(line)
         if found and 1 <= int(found.group(2)) <= 34:
             spans.append((start + found.start(2), start + found.end(2)))
@@ -147,18 +151,13 @@ def line_number_spans(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     return spans
 
 
-def read_candidates(
-    lines: list[tuple[int, str]], skip: set[int]
-) -> tuple[list[Candidate], Counter[str]]:
-    """Every line's label candidates (lines in ``skip`` are furniture) and speaker counts."""
+def read_candidates(lines: list[tuple[int, str]]) -> list[Candidate]:
+    """Every line's label candidates, in line order."""
     candidates: list[Candidate] = []
     for number, (start, line) in enumerate(lines):
-        if start in skip:
-            continue
         for shape, match in line_candidates(line):
             candidates.append((number, start, shape, match))
-    counts = Counter(match.speaker for *_, match in candidates)
-    return candidates, counts
+    return candidates
 
 
 def format_explanation(convention: Convention, source: str) -> str:

@@ -43,14 +43,19 @@ _FURNITURE_LINE = re.compile(
 )
 
 
+# The characters a time line or a furniture line can start with (a cheap first test).
+_FURNITURE_FIRST = frozenset("0123456789<{#E*-_=T")
+
+
 def is_furniture(line: str) -> bool:
     """Lines that are page furniture, never speech: HTML, time lines, banners, headings."""
     stripped = line.strip()
     if not stripped:
         return False
-    if TIME_LINE.match(stripped) or _FURNITURE_LINE.match(stripped):
+    first = stripped[0]
+    if first in _FURNITURE_FIRST and (TIME_LINE.match(stripped) or _FURNITURE_LINE.match(stripped)):
         return True
-    if stripped.startswith("#"):
+    if first == "#":
         return True
     if len(stripped) > 80 or not stripped.isupper():
         # Cheap tests first, as every line of speech comes through here.
@@ -65,23 +70,31 @@ def is_furniture(line: str) -> bool:
     )
 
 
-def find_notes(text: str, offset: int = 0, furniture: Iterable[tuple[int, int]] = ()) -> list[Span]:
+def find_notes(
+    text: str, offset: int = 0, furniture: Iterable[tuple[int, int]] | None = None
+) -> list[Span]:
     """Stage directions, interpreter notes, timestamps and furniture inside ``text``.
 
     Offsets are shifted by ``offset`` so that callers get document offsets;
     ``furniture`` adds document spans found over the whole document (page headers,
     line numbers, standalone notes).
     """
-    spans: list[tuple[int, int]] = [(begin - offset, end - offset) for begin, end in furniture]
-    for pattern in (_PAREN_NOTE, _BRACKET_NOTE):
-        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
-    position = 0
-    for line in text.splitlines(keepends=True):
-        if is_furniture(line):
-            body = line.strip()
-            start = position + line.index(body)
-            spans.append((start, start + len(body)))
-        position += len(line)
+    spans: list[tuple[int, int]] = [
+        (begin - offset, end - offset) for begin, end in furniture or ()
+    ]
+    if "(" in text:
+        spans.extend((m.start(), m.end()) for m in _PAREN_NOTE.finditer(text))
+    if "[" in text:
+        spans.extend((m.start(), m.end()) for m in _BRACKET_NOTE.finditer(text))
+    if furniture is None:
+        # Whole-line furniture, unless the caller found it over the whole document.
+        position = 0
+        for line in text.splitlines(keepends=True):
+            if is_furniture(line):
+                body = line.strip()
+                start = position + line.index(body)
+                spans.append((start, start + len(body)))
+            position += len(line)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -99,6 +112,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _UNDERLINE = re.compile(r"^\s*([-=^~*+#`'\"])\1{2,}\s*$")
+_UNDERLINE_FIRST = frozenset("-=^~*+#`'\"")
 _ALONE_NOTE = re.compile(r"^\s*(?:\*(?!\*)[^\n]*[^*\s]\*|\*\*\([^\n]*\)\*\*)\s*$")
 _DIGITS = re.compile(r"\d+")
 # Furniture lines repeat near page breaks; a page header sits within a few lines of one.
@@ -134,11 +148,15 @@ def _bracket_note_end(text: str, start: int) -> int | None:
     return None
 
 
+_PAGE_FIRST = frozenset("-Pp0123456789")
+
+
 def _page_breaks(lines: list[tuple[int, str]]) -> list[int]:
     """Line numbers where a page ends: form feeds and ``Page N of M`` lines."""
     breaks = []
     for number, (_start, line) in enumerate(lines):
-        if "\f" in line or (_PAGE_NUMBER.match(line.replace("\f", "")) and line.strip("\f \t")):
+        body = line.strip("\f \t")
+        if "\f" in line or (body[:1] in _PAGE_FIRST and _PAGE_NUMBER.match(body)):
             breaks.append(number)
     return breaks
 
@@ -182,13 +200,19 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
         if (
             number in marked
             or is_furniture(line)
-            or _ALONE_NOTE.match(line)
-            or _UNDERLINE.match(line)
+            or (body[0] == "*" and _ALONE_NOTE.match(line))
+            or (body[0] in _UNDERLINE_FIRST and _UNDERLINE.match(line))
         ):
             spans.append((begin, begin + len(body.rstrip("\f"))))
             continue
         after = lines[number + 1][1] if number + 1 < len(lines) else ""
-        if _UNDERLINE.match(after) and len(after.strip()) >= len(body) - 2 and len(body) < 100:
+        under = after.lstrip()[:1]
+        if (
+            under in _UNDERLINE_FIRST
+            and _UNDERLINE.match(after)
+            and len(after.strip()) >= len(body) - 2
+            and len(body) < 100
+        ):
             # A reStructuredText title: the line and its underline.
             spans.append((begin, begin + len(body)))
             continue

@@ -273,16 +273,31 @@ SHAPES: tuple[Shape, ...] = (
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
 
-_NOT_A_LABEL_START = "<{#>|`-=(["
+# A label opens with a capital (or a letter of a caseless script), bold markup allowed.
+_GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
+_COLON_SHAPES = frozenset({"timestamped", "colon", "colon-script"})
+_PERIOD_SHAPES = frozenset({"period-caps", "period-title", "period-allcaps", "dash"})
 
 
 def line_candidates(line: str) -> list[tuple[Shape, LabelMatch]]:
     """Every shape that reads a label at the start of ``line``, in shape order."""
-    stripped = line.strip()
-    if not stripped or stripped[0] in _NOT_A_LABEL_START or stripped.startswith("..."):
+    if _GATE.match(line) is None:
+        # Most lines of a wrapped transcript: no shape can match, and this is the cheap test.
+        return []
+    stripped = line.lstrip()
+    if stripped[:3] == "...":
+        return []
+    head = line[:170]
+    colon = ":" in head or "：" in head
+    period = ". " in head or ".\u00a0" in head or ".\t" in head or head.rstrip().endswith(".")
+    if not colon and not period and stripped[:1] != "Q":
         return []
     found = []
     for shape in SHAPES:
+        if shape.name in _COLON_SHAPES and not colon:
+            continue
+        if shape.name in _PERIOD_SHAPES and not period:
+            continue
         match = shape.find(line)
         if match is not None:
             found.append((shape, match))
