@@ -199,7 +199,7 @@ def import_(
     from annotator.corpus import write_corpus
     from annotator.ingest.report import check_one_speech
     from annotator.segment import load_pipeline, segment_documents
-    from annotator.transcript import read_documents
+    from annotator.sources import read_documents
 
     if out.exists() and not force:
         raise AnnotatorError(f"{out}: already exists; use --force to overwrite it")
@@ -439,6 +439,31 @@ def status(
             raise AnnotatorError(f"{log}: no such annotation log")
     documents = list(load_documents(corpus, pipeline=pipeline)) if corpus else None
     report_console().print(format_status(status_report(logs, documents)))
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="A web page (.html), a PDF or a Word (.docx) file.")],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Write the text here (default: stdout).")
+    ] = None,
+) -> None:
+    """Write the text read out of a web page, PDF or Word file: what parse and import read."""
+    from annotator.extract import extract_file
+    from annotator.ingest.report import terminal_safe
+
+    extraction = extract_file(path)
+    for note in extraction.notes:
+        err.print(terminal_safe(f"note: {note}"), markup=False)
+    if out is None:
+        sys.stdout.write(extraction.text)
+        return
+    try:
+        out.write_text(extraction.text, encoding="utf-8")
+    except OSError as error:
+        raise AnnotatorError(f"{out}: cannot write ({error.strerror})") from None
+    summary = f"wrote {out}: {extraction.pages} pages, {len(extraction.text.split()):,} words"
+    err.print(terminal_safe(summary), markup=False)
 
 
 # Commands that live in their own modules (export and stats; assign and agree).

@@ -1,23 +1,70 @@
 """From whatever the analyst points at to segmented documents.
 
-A path may be a transcript, a folder of transcripts, JSONL turns or a prepared
-corpus; this module tells them apart and returns documents with sentences, so
-that every command (and the TUI) opens input the same way.
+A path may be a transcript, a web page, a PDF or Word file (extracted to text
+first), a folder of these, JSONL turns or a prepared corpus; this module tells
+them apart and returns documents with sentences, so that every command (and the
+TUI) opens input the same way.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.corpus import is_corpus, read_corpus
+from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
 from annotator.model import Document
-from annotator.transcript import read_documents, transcript_files
+from annotator.transcript import parse_transcript, transcript_files
+from annotator.transcript import read_documents as read_transcripts
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+
+def _extractable_files(folder: Path) -> list[Path]:
+    """The web pages, PDFs and Word files in a folder and its subfolders."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and is_extractable(p) and not p.name.startswith((".", "~$"))
+    )
+
+
+def read_documents(
+    paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
+) -> Iterator[Document]:
+    """Read transcripts, JSONL turns, HTML pages, PDFs, Word files and folders of them.
+
+    Plain transcripts go to the transcript reader as they are; ``.html``,
+    ``.htm``, ``.pdf`` and ``.docx`` files are extracted first (their text is
+    the document text, their path the source). In a folder every file is read
+    in path order; an extracted file whose name differs from another file's only
+    by its suffix keeps the suffix in its id (``remarks.pdf`` beside ``remarks.txt``).
+    """
+    for item in paths:
+        path = Path(item)
+        if path.is_file() and is_extractable(path):
+            yield read_extracted(path, speaker_pattern)
+            continue
+        extracted = _extractable_files(path) if path.is_dir() else []
+        if not extracted:
+            yield from read_transcripts([path], speaker_pattern)
+            continue
+        files = sorted(transcript_files(path) + extracted)
+        stems = Counter(file.relative_to(path).with_suffix("").as_posix() for file in files)
+        for file in files:
+            doc_id = file.relative_to(path).with_suffix("").as_posix()
+            if file.suffix.lower() in EXTRACT_SUFFIXES:
+                if stems[doc_id] > 1:
+                    doc_id = file.relative_to(path).as_posix()
+                yield read_extracted(file, speaker_pattern, doc_id)
+            elif file.suffix.lower() == ".jsonl":
+                yield from read_transcripts([file], speaker_pattern)
+            else:
+                yield parse_transcript(file, speaker_pattern, doc_id)
 
 
 def load_documents(
@@ -61,7 +108,7 @@ def count_documents(paths: Iterable[str | Path]) -> int:
             with path.open("rb") as handle:
                 total += max(0, sum(1 for line in handle if line.strip()) - 1)
         elif path.is_dir():
-            total += len(transcript_files(path))
+            total += len(transcript_files(path)) + len(_extractable_files(path))
         else:
             total += 1
     return total

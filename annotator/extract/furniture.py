@@ -1,0 +1,167 @@
+"""Page furniture of paginated text: running heads, page numbers, line numbers, hyphens.
+
+Works on pages as lists of lines, before they are joined into one text, because
+only there is it known where a page starts and ends. The PDF extractor uses it;
+anything else that has pages (a court transcript split on form feeds) can too.
+``strip_page_furniture`` is the one place that decides what repeats across pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+#: How many non-empty lines at the top and bottom of a page may be running heads.
+ZONE = 3
+
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—(\[]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[\s\-–—)\]]*$", re.I
+)
+_LINE_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s+|$)")
+_HYPHENATED_END = re.compile(r"(?:^|(?<=\s))([A-Za-z]*[a-z])-$")
+_WORD_START = re.compile(r"^([a-z][a-z']*)([^\s]*)\s*")
+
+
+@dataclass
+class FurnitureReport:
+    """What ``strip_page_furniture`` and ``join_hyphenated`` removed, for the import report."""
+
+    running: Counter[str] = field(default_factory=Counter)  # line as printed -> pages
+    page_numbers: int = 0
+    line_numbered_pages: int = 0
+    hyphens_joined: int = 0
+
+    def lines(self, source: str) -> list[str]:
+        """One line per kind of removal, naming the file."""
+        out = []
+        for text, pages in self.running.most_common():
+            out.append(f"{source}: removed the running head {text!r} from {pages} pages")
+        if self.page_numbers:
+            out.append(f"{source}: removed {self.page_numbers} page numbers")
+        if self.line_numbered_pages:
+            out.append(f"{source}: removed line numbers on {self.line_numbered_pages} pages")
+        if self.hyphens_joined:
+            out.append(f"{source}: joined {self.hyphens_joined} words hyphenated at line ends")
+        return out
+
+
+def _key(line: str) -> str:
+    """A line as compared across pages: numbers, case and spacing ignored."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip().lower()
+
+
+def _strip_line_numbers(lines: list[str]) -> list[str] | None:
+    """The page without its line-number column (1, 2, 3 ... at line starts), if it has one."""
+    numbered = [
+        (i, int(m.group(1))) for i, line in enumerate(lines) if (m := _LINE_NUMBER.match(line))
+    ]
+    filled = [line for line in lines if line.strip()]
+    if len(numbered) < 5 or len(numbered) < 0.6 * len(filled):
+        return None
+    values = [value for _, value in numbered]
+    steps = sum(1 for a, b in itertools.pairwise(values) if b == a + 1)
+    if values[0] > 2 or steps < 0.8 * (len(values) - 1):
+        return None
+    out = list(lines)
+    for index, _ in numbered:
+        out[index] = _LINE_NUMBER.sub("", lines[index], count=1)
+    return out
+
+
+def _zone(lines: list[str]) -> list[int]:
+    """Indices of the first and last few non-empty lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return sorted(set(filled[:ZONE] + filled[-ZONE:]))
+
+
+def strip_page_furniture(
+    pages: Sequence[Sequence[str]], report: FurnitureReport | None = None
+) -> tuple[list[list[str]], FurnitureReport]:
+    """Remove line numbers, running heads and feet, and page numbers from each page.
+
+    A running head is a line in the top or bottom few lines of a page that
+    recurs (numbers ignored, so ``Page 3 of 21`` matches ``Page 4 of 21``) on at
+    least half the pages and on two or more. A bare page number (``12``,
+    ``- 12 -``, ``Page 12``) there is removed on any page. Line numbers are a
+    column of 1, 2, 3 ... opening most lines of a page. Returns the pages and
+    what was removed.
+    """
+    report = report or FurnitureReport()
+    cleaned: list[list[str]] = []
+    for page in pages:
+        lines = list(page)
+        unnumbered = _strip_line_numbers(lines)
+        if unnumbered is not None:
+            lines = unnumbered
+            report.line_numbered_pages += 1
+        cleaned.append(lines)
+    counts: Counter[str] = Counter()
+    for lines in cleaned:
+        counts.update({_key(lines[i]) for i in _zone(lines)})
+    needed = max(2, (len(cleaned) + 1) // 2)
+    running = {key for key, n in counts.items() if n >= needed and len(key) >= 4}
+    result: list[list[str]] = []
+    for lines in cleaned:
+        drop = set()
+        for index in _zone(lines):
+            line = lines[index]
+            if _PAGE_NUMBER.match(line):
+                drop.add(index)
+                report.page_numbers += 1
+            elif _key(line) in running:
+                drop.add(index)
+                report.running[re.sub(r"\s+", " ", line).strip()] += 1
+        kept = [line for i, line in enumerate(lines) if i not in drop]
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        while kept and not kept[-1].strip():
+            kept.pop()
+        result.append(kept)
+    # A running head whose numbers change (``Page 3 of 21``) is counted once per form.
+    merged: Counter[str] = Counter()
+    for text, n in report.running.items():
+        merged[re.sub(r"\d+", "N", text) if re.search(r"\d", text) else text] += n
+    report.running = merged
+    return result, report
+
+
+def join_hyphenated(
+    pages: list[list[str]], report: FurnitureReport | None = None
+) -> tuple[list[list[str]], FurnitureReport]:
+    """Join words split by a hyphen at a line end, across page breaks too.
+
+    ``govern-`` + ``ment is`` becomes ``government`` + ``is``: the rest of the
+    word moves up, so the line structure stays. The hyphen stays when the
+    document spells the word with one elsewhere (``well-known``), and a line
+    end followed by a blank line, a capital or a digit is never joined.
+    """
+    report = report or FurnitureReport()
+    text = "\n".join("\n".join(page) for page in pages).lower()
+    hyphenated = set(re.findall(r"[a-z]+-[a-z]+", text))
+    words = set(re.findall(r"[a-z]+", text))
+    # Each line, addressed by (page, index), in reading order.
+    order = [(p, i) for p, page in enumerate(pages) for i in range(len(page))]
+    out: list[list[str | None]] = [list(page) for page in pages]
+    for position, (p, i) in enumerate(order[:-1]):
+        line = (out[p][i] or "").rstrip()
+        head = _HYPHENATED_END.search(line)
+        if head is None:
+            continue
+        np, ni = order[position + 1]
+        following = out[np][ni] or ""
+        found = _WORD_START.match(following.lstrip())
+        if found is None:
+            continue
+        tail, trailing = found.group(1), found.group(2)
+        word = f"{head.group(1)}-{tail}".lower()
+        keep_hyphen = word in hyphenated and word.replace("-", "") not in words
+        out[p][i] = (line if keep_hyphen else line[:-1]) + tail + trailing
+        indent = following[: len(following) - len(following.lstrip())]
+        rest = following.lstrip()[found.end() :]
+        # A line that was only the word's tail goes; a blank line would read as a paragraph end.
+        out[np][ni] = indent + rest if rest else None
+        report.hyphens_joined += 1
+    return [[line for line in page if line is not None] for page in out], report

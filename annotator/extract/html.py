@@ -1,0 +1,104 @@
+"""The main text of a saved web page, without the site around it.
+
+trafilatura (Apache-2.0) finds the page's main text and drops navigation, share
+bars, "related stories", footers and cookie banners; it also reads the page's
+title and publication date. Each paragraph it keeps becomes a paragraph of the
+document text (a blank line between), and the title and date open the text, so
+the transcript reader takes them as the preamble. A page whose text sits in
+``<pre>`` (GovInfo's hearings, the Congressional Record) is read as it is
+printed there, line for line, since its line structure is the transcript's.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import TranscriptError
+from annotator.extract import Extraction, require
+
+#: A ``<pre>`` holding at least this share of a page's text is the page's text.
+PRE_SHARE = 0.5
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TranscriptError(f"{path}: cannot read ({error.strerror})") from None
+    if not data.strip():
+        raise TranscriptError(f"{path}: the file is empty")
+    return data
+
+
+def _pre_text(tree: Any) -> str | None:
+    """The text of the page's ``<pre>`` blocks, when they hold most of its text."""
+    blocks = tree.xpath("//pre")
+    if not blocks:
+        return None
+    body = tree.find(".//body")
+    total = len((body if body is not None else tree).text_content().split())
+    texts = [block.text_content() for block in blocks]
+    if sum(len(text.split()) for text in texts) < PRE_SHARE * max(total, 1):
+        return None
+    text = "\n\n".join(text.replace("\r\n", "\n").strip("\n") for text in texts)
+    return text
+
+
+def _title_tag(tree: Any) -> str:
+    found = tree.find(".//title")
+    return " ".join(found.text_content().split()) if found is not None else ""
+
+
+def extract_html(path: Path) -> Extraction:
+    """The main text of a web page, with its title and date, as document text."""
+    trafilatura = require("trafilatura", path)
+    from trafilatura.utils import load_html
+
+    data = _read(path)
+    tree = load_html(data)
+    if tree is None:
+        raise TranscriptError(f"{path}: not an HTML page")
+    page_body = tree.find(".//body")
+    page_words = len((page_body if page_body is not None else tree).text_content().split())
+    pre = _pre_text(tree)
+    if pre is not None:
+        title = _title_tag(tree)
+        opening = f"{title}\n\n" if title and title not in pre[:2000] else ""
+        notes = (f"{path}: read the page's <pre> text as printed",)
+        return Extraction(text=opening + pre.strip("\n") + "\n", title=title, notes=notes)
+    result = trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        # Only a date the page states; a guess from the file's links is worse than none.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    body = (getattr(result, "text", None) or "").strip()
+    if not body:
+        raise TranscriptError(f"{path}: no main text found in this page")
+    title = " ".join((getattr(result, "title", None) or "").split())
+    date = (getattr(result, "date", None) or "").strip()
+    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
+    head: list[str] = []
+    if title and not _same(paragraphs[0], title):
+        head.append(title)
+    if date and date not in "\n".join(paragraphs[:5]):
+        head.append(date)
+    text = "\n\n".join(head + paragraphs) + "\n"
+    kept = len(body.split())
+    notes = (
+        f"{path}: kept the page's main text ({kept:,} of {page_words:,} words); "
+        "navigation, footers and banners dropped",
+    )
+    return Extraction(text=text, title=title, date=date, notes=notes)
+
+
+def _same(a: str, b: str) -> bool:
+    def words(text: str) -> str:
+        return re.sub(r"\W+", " ", text).strip().lower()
+
+    return words(a) == words(b)
