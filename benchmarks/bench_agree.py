@@ -30,7 +30,7 @@ from pathlib import Path
 import srsly
 
 from annotator.agreement import agreement_report, read_codings
-from annotator.store import LABEL, Decision
+from annotator.log import LABEL, Decision, encode_line, make_options
 
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 ANALYSTS = ("ana", "ben", "cy")
@@ -65,9 +65,9 @@ def write_logs(folder: Path, sentences: int, documents: int = 100) -> list[Path]
                     session="bench",
                     time="2024-05-01T12:00:00.000Z",
                     id=f"bench#{n}",
-                    options=LABELS,
+                    options=make_options(LABELS),
                 )
-                out.write(srsly.json_dumps(decision.to_json()) + "\n")
+                out.write(encode_line(decision).decode())
     return paths
 
 

@@ -22,7 +22,7 @@ from _synthetic import make_document
 
 from annotator.corpus import read_corpus, write_corpus
 from annotator.export import FORMATS, ExportOptions, export_logs
-from annotator.store import LABEL, Decision
+from annotator.log import LABEL, Decision, encode_line, make_options
 
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 PER_DOCUMENT = 1000
@@ -60,9 +60,9 @@ def write_synthetic(folder: Path, decisions: int) -> tuple[Path, Path]:
                         session="bench",
                         time=f"2024-07-28T10:{(n // 60) % 60:02d}:{n % 60:02d}.000Z",
                         id=f"bench#{n}",
-                        options=LABELS,
+                        options=make_options(LABELS),
                     )
-                    handle.write(srsly.json_dumps(decision.to_json()) + "\n")
+                    handle.write(encode_line(decision).decode())
                     n += 1
     corpus = folder / "corpus.jsonl"
     write_corpus(documents, corpus)

@@ -28,7 +28,7 @@ from _synthetic import make_document
 
 from annotator.labels import load_labels
 from annotator.model import Document
-from annotator.store import LABEL, AnnotationLog, Decision, read_log
+from annotator.log import LABEL, AnnotationLog, Decision, encode_line, make_options, read_log
 
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 
@@ -77,9 +77,9 @@ def write_synthetic_log(path: Path, decisions: int, options: tuple[str, ...]) ->
                 session="bench",
                 time="2024-07-28T10:11:12.123Z",
                 id=f"bench#{n}",
-                options=options,
+                options=make_options(options),
             )
-            handle.write(srsly.json_dumps(decision.to_json()) + "\n")
+            handle.write(encode_line(decision).decode())
 
 
 def bench_replay(path: Path) -> tuple[float, float, int]:

@@ -20,7 +20,7 @@ import pytest
 from annotator.errors import AnnotatorError
 from annotator.model import Document, Label, LabelSet, Span, Turn
 from annotator.resources import sample_transcript
-from annotator.store import AnnotationLog
+from annotator.log import AnnotationLog
 from annotator.suggest import (
     MODEL_META,
     NotAModelError,
