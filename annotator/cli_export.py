@@ -7,6 +7,7 @@ printed on stderr so that piping ``stats --json`` stays clean.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,18 +70,34 @@ def _documents(corpus: list[Path] | None) -> list[Document] | None:
     return list(load_documents(corpus))
 
 
+# Control characters (escape sequences, carriage returns) from names and notes in a log
+# must not reach the terminal as such.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _say(message: str) -> None:
+    err.print(_CONTROL.sub("?", message), markup=False)
+
+
 def _warn(messages: Iterable[str]) -> None:
     for message in messages:
-        err.print(f"warning: {message}", markup=False)
+        _say(f"warning: {message}")
 
 
-def _parse_users(pairs: list[str] | None) -> dict[str, int]:
-    users: dict[str, int] = {}
+def _parse_users(pairs: list[str] | None) -> dict[str, int | str]:
+    """``--ls-user`` values: NAME=ID (a Label Studio user id) or NAME=EMAIL."""
+    users: dict[str, int | str] = {}
     for pair in pairs or ():
-        name, _, number = pair.rpartition("=")
-        if not name or not number.isdigit():
-            raise AnnotatorError(f"--ls-user {pair!r}: expected NAME=ID, such as alice=3")
-        users[name] = int(number)
+        name, _, user = pair.partition("=")
+        if name and user.isdigit():
+            users[name] = int(user)
+        elif name and "@" in user.strip("@"):
+            users[name] = user
+        else:
+            raise AnnotatorError(
+                f"--ls-user {pair!r}: expected NAME=ID or NAME=EMAIL, "
+                "such as alice=3 or alice=alice@example.org"
+            )
     return users
 
 
@@ -94,7 +111,14 @@ def export(
             help="jsonl, csv, parquet, spacy, prodigy, doccano or labelstudio.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for spacy).")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output file (a folder for spacy); - is stdout (jsonl, csv, prodigy, doccano).",
+        ),
+    ],
     corpus: CorpusOption = None,
     labels: LabelsOption = None,
     annotator: AnnotatorOption = None,
@@ -111,10 +135,24 @@ def export(
     dev_fraction: Annotated[
         float, typer.Option("--dev-fraction", min=0.0, max=0.9, help="spacy: share for dev.")
     ] = 0.2,
+    split_by: Annotated[
+        str | None,
+        typer.Option(
+            "--split-by",
+            help="spacy: sentence (default, stratified by label) or document; "
+            "doccano: annotator (one file per analyst).",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="spacy: language of the blank nlp.")] = "en",
     ls_user: Annotated[
         list[str] | None,
-        typer.Option("--ls-user", help="labelstudio: NAME=ID, the Label Studio user id."),
+        typer.Option(
+            "--ls-user", help="labelstudio: NAME=ID or NAME=EMAIL of a Label Studio user."
+        ),
+    ] = None,
+    prodigy_dataset: Annotated[
+        str | None,
+        typer.Option("--prodigy-dataset", help="prodigy: the dataset name (default: OUT's stem)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
@@ -136,6 +174,8 @@ def export(
         dev_fraction=dev_fraction,
         lang=lang,
         labelstudio_users=_parse_users(ls_user),
+        prodigy_dataset=prodigy_dataset or "",
+        split_by=split_by or ("sentence" if format_name == "spacy" else ""),
     )
     result = export_logs(
         logs,
@@ -147,16 +187,13 @@ def export(
     )
     _warn(result.warnings)
     for message in result.left_out:
-        err.print(message, markup=False)
+        _say(message)
     if not corpus:
-        err.print(
-            "no --corpus: speaker keys are empty and context comes from decided sentences only",
-            markup=False,
-        )
+        _say("no --corpus: speaker keys are empty and context comes from decided sentences only")
     for note in result.notes:
-        err.print(note, markup=False)
-    files = ", ".join(str(p) for p in result.files)
-    err.print(f"wrote {result.records:,} sentences ({result.format}): {files}", markup=False)
+        _say(note)
+    files = ", ".join("standard output" if str(p) == "-" else str(p) for p in result.files)
+    _say(f"wrote {result.records:,} sentences ({result.format}): {files}")
 
 
 def stats(

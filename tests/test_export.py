@@ -168,7 +168,37 @@ def test_parquet_matches_jsonl_row_for_row(
     table = pq.read_table(tmp_path / "a.parquet")
     assert table.num_rows == 14
     assert table.schema.field("labels").type.value_type == "string"
-    assert table.to_pylist() == read_jsonl(tmp_path / "a.jsonl")
+    rows = table.to_pylist()
+    label_columns = [n for n in table.column_names if n.startswith("label_")]
+    names = ("commitment", "threat assessment", "procedural")
+    assert label_columns == [f"label_{n}" for n in names]
+    assert all(table.schema.field(n).type == "bool" for n in label_columns)
+    for row in rows:
+        assert [n for n in label_columns if row.pop(n)] == [f"label_{x}" for x in row["labels"]]
+    assert rows == read_jsonl(tmp_path / "a.jsonl")
+
+
+def test_parquet_and_sidecar_record_the_whole_label_set_with_definitions(
+    tmp_path: Path, documents: list[Document]
+) -> None:
+    import pyarrow.parquet as pq
+
+    described = parse_labels(
+        LABELS_YAML + '  - {name: never used, key: "4", description: "Nobody picks this."}\n',
+        source="labels.yaml",
+    )
+    log = annotate(tmp_path / "a.jsonl", "alice", documents, described)
+    export_logs([log], "parquet", tmp_path / "a.parquet", documents=documents, label_set=described)
+    result = export_logs([log], "jsonl", tmp_path / "a.jsonl.out", label_set=described)
+    table = pq.read_table(tmp_path / "a.parquet")
+    recorded = json.loads(table.schema.metadata[b"annotator.labels"])
+    sidecar_path = tmp_path / "a.jsonl.labels.json"
+    assert sidecar_path in result.files
+    assert json.loads(sidecar_path.read_text(encoding="utf-8")) == recorded
+    assert [label["name"] for label in recorded["labels"]] == list(described.names)
+    assert recorded["labels"][-1] == {"name": "never used", "description": "Nobody picks this."}
+    assert recorded["exclusive"] is False
+    assert not any(table.column("label_never used").to_pylist())
 
 
 def test_csv_reads_back_with_one_column_per_label(
@@ -186,6 +216,8 @@ def test_csv_reads_back_with_one_column_per_label(
     assert both["label_procedural"] == "0"
     assert both["flag"] == "0" and both["speaker_key"] == "MR MILLER"
     assert json.loads(both["annotations"])[0]["annotator"] == "alice"
+    sidecar = json.loads((tmp_path / "a.labels.json").read_text(encoding="utf-8"))
+    assert [label["name"] for label in sidecar["labels"]] == list(label_set.names)
 
 
 def test_csv_keeps_newlines_commas_and_quotes_in_text(tmp_path: Path, label_set: LabelSet) -> None:
@@ -215,7 +247,9 @@ def test_prodigy_tasks_have_the_fields_db_in_reads_and_stable_hashes(
     assert task["_input_hash"] == input_hash(task["text"])
     assert task["_task_hash"] == task_hash(task["text"], label_set.names)
     assert task["_annotator_id"] == "alice"
-    assert task["_session_id"] and isinstance(task["_timestamp"], int)
+    # Prodigy's own naming of a named session: one reviewer per analyst in `prodigy review`.
+    assert task["_session_id"] == "p-alice" and isinstance(task["_timestamp"], int)
+    assert task["config"] == {"choice_style": "multiple"}  # check boxes, not radio buttons
     assert task["meta"]["document"] == "brief-a"
     # The same sentence in another document hashes the same: Prodigy de-duplicates it.
     twins = [t for t in tasks if t["text"] == task["text"]]
@@ -229,10 +263,16 @@ def test_prodigy_has_one_task_per_annotator(
 ) -> None:
     a = annotate(tmp_path / "a.jsonl", "alice", documents, label_set)
     b = annotate(tmp_path / "b.jsonl", "bob", documents, label_set)
-    export_logs([a, b], "prodigy", tmp_path / "p.jsonl", documents=documents)
+    # Two sessions of alice's are still one reviewer.
+    a2 = annotate(tmp_path / "a2.jsonl", "alice", documents[:1], label_set)
+    options = ExportOptions(prodigy_dataset="policy")
+    result = export_logs([a, a2, b], "prodigy", tmp_path / "p.jsonl", options=options)
     tasks = read_jsonl(tmp_path / "p.jsonl")
     assert len(tasks) == 28
     assert {t["_annotator_id"] for t in tasks} == {"alice", "bob"}
+    assert {t["_session_id"] for t in tasks} == {"policy-alice", "policy-bob"}
+    assert any("prodigy db-in policy" in n for n in result.notes)
+    assert any("--rehash" in n for n in result.notes)
 
 
 def test_doccano_lines_are_text_and_label_list(
@@ -247,34 +287,81 @@ def test_doccano_lines_are_text_and_label_list(
     assert line["document"] == "brief-a" and line["speaker"] == "MR MILLER"
 
 
+def test_doccano_splits_by_annotator_and_says_what_doccano_keeps(
+    tmp_path: Path, documents: list[Document], label_set: LabelSet
+) -> None:
+    a = annotate(tmp_path / "a.jsonl", "alice", documents, label_set, flag_at=1)
+    other = [["procedural"] if c else c for c in ALICE]
+    b = annotate(tmp_path / "b.jsonl", "bob/../x", documents[:1], label_set, other)
+    out = tmp_path / "d.jsonl"
+    options = ExportOptions(split_by="annotator")
+    result = export_logs([a, b], "doccano", out, documents=documents, options=options)
+    assert [p.name for p in result.files] == ["d.alice.jsonl", "d.bob_.._x.jsonl"]
+    assert not out.exists()
+    alice = read_jsonl(tmp_path / "d.alice.jsonl")
+    bob = read_jsonl(tmp_path / "d.bob_.._x.jsonl")
+    assert (len(alice), len(bob)) == (14, 7)
+    ships = next(x for x in bob if x["text"] == "We will deploy two more ships.")
+    assert ships["label"] == ["procedural"] and ships["annotators"] == ["bob/../x"]
+    flagged = next(x for x in alice if x["text"] == "We will send $2 billion in aid.")
+    assert flagged["flag"] is True and flagged["note"] == "tense?"
+    guidance = " ".join(result.notes)
+    assert "credited to the importing user" in guidance and "not annotated" in guidance
+    with pytest.raises(ExportError, match="already exists"):
+        export_logs([a, b], "doccano", out, documents=documents, options=options)
+    with pytest.raises(ExportError, match="--split-by annotator: jsonl can be split by nothing"):
+        export_logs([a], "jsonl", tmp_path / "x.jsonl", options=options)
+
+
 def test_labelstudio_tasks_carry_text_and_one_annotation_per_annotator(
     tmp_path: Path, documents: list[Document], label_set: LabelSet
 ) -> None:
-    a = annotate(tmp_path / "a.jsonl", "alice", documents, label_set)
+    a = annotate(tmp_path / "a.jsonl", "alice", documents, label_set, flag_at=6)
     other = [["procedural"] if c else c for c in ALICE]
     b = annotate(tmp_path / "b.jsonl", "bob", documents, label_set, other)
+    c = annotate(tmp_path / "c.jsonl", "carol", documents[:1], label_set, other)
     out = tmp_path / "ls.json"
-    options = ExportOptions(labelstudio_users={"bob": 7})
-    result = export_logs([a, b], "labelstudio", out, documents=documents, options=options)
+    options = ExportOptions(labelstudio_users={"bob": 7, "carol": "carol@example.org"})
+    result = export_logs([a, b, c], "labelstudio", out, documents=documents, options=options)
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert isinstance(tasks, list) and len(tasks) == 14
     task = next(t for t in tasks if t["data"]["text"] == "We will deploy two more ships.")
-    by_user = {ann["completed_by"]: ann for ann in task["annotations"]}
-    assert set(by_user) == {1, 7}  # alice gets the first free id, bob the one given
-    region = by_user[1]["result"][0]
-    assert region["type"] == "choices"
-    assert region["value"]["choices"] == ["commitment", "threat assessment"]
-    assert by_user[7]["result"][0]["value"]["choices"] == ["procedural"]
+    # Label Studio's own keys (id, annotator ...) are never data keys.
+    assert "id" not in task["data"] and task["data"]["sentence_id"].startswith("brief-a:")
+    assert task["data"]["heading"] == "MR MILLER \u00b7 brief-a \u00b7 turn 2"
+    by_user = {json.dumps(ann["completed_by"]): ann for ann in task["annotations"]}
+    # alice is not mapped: user 1, Label Studio's first account, with her name in 'analyst'.
+    assert set(by_user) == {"1", "7", '{"email": "carol@example.org"}'}
+
+    def regions(annotation: dict) -> dict[str, dict]:
+        return {r["from_name"]: r for r in annotation["result"]}
+
+    alice = regions(by_user["1"])
+    assert alice["label"]["type"] == "choices"
+    assert alice["label"]["value"]["choices"] == ["commitment", "threat assessment"]
+    assert alice["note"]["value"] == {"text": ["tense?"]}
+    assert alice["flag"]["value"] == {"choices": ["flagged for review"]}
+    assert alice["analyst"]["value"] == {"text": ["alice"]}
+    assert regions(by_user["7"])["label"]["value"]["choices"] == ["procedural"]
+    assert "note" not in regions(by_user["7"]) and "flag" not in regions(by_user["7"])
     empty = next(t for t in tasks if t["data"]["text"] == "Is the threat growing?")
-    assert all(ann["result"] == [] for ann in empty["annotations"])
-    # The labelling config written beside the tasks declares the names the results use.
+    assert all(
+        [r["from_name"] for r in ann["result"]] == ["analyst"] for ann in empty["annotations"]
+    )
+    # The labelling config written beside the tasks declares every name the results use.
     config = ET.fromstring((tmp_path / "ls.xml").read_text(encoding="utf-8"))
-    choices = config.find("Choices")
-    assert choices is not None and (tmp_path / "ls.xml") in result.files
-    assert (choices.get("name"), choices.get("toName")) == (region["from_name"], region["to_name"])
+    assert (tmp_path / "ls.xml") in result.files
+    controls = {e.get("name"): e for e in config if e.get("toName")}
+    assert set(controls) == {"label", "note", "flag", "analyst"}
+    assert all(e.get("toName") == "text" for e in controls.values())
+    assert [e.tag for e in config][:2] == ["Header", "Text"]  # where it was said, above it
+    assert config[0].get("value") == "$heading"
     assert config.find("Text").get("value") == "$text"  # type: ignore[union-attr]
-    assert [c.get("value") for c in choices] == list(label_set.names)
-    assert choices.get("choice") == "multiple"
+    assert [c.get("value") for c in controls["label"]] == list(label_set.names)
+    assert controls["label"].get("choice") == "multiple"
+    assert controls["note"].tag == "TextArea"
+    notes = " ".join(result.notes)
+    assert "bob=7" in notes and "credited to Label Studio user 1" in notes and "alice" in notes
 
 
 # -- options -------------------------------------------------------------------------------
@@ -406,14 +493,21 @@ def test_decisions_on_an_earlier_text_are_reported_without_corpus(
 # -- spaCy: trained for real ------------------------------------------------------------
 
 
-def test_spacy_export_trains_with_spacy_train(tmp_path: Path, label_set: LabelSet) -> None:
+def test_spacy_export_trains_with_spacy_train_after_the_folder_moves(
+    tmp_path: Path, label_set: LabelSet
+) -> None:
+    import shlex
+    import shutil
+
     import spacy
 
     documents = [make_document(BRIEFING, f"brief-{n}") for n in range(4)]
-    log = annotate(tmp_path / "a.jsonl", "alice", documents, label_set)
+    log = annotate(tmp_path / "a.jsonl", "alice", documents, label_set, flag_at=1)
     out = tmp_path / "spacy"
-    result = export_logs([log], "spacy", out, documents=documents, label_set=label_set)
+    options = ExportOptions(split_by="sentence")
+    result = export_logs([log], "spacy", out, documents=documents, options=options)
     assert {p.name for p in result.files} == {"train.spacy", "dev.spacy", "config.cfg"}
+    assert str(tmp_path) not in (out / "config.cfg").read_text(encoding="utf-8")
 
     from spacy.tokens import DocBin
 
@@ -422,44 +516,66 @@ def test_spacy_export_trains_with_spacy_train(tmp_path: Path, label_set: LabelSe
     dev = list(DocBin().from_disk(out / "dev.spacy").get_docs(nlp.vocab))
     assert len(train) + len(dev) == 28 and dev
     assert all(set(doc.cats) == set(label_set.names) for doc in train + dev)
-    ships = next(doc for doc in train + dev if doc.text == "We will deploy two more ships.")
-    assert ships.cats == {"commitment": 1.0, "threat assessment": 1.0, "procedural": 0.0}
+    aid = next(doc for doc in train + dev if doc.text == "We will send $2 billion in aid.")
+    assert aid.cats == {"commitment": 1.0, "threat assessment": 0.0, "procedural": 0.0}
+    data = aid.user_data
+    assert (data["speaker"], data["turn"], list(data["annotators"])) == ("MR MILLER", 0, ["alice"])
+    assert data["document"].startswith("brief-")
+    assert (data["note"], data["flag"]) == ("tense?", True)
+    document = next(d for d in documents if d.id == data["document"])
+    assert document.text[data["start"] : data["end"]] == aid.text
 
-    model = tmp_path / "model"
-    command = [sys.executable, "-m", "spacy", "train", str(out / "config.cfg")]
-    command += ["--output", str(model), "--training.max_steps", "20"]
+    # Move the folder, then run the line the export printed, with the new folder's name.
+    moved = tmp_path / "elsewhere" / "data"
+    shutil.move(out, moved)
+    line = next(n for n in result.notes if "spacy train" in n).split(": ", 1)[1]
+    assert line.startswith(f"cd {shlex.quote(str(out))} && python -m spacy train")
+    words = shlex.split(line.split("&&", 1)[1])
+    command = [sys.executable, *words[1:], "--training.max_epochs", "1"]
     command += ["--training.eval_frequency", "10"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=moved)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    trained = spacy.load(model / "model-last")
+    trained = spacy.load(moved / "model" / "model-last")
     assert trained.pipe_names == ["textcat_multilabel"]
     cats = trained("We will send more ships.").cats
     assert set(cats) == set(label_set.names)
     assert all(0.0 <= score <= 1.0 for score in cats.values())
 
 
-def test_spacy_splits_train_and_dev_by_document(tmp_path: Path, label_set: LabelSet) -> None:
+def test_spacy_splits_by_sentence_stratified_by_label_and_prints_the_counts(
+    tmp_path: Path, label_set: LabelSet
+) -> None:
     import spacy
     from spacy.tokens import DocBin
 
-    # Each document gets its own sentence text so the split can be traced.
+    # Two documents: a split by document could not share 10 rare sentences out.
+    sentences = [f"Common sentence {k}." for k in range(40)] + [f"Rare one {k}." for k in range(10)]
+    choices = [["procedural"]] * 40 + [["commitment"]] * 10
     documents = [
-        make_document([("MR MILLER", [f"Sentence {n}.{k}" for k in range(5)])], f"d{n}")
-        for n in range(10)
+        make_document([("MR MILLER", sentences[:25])], "d0"),
+        make_document([("MR MILLER", sentences[25:])], "d1"),
     ]
-    log = annotate(tmp_path / "a.jsonl", "alice", documents, label_set, [["procedural"]] * 5)
-    exports = []
-    for run in range(2):
-        out = tmp_path / f"s{run}"
-        export_logs([log], "spacy", out, documents=documents, options=ExportOptions(seed=3))
-        vocab = spacy.blank("en").vocab
-        dev = {d.text.split(".")[0] for d in DocBin().from_disk(out / "dev.spacy").get_docs(vocab)}
-        train = {
-            d.text.split(".")[0] for d in DocBin().from_disk(out / "train.spacy").get_docs(vocab)
-        }
-        assert not dev & train and len(dev) == 2
-        exports.append(dev)
-    assert exports[0] == exports[1]  # the seed makes the split reproducible
+    log = tmp_path / "a.jsonl"
+    with AnnotationLog.open(log, "alice", labels=label_set) as writer:
+        n = 0
+        for document in documents:
+            for turn, sentence in units(document):
+                writer.decide(document, turn, sentence, choices[n])
+                n += 1
+    options = ExportOptions(split_by="sentence", seed=1, dev_fraction=0.2)
+    result = export_logs([log], "spacy", tmp_path / "s", documents=documents, options=options)
+    vocab = spacy.blank("en").vocab
+    dev = list(DocBin().from_disk(tmp_path / "s" / "dev.spacy").get_docs(vocab))
+    train = list(DocBin().from_disk(tmp_path / "s" / "train.spacy").get_docs(vocab))
+    assert (len(train), len(dev)) == (40, 10)
+    assert sum(doc.cats["commitment"] for doc in dev) == 2  # 20% of the rare label too
+    assert {doc.user_data["document"] for doc in dev} == {"d0", "d1"}
+    assert "commitment 8/2" in " ".join(result.notes)
+    assert "procedural 32/8" in " ".join(result.notes)
+    again = export_logs([log], "spacy", tmp_path / "s2", documents=documents, options=options)
+    assert again.notes[:2] == result.notes[:2]
+    dev2 = list(DocBin().from_disk(tmp_path / "s2" / "dev.spacy").get_docs(vocab))
+    assert [d.text for d in dev2] == [d.text for d in dev]  # the seed makes it reproducible
 
 
 def test_exclusive_label_sets_get_textcat(tmp_path: Path) -> None:

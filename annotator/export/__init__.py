@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.export._files import Written, refuse_to_overwrite
+from annotator.export._files import (
+    STDOUT,
+    Written,
+    is_stdout,
+    refuse_to_overwrite,
+    sidecar_path,
+)
 from annotator.export.records import (
     Dataset,
     ExportError,
@@ -27,6 +33,7 @@ from annotator.model import Document, LabelSet
 
 __all__ = [
     "FORMATS",
+    "STDOUT",
     "Dataset",
     "ExportError",
     "ExportFormat",
@@ -41,6 +48,10 @@ __all__ = [
 
 def _same(out: Path) -> list[Path]:
     return [out]
+
+
+def _with_sidecar(out: Path) -> list[Path]:
+    return [out] if is_stdout(out) else [out, sidecar_path(out)]
 
 
 def _labelstudio_outputs(out: Path) -> list[Path]:
@@ -59,6 +70,10 @@ class ExportFormat:
     module: str
     description: str
     outputs: Callable[[Path], list[Path]] = _same
+    #: Whether ``-o -`` (standard output) can take it: line formats only.
+    streams: bool = False
+    #: The ``--split-by`` values it understands (the first is its default).
+    splits: tuple[str, ...] = ()
 
     def writer(self) -> Callable[[Dataset, Path, ExportOptions], Written]:
         module = importlib.import_module(self.module)
@@ -69,17 +84,41 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
-        ExportFormat("jsonl", "annotator.export.jsonl", "one JSON record per decided sentence"),
-        ExportFormat("csv", "annotator.export.csvfile", "columns, one 0/1 column per label"),
+        ExportFormat(
+            "jsonl",
+            "annotator.export.jsonl",
+            "one JSON record per decided sentence, labels.json beside it",
+            _with_sidecar,
+            streams=True,
+        ),
+        ExportFormat(
+            "csv",
+            "annotator.export.csvfile",
+            "columns, one 0/1 column per label, labels.json beside it",
+            _with_sidecar,
+            streams=True,
+        ),
         ExportFormat("parquet", "annotator.export.parquet", "typed table for pandas/datasets"),
         ExportFormat(
             "spacy",
             "annotator.export.spacy_docbin",
             "train/dev DocBins with doc.cats and a config.cfg (OUT is a folder)",
             _spacy_outputs,
+            splits=("sentence", "document"),
         ),
-        ExportFormat("prodigy", "annotator.export.prodigy", "JSONL for prodigy db-in (choice)"),
-        ExportFormat("doccano", "annotator.export.doccano", "JSONL for doccano classification"),
+        ExportFormat(
+            "prodigy",
+            "annotator.export.prodigy",
+            "JSONL for prodigy db-in (choice)",
+            streams=True,
+        ),
+        ExportFormat(
+            "doccano",
+            "annotator.export.doccano",
+            "JSONL for doccano classification (--split-by annotator: one file each)",
+            streams=True,
+            splits=("annotator",),
+        ),
         ExportFormat(
             "labelstudio",
             "annotator.export.labelstudio",
@@ -113,13 +152,27 @@ def get_format(name: str) -> ExportFormat:
         ) from None
 
 
+def check_output(fmt: ExportFormat, out: Path, options: ExportOptions) -> None:
+    """Refuse ``-o -`` for a format that is not a stream, and existing files without force."""
+    if options.split_by and options.split_by not in fmt.splits:
+        known = ", ".join(fmt.splits) if fmt.splits else "nothing"
+        raise ExportError(f"--split-by {options.split_by}: {fmt.name} can be split by {known}")
+    if is_stdout(out):
+        if not fmt.streams:
+            streaming = ", ".join(f.name for f in FORMATS.values() if f.streams)
+            raise ExportError(f"-o -: {fmt.name} cannot go to standard output (only {streaming})")
+        if options.split_by:
+            raise ExportError("-o -: --split-by writes several files; give a file name")
+    refuse_to_overwrite(fmt.outputs(out), options.force)
+
+
 def export_dataset(
     dataset: Dataset, format_name: str, out: str | Path, options: ExportOptions
 ) -> ExportResult:
     """Write an already collected dataset in ``format_name`` to ``out``."""
     fmt = get_format(format_name)
     out_path = Path(out)
-    refuse_to_overwrite(fmt.outputs(out_path), options.force)
+    check_output(fmt, out_path, options)
     with paused_gc():
         written = fmt.writer()(dataset, out_path, options)
     notes = list(written.notes)
@@ -152,6 +205,6 @@ def export_logs(
     """
     options = options or ExportOptions()
     fmt = get_format(format_name)
-    refuse_to_overwrite(fmt.outputs(Path(out)), options.force)
+    check_output(fmt, Path(out), options)
     dataset = collect_dataset(log_paths, documents=documents, label_set=label_set, options=options)
     return export_dataset(dataset, fmt.name, out, options)

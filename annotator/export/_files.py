@@ -7,14 +7,21 @@ the new one, never a truncated dataset that a training run would read.
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.export.records import ExportError
+import srsly
+
+from annotator.export.records import Dataset, ExportError
+
+#: ``-o -``: write to standard output (line formats only).
+STDOUT = Path("-")
 
 
 @dataclass
@@ -30,13 +37,40 @@ def refuse_to_overwrite(paths: Iterable[Path], force: bool) -> None:
     if force:
         return
     for path in paths:
-        if path.exists():
+        if path != STDOUT and path.exists():
             raise ExportError(f"{path}: already exists; use --force to overwrite it")
+
+
+def is_stdout(path: Path) -> bool:
+    """Whether ``path`` is ``-``, standard output."""
+    return path == STDOUT
+
+
+@contextmanager
+def _stdout_output(newline: str | None) -> Iterator[IO[str]]:
+    """Standard output as UTF-8 text whatever the locale (no byte order mark in a pipe)."""
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        # The reader (head, jq) stopped early; say so once, without a traceback.
+        raise ExportError("-: standard output was closed before the export ended") from None
+    finally:
+        stream.detach()
 
 
 @contextmanager
 def atomic_output(path: Path, *, binary: bool = False, **kwargs: Any) -> Iterator[IO[Any]]:
-    """Open ``path.partial`` for writing; rename it to ``path`` when the block succeeds."""
+    """Open ``path.partial`` for writing; rename it to ``path`` when the block succeeds.
+
+    ``-`` writes to standard output instead (text only).
+    """
+    if is_stdout(path) and not binary:
+        sys.stdout.flush()
+        with _stdout_output(kwargs.get("newline")) as stream:
+            yield stream
+        return
     partial = path.with_name(path.name + ".partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,3 +84,23 @@ def atomic_output(path: Path, *, binary: bool = False, **kwargs: Any) -> Iterato
         raise ExportError(f"{path}: cannot write ({error.strerror or error})") from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def sidecar_path(out: Path) -> Path:
+    """Where the label set of a jsonl or csv export goes: ``OUT.labels.json`` beside it."""
+    return out.with_suffix(".labels.json")
+
+
+def write_label_sidecar(dataset: Dataset, out: Path, written: Written) -> None:
+    """Write the label set (order, definitions, exclusivity) beside ``out``.
+
+    A label nobody chose appears in no record; this file is where a reader
+    learns that it was offered. Not written when ``out`` is standard output.
+    """
+    if is_stdout(out):
+        written.notes.append("the label set (labels.json) is not written with -o -")
+        return
+    path = sidecar_path(out)
+    with atomic_output(path) as handle:
+        handle.write(srsly.json_dumps(dataset.label_schema(), indent=2) + "\n")
+    written.files.append(path)

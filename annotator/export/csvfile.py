@@ -6,7 +6,7 @@ regression and cross-tabulation want. List fields are joined with ``|``;
 the per-annotator decisions are kept as a JSON string. The file is UTF-8
 with a byte order mark, so Excel shows non-English text correctly; R's
 ``readr::read_csv`` and Python's ``csv`` (``encoding="utf-8-sig"``) read it
-unchanged.
+unchanged. The label set goes beside it in ``OUT.labels.json``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import srsly
 
-from annotator.export._files import Written, atomic_output
+from annotator.export._files import Written, atomic_output, write_label_sidecar
 from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 
 #: Separator of list values inside one cell.
@@ -85,10 +85,15 @@ def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOpti
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
-    """Write ``dataset`` as CSV (RFC 4180 quoting, CRLF line ends as Excel expects)."""
+    """Write ``dataset`` as CSV (RFC 4180 quoting, CRLF line ends as Excel expects).
+
+    ``-`` writes to stdout without the byte order mark, which pipes do not want.
+    """
     with atomic_output(out, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(csv_columns(dataset, options))
         labels = dataset.labels
         writer.writerows(csv_row(record, labels, options) for record in dataset.records)
-    return Written([out])
+    written = Written([out])
+    write_label_sidecar(dataset, out, written)
+    return written

@@ -3,44 +3,104 @@
 doccano reads ``text`` and ``label`` (a list of names) and keeps every other
 key as the example's metadata, so document, speaker and offsets travel with
 the sentence and come back in doccano's own export.
+
+What doccano does not keep: who chose a label (every label is credited to the
+user who imports the file) and the difference between "no label applies" and
+"not yet annotated" (an example with ``label: []`` looks untouched).
+``--split-by annotator`` writes one file per analyst (``OUT.NAME.jsonl``, that
+analyst's own labels, note and flag), to be imported by each analyst's own
+doccano account, or into one project per analyst, so labels are credited.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import srsly
 
-from annotator.export._files import Written, atomic_output
-from annotator.export.records import Dataset, ExportOptions
+from annotator.export._files import Written, atomic_output, refuse_to_overwrite
+from annotator.export.records import (
+    AnnotatorLabels,
+    Dataset,
+    ExportError,
+    ExportOptions,
+    SentenceRecord,
+)
+
+# Characters safe in a file name on every system; anything else in an analyst id becomes "_".
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def doccano_example(record: Any, options: ExportOptions) -> dict[str, Any]:
-    """One doccano example: the agreed labels, and where the sentence comes from."""
+def doccano_example(
+    record: SentenceRecord, options: ExportOptions, annotation: AnnotatorLabels | None = None
+) -> dict[str, Any]:
+    """One doccano example: the agreed labels (or one analyst's), and where it comes from."""
     origin = record.origin()
     example: dict[str, Any] = {
         "text": record.text,
-        "label": list(record.labels),
+        "label": list(annotation.labels if annotation else record.labels),
         "id": origin.pop("id"),
         **origin,
-        "annotators": list(record.annotators),
-        "note": record.note,
-        "flag": record.flag,
+        "annotators": [annotation.annotator] if annotation else list(record.annotators),
+        "note": annotation.note if annotation else record.note,
+        "flag": annotation.flag if annotation else record.flag,
+        # doccano shows an example with no label as not annotated; this says it was decided.
+        "decided": True,
         **record.context(options),
     }
     return example
 
 
-def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
-    """Write one doccano example per decided sentence."""
-    dumps = srsly.json_dumps
-    with atomic_output(out) as handle:
-        handle.writelines(
-            dumps(doccano_example(record, options)) + "\n" for record in dataset.records
-        )
+def annotator_path(out: Path, annotator: str) -> Path:
+    """``OUT.NAME.jsonl``: one analyst's file, with a name safe on any file system."""
+    safe = _UNSAFE.sub("_", annotator).strip("._") or "annotator"
+    return out.with_name(f"{out.stem}.{safe}{out.suffix or '.jsonl'}")
+
+
+def _guidance(dataset: Dataset, split: bool) -> list[str]:
+    labels = ", ".join(dataset.labels)
     notes = [
-        "import in doccano as a Text Classification project, file format JSONL, "
-        f"label column 'label'; create the labels first: {', '.join(dataset.labels)}"
+        "doccano: create a Text Classification project, then Dataset > Import, "
+        f"file format JSONL, label column 'label' (labels: {labels})",
+        "doccano keeps text, label and the other fields (document, speaker, turn, offsets, "
+        "note, flag) as metadata; it does not keep who chose a label (all labels are "
+        "credited to the importing user), and shows 'no label applies' sentences "
+        "(label []) as not annotated ('decided': true marks them)",
     ]
-    return Written([out], notes)
+    if not split and len(dataset.annotators) > 1:
+        notes.append(
+            f"{len(dataset.annotators)} analysts' labels were combined into one 'label'; "
+            "--split-by annotator writes one file per analyst"
+        )
+    return notes
+
+
+def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
+    """Write one doccano example per decided sentence (per analyst with ``--split-by``)."""
+    dumps = srsly.json_dumps
+    if options.split_by != "annotator":
+        with atomic_output(out) as handle:
+            handle.writelines(
+                dumps(doccano_example(record, options)) + "\n" for record in dataset.records
+            )
+        return Written([out], _guidance(dataset, split=False))
+
+    paths = {name: annotator_path(out, name) for name in dataset.annotators}
+    if len(set(paths.values())) < len(paths):
+        names = ", ".join(sorted(paths))
+        raise ExportError(f"{out}: the analyst ids {names} give clashing file names")
+    refuse_to_overwrite(paths.values(), options.force)
+    written = Written([], _guidance(dataset, split=True))
+    for name, path in paths.items():
+        count = 0
+        with atomic_output(path) as handle:
+            for record in dataset.records:
+                for annotation in record.annotations:
+                    if annotation.annotator == name:
+                        handle.write(dumps(doccano_example(record, options, annotation)) + "\n")
+                        count += 1
+        written.files.append(path)
+        written.notes.append(f"{path.name}: {count:,} sentences decided by {name}")
+    return written

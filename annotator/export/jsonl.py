@@ -1,7 +1,8 @@
 """``--format jsonl``: one JSON object per decided sentence (the reference export).
 
 The fields are those of ``SentenceRecord.to_dict``; the csv and parquet
-exports hold exactly the same values, so any of the three can be used.
+exports hold exactly the same values, so any of the three can be used. The
+label set (order, definitions, exclusivity) goes beside it in ``OUT.labels.json``.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import srsly
 
-from annotator.export._files import Written, atomic_output
+from annotator.export._files import Written, atomic_output, write_label_sidecar
 from annotator.export.records import Dataset, ExportOptions
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
-    """Write ``dataset`` as JSON Lines to ``out``."""
+    """Write ``dataset`` as JSON Lines to ``out`` (``-``: stdout), the label set beside it."""
     dumps = srsly.json_dumps
     with atomic_output(out) as handle:
         handle.writelines(dumps(record.to_dict(options)) + "\n" for record in dataset.records)
-    return Written([out])
+    written = Written([out])
+    write_label_sidecar(dataset, out, written)
+    return written

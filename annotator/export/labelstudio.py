@@ -1,11 +1,19 @@
 """``--format labelstudio``: JSON tasks for a Label Studio text-classification project.
 
-Each task carries the sentence in ``data.text`` (and its provenance beside
-it, so nothing needs re-joining later) and one annotation per annotator whose
-``result`` is a single ``choices`` region. Label Studio identifies annotators
-by numeric user id (``completed_by``): ids are given 1, 2, ... to annotators in
-alphabetical order unless mapped with ``--ls-user NAME=ID``. The matching
-labelling config is written beside the tasks (``OUT.xml``).
+Each task carries the sentence in ``data.text`` and its provenance beside it
+(``sentence_id``, document, speaker, turn, offsets; never a key Label Studio
+uses itself, such as ``id`` or ``annotator``), and one annotation per analyst.
+An annotation's ``result`` holds the chosen labels (``label``), the analyst's
+note (``note``, a TextArea), the review flag (``flag``) and the analyst's name
+(``analyst``), so all four show in the labelling view and survive Label
+Studio's own JSON, JSON_MIN and CSV exports. The matching labelling config is
+written beside the tasks (``OUT.xml``): speaker, document and turn above the text.
+
+Label Studio credits an annotation to an existing user (``completed_by``).
+``--ls-user NAME=ID`` or ``NAME=EMAIL`` maps an analyst to a user; analysts not
+mapped are credited to user 1, the first account of any Label Studio, so a
+fresh instance imports the file as it is, and the ``analyst`` field says who
+really decided.
 """
 
 from __future__ import annotations
@@ -17,44 +25,70 @@ from xml.sax.saxutils import quoteattr
 import srsly
 
 from annotator.export._files import Written, atomic_output
-from annotator.export.records import Dataset, ExportOptions, SentenceRecord
+from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 
 #: ``from_name`` and ``to_name`` of every result; the config below declares them.
 CHOICES_NAME = "label"
 TEXT_NAME = "text"
+NOTE_NAME = "note"
+FLAG_NAME = "flag"
+ANALYST_NAME = "analyst"
+#: The one choice of the ``flag`` control.
+FLAGGED = "flagged for review"
+#: Label Studio's first user: who unmapped analysts are credited to.
+DEFAULT_USER = 1
+
+
+def _heading(record: SentenceRecord) -> str:
+    return f"{record.speaker} \u00b7 {record.document} \u00b7 turn {record.turn}"
+
+
+def _region(from_name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"from_name": from_name, "to_name": TEXT_NAME, "type": kind, "value": value}
+
+
+def _result(annotation: AnnotatorLabels) -> list[dict[str, Any]]:
+    """The regions of one analyst's annotation, as Label Studio stores a submitted one."""
+    # "No label applies" has no choices region, as Label Studio itself stores it.
+    result = []
+    if annotation.labels:
+        result.append(_region(CHOICES_NAME, "choices", {"choices": list(annotation.labels)}))
+    if annotation.note:
+        result.append(_region(NOTE_NAME, "textarea", {"text": [annotation.note]}))
+    if annotation.flag:
+        result.append(_region(FLAG_NAME, "choices", {"choices": [FLAGGED]}))
+    result.append(_region(ANALYST_NAME, "textarea", {"text": [annotation.annotator]}))
+    return result
+
+
+def user_ref(user: int | str) -> int | dict[str, str]:
+    """``completed_by`` for a user id, or for an e-mail address (``{"email": ...}``)."""
+    return {"email": user} if isinstance(user, str) else user
 
 
 def labelstudio_task(
-    record: SentenceRecord, users: dict[str, int], options: ExportOptions
+    record: SentenceRecord, users: dict[str, int | str], options: ExportOptions
 ) -> dict[str, Any]:
-    """One Label Studio task with the annotators' choices as annotations."""
-    data: dict[str, Any] = {TEXT_NAME: record.text, **record.origin(), **record.context(options)}
-    annotations = []
-    for annotation in record.annotations:
-        # "No label applies" is an annotation with an empty result, as Label Studio
-        # itself stores a submitted task with nothing selected.
-        result = (
-            [
-                {
-                    "from_name": CHOICES_NAME,
-                    "to_name": TEXT_NAME,
-                    "type": "choices",
-                    "value": {"choices": list(annotation.labels)},
-                }
-            ]
-            if annotation.labels
-            else []
-        )
-        annotations.append(
-            {
-                "completed_by": users[annotation.annotator],
-                "result": result,
-                "was_cancelled": False,
-                "ground_truth": annotation.annotator == options.gold_annotator,
-                "created_at": annotation.time or None,
-                "updated_at": annotation.time or None,
-            }
-        )
+    """One Label Studio task with the analysts' answers as annotations."""
+    origin = record.origin()
+    data: dict[str, Any] = {
+        TEXT_NAME: record.text,
+        "sentence_id": origin.pop("id"),
+        **origin,
+        "heading": _heading(record),
+        **record.context(options),
+    }
+    annotations = [
+        {
+            "completed_by": user_ref(users.get(annotation.annotator, DEFAULT_USER)),
+            "result": _result(annotation),
+            "was_cancelled": False,
+            "ground_truth": annotation.annotator == options.gold_annotator,
+            "created_at": annotation.time or None,
+            "updated_at": annotation.time or None,
+        }
+        for annotation in record.annotations
+    ]
     meta: dict[str, Any] = {
         "annotators": list(record.annotators),
         "flag": record.flag,
@@ -68,34 +102,28 @@ def label_config(labels: tuple[str, ...], exclusive: bool) -> str:
     choice = "single" if exclusive else "multiple"
     lines = [
         "<View>",
+        '  <Header value="$heading" size="5"/>',
         f'  <Text name="{TEXT_NAME}" value="${TEXT_NAME}"/>',
         f'  <Choices name="{CHOICES_NAME}" toName="{TEXT_NAME}" choice="{choice}"'
         ' showInLine="false">',
         *(f"    <Choice value={quoteattr(name)}/>" for name in labels),
         "  </Choices>",
+        '  <Header value="Note" size="6"/>',
+        f'  <TextArea name="{NOTE_NAME}" toName="{TEXT_NAME}" rows="2" maxSubmissions="1"'
+        ' editable="true"/>',
+        f'  <Choices name="{FLAG_NAME}" toName="{TEXT_NAME}" choice="multiple">',
+        f"    <Choice value={quoteattr(FLAGGED)}/>",
+        "  </Choices>",
+        '  <Header value="Analyst" size="6"/>',
+        f'  <TextArea name="{ANALYST_NAME}" toName="{TEXT_NAME}" rows="1" maxSubmissions="1"/>',
         "</View>",
     ]
     return "\n".join(lines) + "\n"
 
 
-def user_ids(annotators: list[str], mapping: dict[str, int]) -> dict[str, int]:
-    """Numeric Label Studio user ids: those given, then 1, 2, ... skipping ids in use."""
-    ids = dict(mapping)
-    taken = set(ids.values())
-    next_id = 1
-    for name in sorted(annotators):
-        if name in ids:
-            continue
-        while next_id in taken:
-            next_id += 1
-        ids[name] = next_id
-        taken.add(next_id)
-    return ids
-
-
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write the tasks (a JSON list) to ``out`` and the labelling config to ``OUT.xml``."""
-    users = user_ids(dataset.annotators, dict(options.labelstudio_users))
+    users = dict(options.labelstudio_users)
     tasks = [labelstudio_task(record, users, options) for record in dataset.records]
     with atomic_output(out) as handle:
         handle.write(srsly.json_dumps(tasks, indent=1))
@@ -103,12 +131,24 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     config = config_path(out)
     with atomic_output(config) as handle:
         handle.write(label_config(dataset.labels, dataset.exclusive))
-    used = ", ".join(f"{name}={users[name]}" for name in dataset.annotators)
     notes = [
-        f"Label Studio: paste {config.name} as the labelling config, then import {out.name}",
+        f"Label Studio: create a project with {config.name} as its labelling config "
+        f"(Settings > Labeling Interface > Code), then import {out.name}",
     ]
-    if used:
-        notes.append(f"Label Studio user ids (completed_by): {used}")
+    mapped = [name for name in dataset.annotators if name in users]
+    unmapped = [name for name in dataset.annotators if name not in users]
+    if mapped:
+        notes.append(
+            "Label Studio users (completed_by): "
+            + ", ".join(f"{name}={users[name]}" for name in mapped)
+            + " (each must exist in Label Studio before the import)"
+        )
+    if unmapped:
+        notes.append(
+            f"credited to Label Studio user {DEFAULT_USER} (its first account), the analyst "
+            f"named in each annotation's 'analyst' field: {', '.join(unmapped)}; "
+            "credit them to their own accounts with --ls-user NAME=ID or NAME=EMAIL"
+        )
     return Written([out, config], notes)
 
 

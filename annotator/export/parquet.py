@@ -3,7 +3,10 @@
 Read with ``pandas.read_parquet``, ``polars.read_parquet`` or
 ``datasets.load_dataset("parquet", data_files=...)``. Lists stay lists and the
 per-annotator decisions are a list of structs, so the table holds the same
-values as the jsonl export, row for row. pyarrow is imported only here.
+values as the jsonl export, row for row. Each label also has a boolean column
+``label_NAME`` (as in the csv export), and the label set, in order and with
+its definitions, is in the schema metadata under ``annotator.labels`` (JSON),
+so a label nobody chose is still on record. pyarrow is imported only here.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import srsly
+
 from annotator.export._files import Written, atomic_output
+from annotator.export.csvfile import LABEL_PREFIX
 from annotator.export.records import Dataset, ExportError, ExportOptions
 
+#: The schema metadata key of the label set.
+LABELS_KEY = b"annotator.labels"
 
-def parquet_schema(options: ExportOptions) -> Any:
+
+def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> Any:
     """The Arrow schema; nullable where the jsonl export can hold null."""
     import pyarrow as pa
 
@@ -41,6 +50,7 @@ def parquet_schema(options: ExportOptions) -> Any:
         ("end", pa.int64()),
         ("text", pa.string()),
         ("labels", pa.list_(pa.string())),
+        *((LABEL_PREFIX + name, pa.bool_()) for name in (dataset.labels if dataset else ())),
         ("note", pa.string()),
         ("flag", pa.bool_()),
         ("annotators", pa.list_(pa.string())),
@@ -52,7 +62,8 @@ def parquet_schema(options: ExportOptions) -> Any:
         fields += [("context_before", pa.string()), ("context_after", pa.string())]
     if options.turn_text:
         fields.append(("turn_text", pa.string()))
-    return pa.schema(fields)
+    metadata = {LABELS_KEY: srsly.json_dumps(dataset.label_schema())} if dataset else None
+    return pa.schema(fields, metadata=metadata)
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
@@ -62,10 +73,15 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportError("the parquet export needs pyarrow: pip install pyarrow") from None
-    schema = parquet_schema(options)
+    schema = parquet_schema(options, dataset)
     rows = [record.to_dict(options) for record in dataset.records]
     # Column-wise construction is several times faster than from_pylist for 100k rows.
-    columns = {name: [row[name] for row in rows] for name in schema.names}
+    label_columns = {LABEL_PREFIX + name for name in dataset.labels}
+    columns = {
+        name: [row[name] for row in rows] for name in schema.names if name not in label_columns
+    }
+    for name in dataset.labels:
+        columns[LABEL_PREFIX + name] = [name in row["labels"] for row in rows]
     table = pa.Table.from_pydict(columns, schema=schema)
     with atomic_output(out, binary=True) as handle:
         pq.write_table(table, handle, compression="zstd")

@@ -6,6 +6,11 @@ the chosen ones, ``answer`` is ``accept`` (an empty ``accept`` means "no
 label applies"). ``_input_hash`` depends on the text only and ``_task_hash``
 on the text and the options, computed as the log computes them, so the same
 sentence and label set always hash the same and Prodigy de-duplicates them.
+They are not Prodigy's own hashes: to mix these answers with tasks Prodigy
+made, load them with ``db-in --rehash``. A multi-label set gets
+``"config": {"choice_style": "multiple"}`` so Prodigy shows check boxes, and
+``_session_id`` is ``DATASET-ANNOTATOR`` as Prodigy names named sessions, so
+``prodigy review`` sees one reviewer per analyst, however many sessions.
 """
 
 from __future__ import annotations
@@ -16,9 +21,16 @@ from typing import Any
 
 import srsly
 
-from annotator.export._files import Written, atomic_output
+from annotator.export._files import Written, atomic_output, is_stdout
 from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 from annotator.store import input_hash, task_hash
+
+
+def dataset_name(out: Path, options: ExportOptions) -> str:
+    """The Prodigy dataset: ``--prodigy-dataset``, else the output file's stem."""
+    if options.prodigy_dataset:
+        return options.prodigy_dataset
+    return "annotations" if is_stdout(out) else out.stem
 
 
 def prodigy_task(
@@ -26,6 +38,8 @@ def prodigy_task(
     annotation: AnnotatorLabels,
     labels: tuple[str, ...],
     options: ExportOptions,
+    dataset: str = "annotations",
+    exclusive: bool = False,
 ) -> dict[str, Any]:
     """The Prodigy task of one annotator's answer on one sentence."""
     meta: dict[str, Any] = {
@@ -41,6 +55,8 @@ def prodigy_task(
         meta["speaker_key"] = record.speaker_key
     if annotation.note:
         meta["note"] = annotation.note
+    if annotation.session:
+        meta["session"] = annotation.session
     task: dict[str, Any] = {
         "text": record.text,
         "options": [{"id": name, "text": name} for name in labels],
@@ -50,9 +66,10 @@ def prodigy_task(
         "_task_hash": task_hash(record.text, labels),
         "_view_id": "choice",
         "_annotator_id": annotation.annotator,
-        "_session_id": annotation.session or annotation.annotator,
+        "_session_id": f"{dataset}-{annotation.annotator}",
         "_timestamp": _unix_seconds(annotation.time),
         "meta": meta,
+        "config": {"choice_style": "single" if exclusive else "multiple"},
     }
     if annotation.flag:
         task["flagged"] = True
@@ -72,10 +89,22 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write one Prodigy task per sentence and annotator."""
     dumps = srsly.json_dumps
     labels = dataset.labels
+    name = dataset_name(out, options)
+    exclusive = dataset.exclusive
     count = 0
     with atomic_output(out) as handle:
         for record in dataset.records:
             for annotation in record.annotations:
-                handle.write(dumps(prodigy_task(record, annotation, labels, options)) + "\n")
+                task = prodigy_task(record, annotation, labels, options, name, exclusive)
+                handle.write(dumps(task) + "\n")
                 count += 1
-    return Written([out], [f"{count:,} Prodigy answers; load with: prodigy db-in DATASET {out}"])
+    target = "FILE" if is_stdout(out) else str(out)
+    return Written(
+        [out],
+        [
+            f"{count:,} Prodigy answers for dataset {name!r}; load with: "
+            f"prodigy db-in {name} {target}",
+            "add --rehash to db-in if the dataset will also hold tasks Prodigy made "
+            "(these hashes are annotator's, not Prodigy's)",
+        ],
+    )

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from annotator.errors import AnnotatorError
 from annotator.memory import paused_gc
@@ -63,7 +63,14 @@ class ExportOptions:
     seed: int = 0
     dev_fraction: float = 0.2
     lang: str = "en"
-    labelstudio_users: Mapping[str, int] = field(default_factory=dict)
+    #: How a format divides its output: spacy "sentence" (stratified by label) or
+    #: "document"; doccano "annotator" (one file each). Empty: the format's default
+    #: (spacy by document, as ``annotator train`` scores held-out documents).
+    split_by: str = ""
+    #: Label Studio user of each annotator: a numeric id or an e-mail address.
+    labelstudio_users: Mapping[str, int | str] = field(default_factory=dict)
+    #: The Prodigy dataset the export is meant for (``_session_id`` is ``DATASET-NAME``).
+    prodigy_dataset: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,22 @@ class SentenceRecord:
             data["turn_text"] = self.turn_text
         return data
 
+    def user_data(self) -> dict[str, Any]:
+        """What a spaCy ``Doc`` of this sentence keeps in ``doc.user_data``."""
+        return {
+            "id": self.id,
+            "document": self.document,
+            "source": self.source,
+            "speaker": self.speaker,
+            "speaker_key": self.speaker_key,
+            "turn": self.turn,
+            "start": self.start,
+            "end": self.end,
+            "annotators": list(self.annotators),
+            "note": self.note,
+            "flag": self.flag,
+        }
+
     def to_dict(self, options: ExportOptions) -> dict[str, Any]:
         """The flat record shared by the jsonl, csv and parquet exports."""
         origin = self.origin()
@@ -233,10 +256,25 @@ class Dataset:
     warnings: list[str]
     logs: tuple[str, ...]
     with_corpus: bool
+    #: Each label's description, where a labels.yaml gave one.
+    descriptions: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def annotators(self) -> list[str]:
         return sorted({a.annotator for r in self.records for a in r.annotations})
+
+    def label_schema(self) -> dict[str, Any]:
+        """The label set in order, with definitions: ``labels.json`` and Parquet metadata.
+
+        A label nobody chose is still listed, so a reader knows it was offered.
+        """
+        return {
+            "labels": [
+                {"name": name, "description": self.descriptions.get(name, "")}
+                for name in self.labels
+            ],
+            "exclusive": self.exclusive,
+        }
 
 
 def collect_dataset(
@@ -276,12 +314,14 @@ def _collect(
         if not path.is_file():
             raise ExportError(f"{path}: no such annotation log")
         state = read_log(path)
+        skipped = getattr(state, "skipped", None)  # the log package counts them itself
         for warning in state.warnings:
-            if "unreadable line" in warning:
+            if skipped is None and "unreadable line" in warning:
                 left_out.unreadable_lines += 1
             elif state.torn is not None and "incomplete" in warning:
                 left_out.torn_lines += 1
             warnings.append(warning)
+        left_out.unreadable_lines += skipped or 0
         states.append(state)
 
     wanted = _annotator_filter(options)
@@ -324,6 +364,11 @@ def _collect(
         warnings=warnings,
         logs=tuple(str(p) for p in log_paths),
         with_corpus=documents is not None,
+        descriptions={
+            label.name: label.description
+            for label in (label_set.labels if label_set is not None else ())
+            if label.name in keep and label.description
+        },
     )
 
 
@@ -359,6 +404,13 @@ def _combine(annotations: Sequence[AnnotatorLabels], mode: str) -> tuple[str, ..
         "intersection": len(annotations),
     }[mode]
     return tuple(name for name in order if votes[name] >= needed)
+
+
+def _option_names(decision: Decision) -> tuple[str, ...]:
+    """The label names a decision was offered (the log package calls them ``option_names``;
+    the store's ``options`` were the names themselves)."""
+    names = getattr(decision, "option_names", None)
+    return cast("tuple[str, ...]", tuple(names if names is not None else decision.options))
 
 
 def _annotation(decision: Decision) -> AnnotatorLabels:
@@ -410,7 +462,7 @@ def _from_corpus(
                     continue
                 left_out.orphans += len(attached.orphans)
                 for (start, end), decision in attached.decisions.items():
-                    recorded[decision.options] = None
+                    recorded[_option_names(decision)] = None
                     key = (doc_id, start, end)
                     _merge_annotations(found.setdefault(key, {}), decision)
                     if key not in info:
@@ -479,7 +531,7 @@ def _from_log_lines(
             if decision.doc_hash != latest:
                 left_out.earlier_text += 1
                 continue
-            recorded[decision.options] = None
+            recorded[_option_names(decision)] = None
             key = (decision.start, decision.end)
             _merge_annotations(found.setdefault(key, {}), decision)
             first.setdefault(key, decision)

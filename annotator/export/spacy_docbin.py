@@ -2,21 +2,29 @@
 
 Every doc carries ``doc.cats`` with every label of the export (1.0 chosen,
 0.0 not), which is what ``textcat_multilabel`` trains on; an exclusive label
-set gets ``textcat`` instead (at most one 1.0 per doc). Sentences are split
-into train and dev by *document*, shuffled with a seed, so sentences of one
-briefing never land on both sides and inflate the dev score. The config is
-spaCy's own quickstart config for that component, with no pretrained
-vectors, pointing at the two files::
+set gets ``textcat`` instead (at most one 1.0 per doc), and ``doc.user_data``
+with where the sentence comes from and who decided it (``SentenceRecord.user_data``).
 
-    python -m spacy train OUT/config.cfg --output OUT/model
+Train and dev are split by sentence, stratified by label combination, so a
+rare label has examples on both sides (``split_by="sentence"``, the command's
+default); ``split_by="document"`` keeps each briefing whole on one side, so the
+dev score is not inflated by sentences of a briefing seen in training. The
+config is spaCy's own quickstart config for that component, with no
+pretrained vectors; its paths are relative to its folder, so the folder can
+be moved and trained from where it is::
+
+    cd OUT && python -m spacy train config.cfg --output model
 """
 
 from __future__ import annotations
 
 import random
+import shlex
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import srsly
 
 from annotator.export._files import Written, atomic_output
 from annotator.export.records import Dataset, ExportError, ExportOptions, SentenceRecord
@@ -33,6 +41,63 @@ _EMPTY_SPANS = b""
 def textcat_component(dataset: Dataset) -> str:
     """``textcat`` when at most one label per sentence is possible, else ``textcat_multilabel``."""
     return "textcat" if dataset.exclusive else "textcat_multilabel"
+
+
+def split_by_sentence(
+    records: Sequence[SentenceRecord], dev_fraction: float, seed: int
+) -> tuple[list[SentenceRecord], list[SentenceRecord], str | None]:
+    """Train and dev records, every label combination shared out in proportion.
+
+    Each stratum (sentences with the same labels) is shuffled with ``seed``; the
+    dev share of the running total is taken from it, so the dev set's size is the
+    rounded ``dev_fraction`` of all sentences and each label's share in dev is as
+    close to ``dev_fraction`` as whole sentences allow. Records keep their order.
+    """
+    if dev_fraction <= 0 or len(records) < 2:
+        return list(records), [], None
+    strata: dict[tuple[str, ...], list[int]] = {}
+    for i, record in enumerate(records):
+        strata.setdefault(tuple(sorted(record.labels)), []).append(i)
+    rng = random.Random(seed)
+    dev_index: set[int] = set()
+    seen = 0
+    # Largest strata first, so the rounding of small ones does not starve a big one.
+    for key in sorted(strata, key=lambda k: (-len(strata[k]), k)):
+        members = strata[key]
+        rng.shuffle(members)
+        seen += len(members)
+        take = round(seen * dev_fraction) - len(dev_index)
+        dev_index.update(members[: max(0, min(take, len(members)))])
+    if not dev_index:
+        dev_index.add(rng.randrange(len(records)))
+    if len(dev_index) == len(records):
+        dev_index.discard(min(dev_index))
+    train = [r for i, r in enumerate(records) if i not in dev_index]
+    dev = [r for i, r in enumerate(records) if i in dev_index]
+    return train, dev, None
+
+
+def split_records(
+    records: Sequence[SentenceRecord], options: ExportOptions
+) -> tuple[list[SentenceRecord], list[SentenceRecord], str | None]:
+    """Train and dev as ``options.split_by`` asks (default: by document, see the module)."""
+    if options.split_by == "sentence":
+        return split_by_sentence(records, options.dev_fraction, options.seed)
+    return split_by_document(records, options.dev_fraction, options.seed)
+
+
+def split_counts(
+    train: Sequence[SentenceRecord], dev: Sequence[SentenceRecord], labels: Sequence[str]
+) -> str:
+    """Each label's sentences in train and dev, such as ``commitment 12/3``."""
+    counts = []
+    for name in labels:
+        n_train = sum(1 for r in train if name in r.labels)
+        n_dev = sum(1 for r in dev if name in r.labels)
+        counts.append(f"{name} {n_train}/{n_dev}")
+    n_none = (sum(1 for r in train if not r.labels), sum(1 for r in dev if not r.labels))
+    counts.append(f"(no label) {n_none[0]}/{n_none[1]}")
+    return "train/dev sentences per label: " + ", ".join(counts)
 
 
 def split_by_document(
@@ -61,8 +126,8 @@ def split_by_document(
     return shuffled[n_dev:], shuffled[:n_dev], note
 
 
-def _add_tokens_and_cats(docs: DocBin, doc: Doc, cats: dict[str, float]) -> None:
-    """``DocBin.add`` for what text classification reads: tokens, spaces and cats.
+def _add_tokens_and_cats(docs: DocBin, doc: Doc, cats: dict[str, float], user_data: bytes) -> None:
+    """``DocBin.add`` for what text classification reads: tokens, spaces, cats, user data.
 
     ``DocBin.add`` also walks every token to collect nine strings (tag, lemma,
     morph ...), all empty for a tokenizer-only Doc, which was over half of the
@@ -80,6 +145,7 @@ def _add_tokens_and_cats(docs: DocBin, doc: Doc, cats: dict[str, float]) -> None
     docs.spaces.append(numpy.asarray(spaces, dtype=bool))
     docs.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
     docs.cats.append(cats)
+    docs.user_data.append(user_data)
     docs.span_groups.append(_EMPTY_SPANS)
 
 
@@ -114,18 +180,19 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     if not _EMPTY_SPANS:
         _EMPTY_SPANS = Doc(nlp.vocab).spans.to_bytes()
     labels = dataset.labels
-    train, dev, note = split_by_document(dataset.records, options.dev_fraction, options.seed)
+    train, dev, note = split_records(dataset.records, options)
     files: list[Path] = []
     for name, part in ((TRAIN, train), (DEV, dev)):
         # Tokens and cats are all textcat reads; skipping the empty tag, parse and
         # entity columns makes adding a doc about twice as fast.
-        docs = DocBin(attrs=["ORTH", "SPACY"], store_user_data=False)
+        docs = DocBin(attrs=["ORTH", "SPACY"], store_user_data=True)
         # segment.make_doc keeps spaCy's tokenizer cache warm (it stops caching after a
         # special case such as "U.S."), several times faster than nlp.pipe here.
         for record in part:
             chosen = set(record.labels)
             cats = {label: 1.0 if label in chosen else 0.0 for label in labels}
-            _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats)
+            user_data = srsly.msgpack_dumps(record.user_data())
+            _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats, user_data)
         _add_strings(docs, nlp)
         with atomic_output(out / name, binary=True) as handle:
             handle.write(docs.to_bytes())
@@ -133,9 +200,10 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
 
     component = textcat_component(dataset)
     config = init_config(lang=options.lang, pipeline=[component], optimize="efficiency")
-    # Absolute paths: `spacy train OUT/config.cfg` then works from any folder.
-    config["paths"]["train"] = str((out / TRAIN).resolve())
-    config["paths"]["dev"] = str((out / DEV).resolve())
+    # Relative to the config's folder, so the folder can be moved or shared and
+    # trained where it lands (spaCy reads paths from the working folder).
+    config["paths"]["train"] = TRAIN
+    config["paths"]["dev"] = DEV
     config["system"]["seed"] = options.seed
     with atomic_output(out / CONFIG) as handle:
         handle.write(config.to_str())
@@ -143,10 +211,13 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
 
     n_train_docs = len({r.document for r in train})
     n_dev_docs = len({r.document for r in dev})
+    how = "by sentence, stratified by label" if options.split_by == "sentence" else "by document"
     notes = [
         f"spaCy {component}: {len(train):,} train sentences ({n_train_docs} documents), "
-        f"{len(dev):,} dev sentences ({n_dev_docs} documents), labels: {', '.join(labels)}",
-        f"train with: python -m spacy train {out / CONFIG} --output {out / 'model'}",
+        f"{len(dev):,} dev sentences ({n_dev_docs} documents), split {how}",
+        split_counts(train, dev, labels),
+        "the config's paths are relative to its folder; train from there (the folder can "
+        f"be moved): cd {shlex.quote(str(out))} && python -m spacy train {CONFIG} --output model",
     ]
     if note:
         notes.insert(0, note)
