@@ -6,6 +6,7 @@ from rich.color import Color, ColorParseError
 from rich.text import Text
 
 from annotator.model import Label
+from annotator.printable import terminal_safe
 
 
 def _foreground(color: str) -> str:
@@ -22,4 +23,5 @@ def chip(label: Label, *, dim: bool = False) -> Text:
     style = f"{_foreground(label.color)} on {label.color}"
     # A styled span, not the Text's base style, so text appended after the
     # chip (a description, a note) does not take the chip's colours.
-    return Text().append(f" {label.name} ", style=f"{style} dim" if dim else style)
+    name = terminal_safe(label.name, keep_newlines=False)
+    return Text().append(f" {name} ", style=f"{style} dim" if dim else style)

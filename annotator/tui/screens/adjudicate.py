@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from annotator.adjudication import Adjudication
+from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
 from annotator.tui.chips import chip
 from annotator.tui.screens.annotate import AnnotateScreen
@@ -67,20 +68,24 @@ class AdjudicateScreen(AnnotateScreen):
         for index, name in enumerate(self.analysts):
             coding = dispute.coding_of(name) if dispute else None
             text.append(f" {TAKE_KEYS[index]} ", style="bold reverse")
-            text.append(f" {name:<12} ", style="bold")
+            text.append(f" {terminal_safe(name, keep_newlines=False):<12} ", style="bold")
             if coding is None:
                 text.append("did not code this sentence", style="dim italic")
             elif not coding.labels:
                 text.append(" no label ", style="italic reverse dim")
             for label_name in coding.labels if coding else ():
                 label = by_name.get(label_name)
-                text.append_text(chip(label) if label else Text(f" {label_name} ", style="reverse"))
+                text.append_text(
+                    chip(label)
+                    if label
+                    else Text(f" {terminal_safe(label_name)} ", style="reverse")
+                )
                 text.append(" ")
             if coding is not None and coding.flag:
                 text.append(" ⚑ flagged", style="bold yellow")
             if coding is not None and coding.note:
                 text.append("  ✎ ", style="dim")
-                text.append(coding.note, style="italic")
+                text.append(terminal_safe(coding.note), style="italic")
             text.append("\n")
         text.rstrip()
         self.query_one("#codings", Static).update(text)

@@ -24,6 +24,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from annotator.errors import AnnotatorError
 from annotator.keys import KEY_ACTIONS
+from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession, Filter
 from annotator.tui.messages import LabelClicked, SentenceClicked, TurnChosen
 from annotator.tui.screens.help import HelpScreen
@@ -203,7 +204,12 @@ class AnnotateScreen(Screen[None]):
         doc_decided, doc_total = session.progress(session.position.doc)
         width = 16
         filled = round(width * decided / total) if total else 0
-        title = Text(document.title or document.id, style="bold", no_wrap=True, overflow="ellipsis")
+        title = Text(
+            terminal_safe(document.title or document.id, keep_newlines=False),
+            style="bold",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
         text = Text(no_wrap=True, overflow="ellipsis")
         if len(session.documents) > 1:
             text.append(f"doc {session.position.doc + 1}/{len(session.documents)} · ")
@@ -220,6 +226,8 @@ class AnnotateScreen(Screen[None]):
 
     def say(self, message: str, *, error: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell."""
+        # Messages quote file names, search text, errors: input, shown safely.
+        message = terminal_safe(message, keep_newlines=False)
         text = Text(message, style="bold red" if error else "", no_wrap=True, overflow="ellipsis")
         self.query_one("#status", Static).update(text, layout=False)
         if error:

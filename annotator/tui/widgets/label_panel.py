@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from annotator.model import Label, LabelSet
+from annotator.printable import terminal_safe
 from annotator.tui.chips import chip
 from annotator.tui.messages import LabelClicked
 
@@ -35,7 +36,10 @@ class LabelEntry(Horizontal):
         body_changed = self._shown is None or self._shown[1:] != shown[1:]
         self._shown = shown
         mark = "✓" if self.active else " "
-        key = Text(f" {self.label.key}{mark}", style="bold reverse" if self.active else "bold")
+        key = Text(
+            f" {terminal_safe(self.label.key)}{mark}",
+            style="bold reverse" if self.active else "bold",
+        )
         # Marking a label active only repaints its key; the body keeps its size.
         self._key.update(key, layout=False)
         if not body_changed:
@@ -43,13 +47,13 @@ class LabelEntry(Horizontal):
         text = chip(self.label)
         if self.label.description and not compact:
             text.append("\n")
-            text.append(self.label.description, style="dim")
+            text.append(terminal_safe(self.label.description), style="dim")
         if show_guidance and self.label.guidance:
             text.append("\n")
-            text.append(" ".join(self.label.guidance.split()), style="italic")
+            text.append(terminal_safe(" ".join(self.label.guidance.split())), style="italic")
             for example in self.label.examples:
                 text.append("\ne.g. ", style="dim")
-                text.append(example, style="italic dim")
+                text.append(terminal_safe(example), style="italic dim")
         self._body.update(text)
 
     def on_click(self) -> None:

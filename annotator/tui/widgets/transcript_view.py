@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from annotator.model import Document, LabelSet, Span, Turn
 from annotator.outline import turn_units
+from annotator.printable import terminal_safe
 from annotator.tui.chips import chip
 from annotator.tui.messages import SentenceClicked
 from annotator.tui.widgets.scrolling import set_scroll_size
@@ -36,11 +37,8 @@ GUTTER = 6
 
 
 def plain(text: str) -> str:
-    """Sentence text for the screen: whitespace runs collapsed, control codes shown."""
-    cleaned = "".join(
-        ch if ch.isprintable() or ch.isspace() else f"\\x{ord(ch):02x}" for ch in text
-    )
-    return " ".join(cleaned.split())
+    """Text from input for the screen: whitespace runs collapsed, control codes shown."""
+    return terminal_safe(" ".join(text.split()))
 
 
 def suggestion_text(suggestion: Suggestion, labels: LabelSet | None) -> Text:
@@ -125,7 +123,7 @@ class TranscriptView(ScrollView, can_focus=False):
         blocks: list[Block] = []
         if turn_index > 0:
             blocks += self._context_blocks(document.turns[turn_index - 1], before=True)
-        heading = Text(turn.speaker or "Unknown speaker")
+        heading = Text(plain(turn.speaker) or "Unknown speaker")
         heading.append(f"   turn {turn_index + 1} of {len(document.turns)}", style="dim")
         if turn.timestamp:
             heading.append(f" · {turn.timestamp}", style="dim")
@@ -164,7 +162,7 @@ class TranscriptView(ScrollView, can_focus=False):
         text.append(" ".join(plain(s.text) for s in picked) or plain(turn.text)[:200])
         if not before and len(turn.sentences) > CONTEXT_SENTENCES:
             text.append(" …")
-        speaker = Text(turn.speaker or "Unknown speaker", style="bold")
+        speaker = Text(plain(turn.speaker) or "Unknown speaker", style="bold")
         return [Block("blank", Text()), Block("context", speaker), Block("context", text)]
 
     # --- sentences ----------------------------------------------------------------

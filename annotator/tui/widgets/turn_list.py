@@ -15,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotator.model import Document
+from annotator.printable import terminal_safe
 from annotator.tui.messages import TurnChosen
 from annotator.tui.widgets.scrolling import set_scroll_size
 
@@ -23,7 +24,7 @@ def turn_prompt(index: int, speaker: str, decided: int, total: int) -> Text:
     """``  3 SECRETARY BLINKEN  2/6``, cut to one row."""
     counts = f" {decided}/{total}" if total else ""
     room = 21 - len(counts)
-    name = speaker or "?"
+    name = terminal_safe(" ".join(speaker.split())) or "?"
     if len(name) > room:
         name = name[: room - 1] + "…"
     text = Text(no_wrap=True, overflow="ellipsis")
