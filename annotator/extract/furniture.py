@@ -53,15 +53,22 @@ def _key(line: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line)).strip().lower()
 
 
-def _strip_line_numbers(lines: list[str]) -> list[str] | None:
-    """The page without its line-number column (1, 2, 3 ... at line starts), if it has one."""
+def _strip_line_numbers(lines: list[str], *, fewest: int = 5) -> list[str] | None:
+    """The page without its line-number column (1, 2, 3 ... at line starts), if it has one.
+
+    ``fewest`` numbered lines make a column; once other pages have shown one, a
+    short last page needs fewer.
+    """
     numbered = [
         (i, int(m.group(1))) for i, line in enumerate(lines) if (m := _LINE_NUMBER.match(line))
     ]
     filled = [line for line in lines if line.strip()]
-    if len(numbered) < 5 or len(numbered) < 0.6 * len(filled):
-        return None
     values = [value for _, value in numbered]
+    if not numbered or len(numbered) < fewest:
+        return None
+    short_page = values == list(range(1, len(values) + 1)) and len(filled) - len(values) <= ZONE
+    if len(numbered) < 0.6 * len(filled) and not (fewest < 5 and short_page):
+        return None
     steps = sum(1 for a, b in itertools.pairwise(values) if b == a + 1)
     if values[0] > 2 or steps < 0.8 * (len(values) - 1):
         return None
@@ -90,14 +97,18 @@ def strip_page_furniture(
     what was removed.
     """
     report = report or FurnitureReport()
-    cleaned: list[list[str]] = []
-    for page in pages:
-        lines = list(page)
-        unnumbered = _strip_line_numbers(lines)
+    cleaned: list[list[str]] = [list(page) for page in pages]
+    found = [_strip_line_numbers(lines) for lines in cleaned]
+    if any(page is not None for page in found):
+        # The document numbers its lines: short pages (the last one) are numbered too.
+        found = [
+            page or _strip_line_numbers(lines, fewest=1)
+            for page, lines in zip(found, cleaned, strict=True)
+        ]
+    for index, unnumbered in enumerate(found):
         if unnumbered is not None:
-            lines = unnumbered
+            cleaned[index] = unnumbered
             report.line_numbered_pages += 1
-        cleaned.append(lines)
     counts: Counter[str] = Counter()
     for lines in cleaned:
         counts.update({_key(lines[i]) for i in _zone(lines)})
