@@ -419,14 +419,13 @@ def _decide(
             # The wrapper would have put the next word on this line had it fitted,
             # so a line that ends early was ended on purpose: after a full stop
             # or colon, or as a short line such as a heading.
+            if _runs_on(line, next_word):
+                return None
             ended_early = len(line) + 1 + len(next_word) <= width
             if ended_early and (line[-1:] in ".!?:;…\"”')]" or len(line) < 0.6 * width):
                 return True
             return None
-        first = _is_upper_start(next_word)
-        # PDF-style soft wrap: a trailing space, then lowercase on the next line.
-        soft_wrap = text[begin] in " \t" and (first == "lower" or next_word.startswith("("))
-        return not soft_wrap or marker is not None
+        return _single_break(text, begin, next_word, marker is not None)
     if marker is not None and marker[0] == "." and marker[1].isalpha() and prev_word[:1].isupper():
         # ``John A. Smith``: an initial after a name, not a list point.
         marker = None
@@ -445,6 +444,49 @@ def _decide(
             ):
                 return True
     return None
+
+
+# Words a sentence, heading or list line does not end on: a line ending on one runs on.
+_RUN_ON_WORDS = frozenset(
+    _words(
+        """a an the of to in on at by for from with into onto upon about as than and or but nor
+    that which who whom whose if is are was were be been being am has have had will would
+    can could should may might must shall do does did not no my your our their its his her
+    very so such this these those there where when while because although though"""
+    )
+)
+
+
+def _runs_on(line: str, next_word: str) -> bool:
+    """Whether ``line`` plainly continues on the next line (``statement,⏎not``, ``is⏎Pretoria``)."""
+    if line[-1:] in ",-–—":
+        return True
+    words = line.split()
+    return bool(words) and words[-1].lower() in _RUN_ON_WORDS and words[-1][:1].islower()
+
+
+def _single_break(text: str, begin: int, next_word: str, is_marker: bool) -> bool | None:
+    """One line break in text whose wrap width is unknown (a short passage).
+
+    A line break alone is no sentence end where the line plainly runs on
+    (``a statement,⏎not a notice``, ``Pretoria is⏎Pretoria!``); after sentence
+    punctuation the punctuation rules decide; a line with neither (a heading, an
+    address, a list line) ends, unless it was soft-wrapped (a trailing space, then
+    lower case).
+    """
+    if is_marker or next_word[:1] in _BULLETS:
+        return True
+    line_begin = max(text.rfind("\n", 0, begin), text.rfind("\r", 0, begin)) + 1
+    line = text[line_begin:begin].rstrip()
+    if line.rstrip(_CLOSING + "*_")[-1:] in _ENDERS:
+        return None
+    if line[-1:] in ":;":
+        return True
+    if _runs_on(line, next_word):
+        return False
+    first = _is_upper_start(next_word)
+    soft_wrap = text[begin] in " \t" and (first == "lower" or next_word.startswith("("))
+    return not soft_wrap
 
 
 def _decide_punctuation(
@@ -633,17 +675,56 @@ def split_texts(
         yield _doc_spans(doc, doc.user_data.pop(TEXT_KEY))
 
 
-def _pieces(document: Document, turn: Turn) -> list[tuple[int, int]]:
-    """Document offsets of the turn's text between its notes (notes are always boundaries)."""
-    pieces = []
-    cursor = turn.start
-    for note in sorted(turn.notes, key=lambda span: span.start):
-        if note.start > cursor:
-            pieces.append((cursor, note.start))
-        cursor = max(cursor, note.end)
-    if turn.end > cursor:
-        pieces.append((cursor, turn.end))
-    return [(start, end) for start, end in pieces if _has_words(document.text[start:end])]
+def _pieces(document: Document, turn: Turn) -> list[tuple[int, str]]:
+    """The turn as text to segment, with its notes blanked out: ``(offset, text)``.
+
+    Notes become spaces of the same length, so offsets still point into the
+    document and a note inside a sentence (``with Ukraine (applause) for as long``)
+    or a page header inside one (``is needed to`` / ``Page 2 of 21`` / ``provide``)
+    neither cuts it nor ends up at its edge. A note standing on lines of its own is
+    blanked with the blank lines around it, keeping a paragraph break only where the
+    text had one on both sides.
+    """
+    text = document.text[turn.start : turn.end]
+    if not turn.notes or not _has_words(text):
+        return [(turn.start, text)] if _has_words(text) else []
+    chars = list(text)
+    regions: list[list[int]] = []
+    notes = sorted(turn.notes, key=lambda span: span.start)
+    # Text between notes with no word in it (``(Applause.) — (Laughter.)``) is no sentence.
+    edges = [0, *(edge - turn.start for note in notes for edge in (note.start, note.end))]
+    edges.append(len(text))
+    for begin, end in zip(edges[::2], edges[1::2], strict=True):
+        if end > begin and not _has_words(text[begin:end]):
+            for index in range(begin, end):
+                if chars[index] != "\n":
+                    chars[index] = " "
+    for note in notes:
+        begin, end = note.start - turn.start, note.end - turn.start
+        line_start = text.rfind("\n", 0, begin) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:begin].strip() or text[end:line_end].strip():
+            chars[begin:end] = " " * (end - begin)
+            continue
+        if regions and not text[regions[-1][1] : begin].strip():
+            regions[-1][1] = end
+        else:
+            regions.append([begin, end])
+    for begin, end in regions:
+        before = len(text[:begin].rstrip())
+        after = len(text) - len(text[end:].lstrip())
+        breaks = (
+            2 if text.count("\n", before, begin) >= 2 and text.count("\n", end, after) >= 2 else 1
+        )
+        kept = 0
+        for index in range(before, after):
+            if chars[index] == "\n" and kept < breaks and index < begin + 1:
+                kept += 1
+                continue
+            chars[index] = " "
+    blanked = "".join(chars)
+    return [(turn.start, blanked)] if _has_words(blanked) else []
 
 
 def _has_words(text: str) -> bool:
@@ -676,8 +757,7 @@ def segment_documents(
             per_turn = [_pieces(document, turn) for turn in document.turns]
             pending.append(_Pending(document, per_turn))
             for turn_pieces in per_turn:
-                for start, end in turn_pieces:
-                    piece = document.text[start:end]
+                for start, piece in turn_pieces:
                     doc = make_doc(nlp, piece)
                     doc.user_data[TEXT_KEY] = piece
                     doc.user_data[WRAP_WIDTH_KEY] = width
@@ -753,7 +833,7 @@ def _segment_in_workers(
 class _Pending:
     """A document whose pieces are on their way through ``nlp.pipe``."""
 
-    def __init__(self, document: Document, per_turn: list[list[tuple[int, int]]]) -> None:
+    def __init__(self, document: Document, per_turn: list[list[tuple[int, str]]]) -> None:
         self.document = document
         # Turn index of each piece, in the order the pieces were sent.
         self.owners = [index for index, pieces in enumerate(per_turn) for _ in pieces]

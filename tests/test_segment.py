@@ -278,18 +278,44 @@ def test_segment_document_excludes_notes_and_keeps_offsets(nlp: Language) -> Non
             assert document.text[sentence.start : sentence.end] == sentence.text
             assert turn.start <= sentence.start < sentence.end <= turn.end
             for note in turn.notes:
+                # Notes here sit between sentences, so none is inside one.
                 assert sentence.end <= note.start or sentence.start >= note.end
     assert document.sentence_count() == 5
 
 
-def test_note_is_always_a_boundary(nlp: Language) -> None:
-    text = "We will respond (inaudible) at the right time."
-    note = "(inaudible)"
-    document = segment_document(_document(text, [("A", 0, len(text), [note])]), nlp)
+def test_a_note_inside_a_sentence_does_not_cut_it(nlp: Language) -> None:
+    for text, note in [
+        ("We will respond (inaudible) at the right time.", "(inaudible)"),
+        ("We stand with our allies (applause) for as long as it takes.", "(applause)"),
+        ("The talks were -- (crosstalk) -- productive.", "(crosstalk)"),
+    ]:
+        document = segment_document(_document(text, [("A", 0, len(text), [note])]), nlp)
+        assert [s.text for s in document.turns[0].sentences] == [text]
+
+
+def test_a_note_between_sentences_stays_outside_both(nlp: Language) -> None:
+    text = "That is settled. (Applause.) Now the second point."
+    document = segment_document(_document(text, [("A", 0, len(text), ["(Applause.)"])]), nlp)
     assert [s.text for s in document.turns[0].sentences] == [
-        "We will respond",
-        "at the right time.",
+        "That is settled.",
+        "Now the second point.",
     ]
+
+
+def test_a_page_header_inside_a_sentence_does_not_cut_it(nlp: Language) -> None:
+    text = (
+        "Hiring has held up well, and wages are above what is needed to\n"
+        "June 2, 2031   Minister Oduya's Briefing   FINAL\n \nPage 4 of 9\n \n"
+        "keep pace with prices. Rents are another matter.\n"
+    )
+    header = "June 2, 2031   Minister Oduya's Briefing   FINAL"
+    document = segment_document(
+        _document(text, [("A", 0, len(text) - 1, [header, "Page 4 of 9"])]), nlp
+    )
+    sentences = [" ".join(s.text.split()) for s in document.turns[0].sentences]
+    assert len(sentences) == 2
+    assert sentences[0].startswith("Hiring") and sentences[0].endswith("with prices.")
+    assert sentences[1] == "Rents are another matter."
 
 
 def test_punctuation_only_pieces_give_no_sentence(nlp: Language) -> None:
