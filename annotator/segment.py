@@ -87,6 +87,12 @@ _TIME_ZONES = frozenset(
     local eastern central pacific mountain"""
     )
 )
+_DATE_WORDS = frozenset(
+    _words(
+        """monday tuesday wednesday thursday friday saturday sunday january february march
+    april june july august september october november december"""
+    )
+)
 # Words that typically open a sentence. After an ambiguous abbreviation
 # (``U.S.``, ``Co.``, an initial) a capitalised word only starts a new
 # sentence if it is one of these (``... in the U.S. The President``); a name
@@ -153,6 +159,8 @@ _STAGE = re.compile(
     r"audio (?:drops|cuts)[^)\]]{0,20}|recess|break)\.?|\d{1,2}:\d{2}(?::\d{2})?)\s*[)\]]",
     re.IGNORECASE,
 )
+# HTML tags and Markdown escapes before a word: a reader of the page does not see them.
+_LEADING_MARKUP = re.compile(r"^(?:<[A-Za-z/][^<>]{0,40}>|\\(?=[^\w\s]))+")
 _TRIM = re.compile(r"\S(?:.*\S)?", re.DOTALL)
 _WORD = re.compile(r"[^\W_]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -234,7 +242,13 @@ def _period_ends_sentence(word: str, next_kind: str, next_word: str) -> bool:
     if next_kind == "digit":
         if len(stem) == 1 and stem.isalpha():
             return False
-        return low not in _NUMBER_ABBREVIATIONS and low not in _TITLES and low not in _MONTHS
+        # ``40 vs. 60``, ``(est. 3 million)``: an abbreviation before a number stays inside.
+        return not (
+            low in _NUMBER_ABBREVIATIONS
+            or low in _TITLES
+            or low in _MONTHS
+            or low in _ABBREVIATIONS
+        )
     # The next word starts with a capital letter.
     next_core = next_word.lstrip(_OPENING).rstrip(_CLOSING + ".,;:!?").lower()
     if word.endswith("..") or word.endswith("…."):
@@ -245,7 +259,8 @@ def _period_ends_sentence(word: str, next_kind: str, next_word: str) -> bool:
     if low in _NUMBER_ABBREVIATIONS:
         return not _ROMAN_NUMERAL.match(next_word.lstrip(_OPENING))
     if low in _TIME_ABBREVIATIONS or low in ("a.m", "p.m"):
-        return next_core not in _TIME_ZONES
+        # ``9 a.m. Monday``, ``5 p.m. EST``: a day, month or time zone continues the time.
+        return next_core not in _TIME_ZONES and next_core not in _DATE_WORDS
     if low == "etc":
         return True
     if low in _ABBREVIATIONS or (len(stem) == 1 and stem.isalpha()):
@@ -355,6 +370,9 @@ def sentence_starts(text: str, width: int | None = None, lead: int = 0) -> list[
             # ``voila! -- you``: judge by the word after a free-standing dash.
             after = _FIRST_CHUNK.search(text, next_match.end())
             next_word = next_word + (after.group() if after else "")
+        if next_word[:1] in "<\\":
+            # ``Mr. <s>President</s>``, ``\\[Prime Minister\\]``: judge the word a reader sees.
+            next_word = _LEADING_MARKUP.sub("", next_word) or next_word
         before_gap = text[max(0, begin - 60) : begin].rsplit(None, 1) or text[:begin].split()
         if not before_gap:
             # Whitespace opening a piece (after a note line): no sentence before it to end.

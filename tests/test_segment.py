@@ -401,3 +401,43 @@ def test_wrapped_line_after_a_label_is_not_a_sentence_end(nlp) -> None:  # type:
         ["We", "are", "immensely"],
         ["The", "United", "States"],
     ]
+
+
+# Issue 10's sentence cases, in text of our own: the text, then its sentences.
+OFFICIAL_CASES = [
+    # An abbreviation that ends a sentence still ends it before a capital...
+    (
+        "The accord was signed in Washington, D.C. The delegates then left.",
+        ["The accord was signed in Washington, D.C.", "The delegates then left."],
+    ),
+    (
+        "Voting closes at 6 p.m. The count starts at once.",
+        ["Voting closes at 6 p.m.", "The count starts at once."],
+    ),
+    # ...and one inside a sentence does not cut it.
+    ("Turnout was about 55 vs. 45 last time.", None),
+    ("The march (est. 2 million people) was peaceful.", None),
+    ("The committee sits at 10 a.m. Thursday in room four.", None),
+    # A line break alone is no boundary where the line runs on.
+    ("That was a point of order,\nnot a question to the minister.", None),
+    (
+        "The capital is\nNairobi! Members will know that.",
+        ["The capital is\nNairobi!", "Members will know that."],
+    ),
+    # A quotation keeps its lead-in.
+    ("The memo said that “staff were unhappy with the plan…”.", None),
+    (
+        "She said: “A promise is a promise.” Then the clerk read the order.",
+        ["She said: “A promise is a promise.”", "Then the clerk read the order."],
+    ),
+    # Markup is read as a reader of the page sees it: no sentence end inside.
+    (
+        "Thank you, Mr. <s>Chairman</s> \\[Chairwoman\\]. We proceed.",
+        ["Thank you, Mr. <s>Chairman</s> \\[Chairwoman\\].", "We proceed."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OFFICIAL_CASES)
+def test_official_sentence_cases(text: str, expected: list[str] | None, nlp: Language) -> None:
+    assert sentences(text, nlp) == (expected if expected is not None else [text])
