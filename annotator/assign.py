@@ -141,15 +141,18 @@ def plan_assignment(
     seed: int,
     coders: int | None = None,
     corpus: Sequence[str] = (),
+    unit: str = "turn",
 ) -> Assignment:
     """Split the sentences of ``documents`` between ``annotators``.
 
-    A share ``overlap`` (0 to 1) of the sentences, drawn at random with
-    ``seed``, goes to ``coders`` analysts each (default 2; with ``overlap``
-    1 every analyst codes every sentence); the rest goes to one analyst each.
-    Shared sentences cycle through every combination of analysts, so each
-    pair has about as many sentences in common, and single sentences go to
-    whoever has least work so far, so the lists end up about the same length.
+    Sentences are handed out in blocks: whole turns (``unit="turn"``, the
+    default) or single sentences (``unit="sentence"``). A share ``overlap``
+    (0 to 1) of the sentences, in blocks drawn at random with ``seed``, goes to
+    ``coders`` analysts each (default 2; with ``overlap`` 1 every analyst codes
+    every sentence); the rest goes to one analyst each. Shared blocks cycle
+    through every combination of analysts, so each pair has about as many
+    sentences in common, and the other blocks go to whoever has least work so
+    far, so the lists end up about the same length.
     """
     names = [a.strip() for a in annotators]
     if len(names) < 1 or any(not n for n in names):
@@ -161,6 +164,12 @@ def plan_assignment(
         raise WorklistError(
             f"annotator id {bad[0]!r} cannot be a file name (letters, digits, . _ @ - only)"
         )
+    if any(f"{n}.json".lower() == MANIFEST_NAME for n in names):
+        raise WorklistError(
+            "annotator id 'manifest' is taken by the assignment's manifest.json; choose another"
+        )
+    if unit not in ("turn", "sentence"):
+        raise WorklistError(f"unit must be 'turn' or 'sentence', not {unit!r}")
     if not 0.0 <= overlap <= 1.0:
         raise WorklistError(f"overlap must be between 0 and 1, not {overlap}")
     if coders is None:
@@ -171,31 +180,46 @@ def plan_assignment(
             "shared sentences need at least 2 and at most all of them"
         )
 
-    units = [
-        WorkUnit(document.id, s.start, s.end, s.text)
-        for document in documents
-        for turn in document.turns
-        for s in turn.sentences
-    ]
+    # The draw is over blocks of contiguous sentences (a whole turn by default), so an
+    # analyst codes a sentence with the ones around it, as it was spoken.
+    units: list[WorkUnit] = []
+    blocks: list[list[int]] = []
+    for document in documents:
+        for turn in document.turns:
+            for s in turn.sentences:
+                if unit == "sentence" or not blocks or blocks[-1] == [] or s is turn.sentences[0]:
+                    blocks.append([])
+                blocks[-1].append(len(units))
+                units.append(WorkUnit(document.id, s.start, s.end, s.text))
+    blocks = [block for block in blocks if block]
     if not units:
         raise WorklistError("the corpus has no sentences to assign")
     rng = random.Random(seed)
-    order = list(range(len(units)))
+    order = list(range(len(blocks)))
     rng.shuffle(order)
-    shared = round(overlap * len(units)) if len(names) > 1 else 0
+    # Shared blocks are drawn until they hold the overlap's share of the sentences.
+    wanted = round(overlap * len(units)) if len(names) > 1 else 0
+    shared_blocks: list[int] = []
+    shared = 0
+    for b in order:
+        if shared >= wanted:
+            break
+        shared_blocks.append(b)
+        shared += len(blocks[b])
+    rest = order[len(shared_blocks) :]
     groups = list(itertools.combinations(range(len(names)), coders)) if shared else []
     rng.shuffle(groups)
     lists: list[list[int]] = [[] for _ in names]
-    for k, unit in enumerate(order[:shared]):
+    for k, b in enumerate(shared_blocks):
         for who in groups[k % len(groups)]:
-            lists[who].append(unit)
+            lists[who].extend(blocks[b])
     # Ties go to a seeded rotation, not always to the first analyst named.
     turn_order = list(range(len(names)))
     rng.shuffle(turn_order)
-    for k, unit in enumerate(order[shared:]):
+    for k, b in enumerate(rest):
         least = min(len(w) for w in lists)
         candidates = [i for i in turn_order if len(lists[i]) == least]
-        lists[candidates[k % len(candidates)]].append(unit)
+        lists[candidates[k % len(candidates)]].extend(blocks[b])
 
     worklists = tuple(
         WorkList(

@@ -56,6 +56,12 @@ def assign(
         int | None, typer.Option("--seed", help="Seed of the draw (default: a new one).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing lists.")] = False,
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit", help="Hand out whole turns (turn, the default) or single sentences."
+        ),
+    ] = "turn",
     pipeline: Annotated[
         str | None,
         typer.Option("--pipeline", help="spaCy pipeline for transcripts (not corpora)."),
@@ -74,6 +80,7 @@ def assign(
         drawn,
         coders=coders,
         corpus=[str(p) for p in corpus],
+        unit=unit,
     )
     write_assignment(assignment, out, force=force)
     lists = ", ".join(f"{w.annotator} {len(w.units):,}" for w in assignment.worklists)

@@ -42,7 +42,7 @@ def keys(worklist_units: object) -> list[tuple[str, int, int]]:
 
 
 def test_overlap_share_coders_and_coverage() -> None:
-    plan = plan_assignment(DOCUMENTS, ["ana", "ben", "cy"], overlap=0.2, seed=1)
+    plan = plan_assignment(DOCUMENTS, ["ana", "ben", "cy"], overlap=0.2, seed=1, unit="sentence")
     times = Counter(k for w in plan.worklists for k in keys(w.units))
     assert set(times) == set(ALL)  # every sentence is coded by someone
     assert sum(1 for n in times.values() if n == 2) == 40 == plan.shared
@@ -68,7 +68,8 @@ def test_reading_order_and_reproducible_draw() -> None:
 def test_overlap_one_gives_everyone_everything_and_coders_option() -> None:
     plan = plan_assignment(DOCUMENTS, ["ana", "ben", "cy"], overlap=1.0, seed=0)
     assert all(keys(w.units) == ALL for w in plan.worklists)
-    three = plan_assignment(DOCUMENTS, ["ana", "ben", "cy", "dee"], overlap=0.5, seed=0, coders=3)
+    names = ["ana", "ben", "cy", "dee"]
+    three = plan_assignment(DOCUMENTS, names, overlap=0.5, seed=0, coders=3, unit="sentence")
     times = Counter(k for w in three.worklists for k in keys(w.units))
     assert sum(1 for n in times.values() if n == 3) == 100
 
@@ -80,6 +81,7 @@ def test_overlap_one_gives_everyone_everything_and_coders_option() -> None:
         (["ana", "../x"], 0.2, None, "file name"),
         (["ana", "ben"], 1.5, None, "between 0 and 1"),
         (["ana", "ben"], 0.2, 3, "at most all"),
+        (["manifest", "ben"], 0.2, None, "taken by the assignment's manifest"),
     ],
 )
 def test_bad_plans_are_refused(
@@ -89,8 +91,40 @@ def test_bad_plans_are_refused(
         plan_assignment(DOCUMENTS, annotators, overlap=overlap, seed=0, coders=coders)
 
 
+def briefing(doc_id: str, turns: int, per_turn: int) -> Document:
+    """A document of ``turns`` turns of ``per_turn`` sentences each."""
+    text, built = "", []
+    for t in range(turns):
+        spans = []
+        for k in range(per_turn):
+            sentence = f"Point {k} of turn {t}."
+            text += " " if text else ""
+            spans.append(Span(len(text), len(text) + len(sentence), sentence))
+            text += sentence
+        built.append(Turn(t, "MR A", "a", spans[0].start, len(text), text, (), tuple(spans)))
+    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(built))
+
+
+def test_whole_turns_are_handed_out_by_default() -> None:
+    """An analyst codes a sentence with the rest of its turn: every turn goes whole to
+    whoever gets it, and the overlap is still about the share asked for."""
+    documents = [briefing("x", 20, 4), briefing("y", 10, 4)]
+    plan = plan_assignment(documents, ["ana", "ben", "cy"], overlap=0.2, seed=3)
+    for worklist in plan.worklists:
+        chosen = set(keys(worklist.units))
+        for document in documents:
+            for turn in document.turns:
+                inside = [(document.id, s.start, s.end) in chosen for s in turn.sentences]
+                assert all(inside) or not any(inside)
+    assert plan.shared == 24  # 20% of 120 sentences, in whole turns of 4
+    times = Counter(k for w in plan.worklists for k in keys(w.units))
+    assert len(times) == 120 and sum(1 for n in times.values() if n == 2) == 24
+
+
 def test_write_and_load_round_trip(tmp_path: Path) -> None:
-    plan = plan_assignment(DOCUMENTS, ["ana", "ben"], overlap=0.25, seed=7, corpus=["c.jsonl"])
+    plan = plan_assignment(
+        DOCUMENTS, ["ana", "ben"], overlap=0.25, seed=7, corpus=["c.jsonl"], unit="sentence"
+    )
     write_assignment(plan, tmp_path / "lists")
     manifest = json.loads((tmp_path / "lists" / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["overlap"] == 0.25
@@ -134,6 +168,7 @@ def test_assign_command_on_a_prepared_corpus(tmp_path: Path) -> None:
     write_corpus(DOCUMENTS, corpus)
     out = tmp_path / "lists"
     args = ["assign", str(corpus), "--annotators", "ana,ben,cy", "--overlap", "0.2"]
+    args += ["--unit", "sentence"]
     result = CliRunner().invoke(app, [*args, "--seed", "5", "-o", str(out)])
     assert result.exit_code == 0, result.output
     lists = [load_worklist(out / f"{name}.json") for name in ("ana", "ben", "cy")]
