@@ -25,6 +25,7 @@ import srsly
 from annotator.errors import TranscriptError
 from annotator.ingest.conventions import (
     Convention,
+    fixed_convention,
     format_explanation,
     infer_convention,
     line_number_spans,
@@ -159,9 +160,16 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> b
 
 
 def read_labels(
-    text: str, body_start: int = 0, speaker_pattern: re.Pattern[str] | None = None
+    text: str,
+    body_start: int = 0,
+    speaker_pattern: re.Pattern[str] | None = None,
+    infer: bool = True,
 ) -> Reading:
-    """Find page furniture, infer the label convention and the lines that open turns."""
+    """Find page furniture, infer the label convention and the lines that open turns.
+
+    ``infer=False`` reads only the unambiguous label shapes, without evidence, as a
+    fixed list of formats would; ``benchmarks/bench_import.py`` times the difference.
+    """
     lines = [(start, line.rstrip("\n")) for start, line in _line_table(text, body_start)]
     numbers = line_number_spans(lines)
     if numbers:
@@ -183,11 +191,14 @@ def read_labels(
         return Reading(convention, tuple(opened), (), tuple(furniture))
     candidates = [
         candidate
-        for candidate in read_candidates(lines)
+        for candidate in read_candidates(lines, infer)
         if not is_furniture_line(candidate[1], lines[candidate[0]][1])
     ]
     counts = Counter(candidate[3].speaker for candidate in candidates)
-    convention = infer_convention(candidates, numbered_lines=bool(numbers))
+    if infer:
+        convention = infer_convention(candidates, numbered_lines=bool(numbers))
+    else:
+        convention = fixed_convention(candidates)
     opened_at: dict[int, LabelMatch] = {}
     refused: dict[int, tuple[int, str]] = {}
     for number, start, shape, match in candidates:
@@ -267,6 +278,7 @@ def parse_text(
     source: str,
     speaker_pattern: re.Pattern[str] | None = None,
     warnings: Iterable[str] = (),
+    infer_labels: bool = True,
 ) -> Document:
     """Read decoded transcript text into a ``Document`` of speaker turns (no sentences yet).
 
@@ -276,7 +288,7 @@ def parse_text(
     """
     all_warnings = list(warnings)
     body_start = _front_matter_end(text)
-    reading = read_labels(text, body_start, speaker_pattern)
+    reading = read_labels(text, body_start, speaker_pattern, infer_labels)
     furniture = list(reading.furniture)
     opened = reading.opened
     raw: list[tuple[str, int, int, str | None]] = []  # speaker, start, end, timestamp
@@ -297,8 +309,13 @@ def parse_text(
         end = _trim_end(text, start, len(text), furniture)
         if end <= start:
             raise TranscriptError(f"{source}: no text to annotate")
-        office = _OFFICE.search(text, body_start, start) if start > body_start else None
+        # A statement issued by an office names it on its own line at the top.
+        office = _OFFICE.match(text, start)
         speaker = " ".join(office.group().split()) if office else ""
+        if office and text[office.end() : end].strip():
+            start = office.end()
+            while start < end and text[start].isspace():
+                start += 1
         all_warnings.append(f"{source}: {ONE_SPEECH}")
         raw.append((speaker, start, end, None))
         preamble = text[body_start:start].strip()

@@ -122,8 +122,6 @@ def _key(
     if not words or words[-1].isdigit():
         # A role with no name (``The PRESIDENT``) or a numbered voice (``Speaker 1``).
         return plain.rstrip(".")
-    if caps:
-        return caps
     if _is_title(words[-1]) and not titled:
         # ``NATO Secretary General``: the role is the key.
         tail: list[str] = []
@@ -132,6 +130,8 @@ def _key(
                 break
             tail.insert(0, word)
         return " ".join(tail)
+    if caps:
+        return caps
     surname = _surname(words)
     if len(words) == 1 or surname == " ".join(words):
         return surname

@@ -66,6 +66,7 @@ _DASH = re.compile(
     rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n:*]{{0,150}}?)\.{_BOLD}?{_WS}*[–—-]{_WS}+"
 )
 _LATIN = re.compile(r"[A-Za-z]")
+_BOLD_WORD = re.compile(r"^[A-Z][a-z'’-]{2,}$")
 # Roles that may carry a lower-case stage word: ``Announcer offscreen``.
 _STAGE_ROLES = frozenset(
     ["announcer", "narrator", "moderator", "operator", "interpreter", "host", "presenter"]
@@ -85,9 +86,12 @@ def looks_like_speaker(label: str, *, own_line: bool = False, dash_form: bool = 
     label = label.replace("\u200b", "").strip().strip("*_").strip()
     if not label or len(label) > 150 or "http" in label.lower() or "www." in label.lower():
         return False
-    if label[0] in "([{\"'“‘-–—#>|" or any(ch in label for ch in '"“”?!;=<>{}[]|/\\'):
+    if label[0] in "([{\"'“‘-–—#>|" or any(ch in label for ch in '"“”?!;=<>{}[]|\\'):
         return False
     bare = PAREN.sub("", label).strip()
+    if "/" in bare:
+        # ``and/or``; a slash inside a party's parentheses (``(Verts/ALE)``) is fine.
+        return False
     if not bare or not _LATIN.search(bare):
         return False
     if bare.lower().strip(". ") in NOT_SPEAKERS:
@@ -209,7 +213,10 @@ def _colon(line: str) -> LabelMatch | None:
     found = _colon_match(line)
     if found:
         rest = line[found.end() :].strip()
-        if looks_like_speaker(found["label"], own_line=not rest):
+        label = found["label"].strip()
+        # A bold single word with speech after it (``**Counsel**: Thank you``) is a label.
+        bold_word = rest and line.lstrip()[:2] in ("**", "__") and _BOLD_WORD.match(label)
+        if bold_word or looks_like_speaker(label, own_line=not rest):
             return LabelMatch(clean_label(found["label"]), found.end(), None, _column(line))
     return None
 
@@ -272,6 +279,7 @@ SHAPES: tuple[Shape, ...] = (
     Shape("dash", "Name (PPE). – (European Parliament)", False, _dash),
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
+_PLAIN_SHAPES = tuple(shape for shape in SHAPES if not shape.needs_evidence)
 
 # A label opens with a capital (or a letter of a caseless script), bold markup allowed.
 _GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
@@ -279,8 +287,12 @@ _COLON_SHAPES = frozenset({"timestamped", "colon", "colon-script"})
 _PERIOD_SHAPES = frozenset({"period-caps", "period-title", "period-allcaps", "dash"})
 
 
-def line_candidates(line: str) -> list[tuple[Shape, LabelMatch]]:
-    """Every shape that reads a label at the start of ``line``, in shape order."""
+def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, LabelMatch]]:
+    """Every shape that reads a label at the start of ``line``, in shape order.
+
+    ``first_plain`` stops at the first unambiguous shape and tries no other, as a
+    reader with a fixed list of label formats would (benchmarks compare the two).
+    """
     if _GATE.match(line) is None:
         # Most lines of a wrapped transcript: no shape can match, and this is the cheap test.
         return []
@@ -293,7 +305,7 @@ def line_candidates(line: str) -> list[tuple[Shape, LabelMatch]]:
     if not colon and not period and stripped[:1] != "Q":
         return []
     found = []
-    for shape in SHAPES:
+    for shape in _PLAIN_SHAPES if first_plain else SHAPES:
         if shape.name in _COLON_SHAPES and not colon:
             continue
         if shape.name in _PERIOD_SHAPES and not period:
@@ -301,6 +313,8 @@ def line_candidates(line: str) -> list[tuple[Shape, LabelMatch]]:
         match = shape.find(line)
         if match is not None:
             found.append((shape, match))
+            if first_plain:
+                break
     return found
 
 

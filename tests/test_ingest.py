@@ -1,0 +1,321 @@
+"""Each label convention and trap of issue 10, from made-up text (no shared files).
+
+Every test reads a small invented transcript and checks what an analyst would
+notice: who speaks each turn and how it starts, which lines are notes, what the
+import report and ``parse --explain`` say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.errors import TranscriptError
+from annotator.ingest.keys import speaker_keys
+from annotator.ingest.report import check_one_speech
+from annotator.model import Document
+from annotator.transcript import explain_text, parse_text
+
+
+def turns(document: Document) -> list[tuple[str, str]]:
+    """(speaker, first four words with standalone notes left out) per turn."""
+    result = []
+    for turn in document.turns:
+        text = document.text
+        pieces, position = [], turn.start
+        for note in turn.notes:
+            line_start = text.rfind("\n", 0, note.start) + 1
+            line_end = text.find("\n", note.end)
+            line_end = len(text) if line_end < 0 else line_end
+            if not text[line_start : note.start].strip() and not text[note.end : line_end].strip():
+                pieces.append(text[position : note.start])
+                position = note.end
+        pieces.append(text[position : turn.end])
+        result.append((turn.speaker, " ".join(" ".join(pieces).split()[:4])))
+    return result
+
+
+def read(text: str) -> Document:
+    return parse_text(text, doc_id="t", source="t.txt")
+
+
+GPO = """\
+    The committee met, pursuant to notice, at 10:00 a.m., in room
+1100, Longworth Building, Hon. Ada Brennan [chairwoman of the
+committee] presiding.
+    The Chairwoman. The committee will come to order. We welcome
+our witness today.
+
+          STATEMENT OF TOMAS OKAFOR, DIRECTOR, HARBOUR INSTITUTE
+
+    Mr. Okafor. Thank you, Madam Chairwoman. I am glad to be
+here, and I will keep this short.
+    [The prepared statement of Mr. Okafor can be found on page
+40 of the appendix.]
+    The Chairwoman. Thank you. Mr. Lindqvist from Ohio.
+    Mr. Lindqvist from Ohio.
+    Mr. Lindqvist. Thank you. Mr. Okafor, let me start with
+the harbour fees. What changed last year?
+    Mr. Okafor. The fees doubled.
+    Mr. Lindqvist. Why?
+    Mr. Okafor?
+    Mr. Okafor. Demand fell, and costs did not.
+    Mrs. Hale of Oregon. [presiding] The gentleman's time has
+expired.
+    Mr. Lindqvist. I yield back.
+"""
+
+
+def test_gpo_hearing_labels_end_in_a_period() -> None:
+    document = read(GPO)
+    assert turns(document) == [
+        ("The Chairwoman", "The committee will come"),
+        ("Mr. Okafor", "Thank you, Madam Chairwoman."),
+        ("The Chairwoman", "Thank you. Mr. Lindqvist"),
+        ("Mr. Lindqvist", "Thank you. Mr. Okafor,"),
+        ("Mr. Okafor", "The fees doubled."),
+        ("Mr. Lindqvist", "Why? Mr. Okafor?"),
+        ("Mr. Okafor", "Demand fell, and costs"),
+        ("Mrs. Hale of Oregon", "[presiding] The gentleman's time"),
+        ("Mr. Lindqvist", "I yield back."),
+    ]
+    # The recognition line belongs to the chair; the heading and the editorial note are notes.
+    assert "Mr. Lindqvist from Ohio." in document.turns[2].text
+    assert document.turns[0].text.rstrip().endswith("our witness today.")
+    assert "[The prepared statement" not in document.turns[1].text
+    assert explain_text(GPO).name == "period-title"
+    assert document.turns[7].speaker_key == "hale"
+
+
+FOMC = (
+    "June 2, 2031  Minister Oduya’s Briefing  FINAL \n \nPage 1 of 3 \n \n"
+    "MINISTER ODUYA.  Good afternoon.  Hiring has held up well this spring, and wages are \n"
+    "above what is needed to \n"
+    "June 2, 2031  Minister Oduya’s Briefing  FINAL \n \nPage 2 of 3 \n \n"
+    "keep pace with prices.  Rents are another matter. \n"
+    "GRACE ABARA.  Thank you.  Grace Abara, Daily Ledger.  What about rents? \n"
+    "MINISTER ODUYA.  Rents rose.  NATO is not my department. \n"
+    "JONAS WEBB.  And wages? \n"
+    "June 2, 2031  Minister Oduya’s Briefing  FINAL \n \nPage 3 of 3 \n \n"
+    "MINISTER ODUYA.  Wages rose too. \n"
+    "GRACE ABARA.  Thank you."
+)
+
+
+def test_pdf_transcript_allcaps_labels_and_page_headers() -> None:
+    document = read(FOMC)
+    assert turns(document) == [
+        ("MINISTER ODUYA", "Good afternoon. Hiring has"),
+        ("GRACE ABARA", "Thank you. Grace Abara,"),
+        ("MINISTER ODUYA", "Rents rose. NATO is"),
+        ("JONAS WEBB", "And wages?"),
+        ("MINISTER ODUYA", "Wages rose too."),
+        ("GRACE ABARA", "Thank you."),
+    ]
+    notes = [note.text for note in document.turns[0].notes]
+    assert "Page 2 of 3" in notes and any("FINAL" in note for note in notes)
+    assert explain_text(FOMC).name == "period-allcaps"
+
+
+def test_form_feed_pages_repeat_headers_as_notes() -> None:
+    page = "Ministry of Ports — Daily Briefing\n"
+    body = [
+        "SPOKESPERSON: We begin with the harbour. The new berth\n",
+        "opens next week.\nQ: When exactly?\nSPOKESPERSON: On Monday, if the\n",
+        "weather holds.\nQ: Thank you.\n",
+    ]
+    text = "\f".join(page + part + "- 7 -\n" for part in body)
+    document = read(text)
+    assert [t.speaker for t in document.turns] == ["SPOKESPERSON", "Q", "SPOKESPERSON", "Q"]
+    first = document.turns[0]
+    assert any(note.text.startswith("Ministry of Ports") for note in first.notes)
+
+
+def test_rev_timestamps_with_single_first_names() -> None:
+    text = (
+        "Priya (00:00):\nWelcome back to the briefing.\n\n"
+        "Tomasz Nowak (00:14):\nThanks, Priya.\n\n"
+        "Priya (01:02):\nNext question.\n"
+    )
+    document = read(text)
+    assert [(t.speaker, t.timestamp) for t in document.turns] == [
+        ("Priya", "00:00"),
+        ("Tomasz Nowak", "00:14"),
+        ("Priya", "01:02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "label", ["**Dame Ruth Okoro**:", "**Dame Ruth Okoro:**", "DAME RUTH OKORO:"]
+)
+def test_bold_and_plain_colon_labels(label: str) -> None:
+    text = f"{label} We will hear evidence today.\n\n**Counsel**: Thank you, my Lady.\n"
+    if not label.startswith("**"):
+        text = text.replace("**Counsel**:", "COUNSEL:")
+    document = read(text)
+    assert [t.speaker for t in document.turns] == [
+        label.strip("*:").replace("**", "").rstrip(":"),
+        "Counsel" if label.startswith("**") else "COUNSEL",
+    ]
+
+
+def test_q_question_and_colon_prose_traps() -> None:
+    text = (
+        "title: Briefing\n"
+        "Time: 10:02 a.m.\n"
+        "https://example.org/briefing\n\n"
+        "MS. ARANDA: Good morning. He said:\n"
+        "we will act.\n\n"
+        "Q:  Has the date moved?\n\n"
+        "MS. ARANDA: No.\n\n"
+        "Q\u00a0\u00a0 And the budget?\n\n"
+        "QUESTION: One more?\n\n"
+        "MS. ARANDA: Key points:\nthe date holds.\n"
+    )
+    document = read(text)
+    assert [t.speaker for t in document.turns] == [
+        "MS. ARANDA",
+        "Q",
+        "MS. ARANDA",
+        "Q",
+        "QUESTION",
+        "MS. ARANDA",
+    ]
+
+
+def test_line_numbered_court_transcript() -> None:
+    lines = [
+        "THE COURT:   Counsel, you may proceed.",
+        "MS. IVERS:   Thank you, Your Honor. The witness",
+        "was at the dock that night.",
+        "THE COURT:   Go on.",
+        "MS. IVERS:   She saw the boat leave at",
+        "nine.",
+        "THE WITNESS:   That is right.",
+        "THE COURT:   Thank you.",
+        "MS. IVERS:   Nothing further.",
+        "THE COURT:   We will recess.",
+        "THE WITNESS:   May I go?",
+        "THE COURT:   You may.",
+    ]
+    text = "".join(f"{n:>2}      {line}\n" for n, line in enumerate(lines, start=1))
+    document = read(text)
+    assert [t.speaker for t in document.turns][:4] == [
+        "THE COURT",
+        "MS. IVERS",
+        "THE COURT",
+        "MS. IVERS",
+    ]
+    second = document.turns[1]
+    assert any(note.text == "3" for note in second.notes)
+    assert explain_text(text).numbered_lines
+
+
+def test_cjk_and_arabic_colon_labels() -> None:
+    text = "王毅：欢迎各位。\n\n记者：请问发布会几点结束？\n\n王毅：十一点。\n\n记者：谢谢。\n"
+    assert [t.speaker for t in read(text).turns] == ["王毅", "记者", "王毅", "记者"]
+    arabic = "المتحدث: مرحبا بكم.\n\nصحفي: سؤال أول.\n\nالمتحدث: شكرا.\n\nصحفي: وسؤال ثان.\n"
+    assert [t.speaker for t in read(arabic).turns] == ["المتحدث", "صحفي", "المتحدث", "صحفي"]
+
+
+def test_a_single_cjk_colon_line_is_not_a_label() -> None:
+    text = "时段：上午\n\nMINISTER TAN: Good morning. We begin.\n"
+    assert [t.speaker for t in read(text).turns] == ["MINISTER TAN"]
+
+
+def test_european_parliament_and_congressional_record() -> None:
+    ep = (
+        "President. – The sitting is open.\n\n"
+        "Anna Berg (Verts/ALE). – (SV) Madam President, thanks.\n"
+    )
+    assert [t.speaker for t in read(ep).turns] == ["President", "Anna Berg (Verts/ALE)"]
+    record = (
+        "Mr. HALVORSEN. Mr. President, I rise today.\n\nThe PRESIDING OFFICER. Without objection.\n"
+    )
+    assert [t.speaker for t in read(record).turns] == ["Mr. HALVORSEN", "The PRESIDING OFFICER"]
+
+
+def test_headings_and_editorial_notes_between_turns_are_notes() -> None:
+    text = (
+        "The SPEAKER: Order. We take statements.\n\n"
+        "                 HARBOUR SAFETY\n\n"
+        "               (Member’s Statement)\n\n"
+        "Ms K ODUYA (AP): Madam Speaker, the harbour is unsafe.\n\n"
+        "(The remarks of Ms Oduya on the harbour budget are printed\n"
+        'in today\'s Record under "Statements.")\n\n'
+        "Ms K ODUYA (AP): I thank you.\n"
+    )
+    document = read(text)
+    assert turns(document) == [
+        ("The SPEAKER", "Order. We take statements."),
+        ("Ms K ODUYA (AP)", "Madam Speaker, the harbour"),
+        ("Ms K ODUYA (AP)", "I thank you."),
+    ]
+    assert document.turns[0].text == "Order. We take statements."
+    assert document.turns[1].text.endswith("the harbour is unsafe.")
+
+
+def test_speaker_keys_name_the_person() -> None:
+    labels = [
+        "Ms. KAMIKAWA Yoko, Minister for Foreign Affairs",
+        "Minister Kamikawa",
+        "NATO Secretary General",
+        "Mao Ning",
+        "Peter van Dalen (ECR)",
+        "Mrs. McCarthy of New York",
+        "MR. OKA\u200bFOR",
+        "MR. OKAFOR",
+    ]
+    assert speaker_keys(labels) == [
+        "kamikawa",
+        "kamikawa",
+        "secretary general",
+        "mao ning",
+        "van dalen",
+        "mccarthy",
+        "okafor",
+        "okafor",
+    ]
+
+
+LONG = " ".join(["The harbour board met and agreed the plan for the year."] * 200)
+
+
+def test_long_unlabelled_text_is_an_error_unless_one_speech_is_allowed() -> None:
+    document = read("Office of the Spokesperson\n\n" + LONG + "\n")
+    assert len(document.turns) == 1
+    assert document.turns[0].speaker == "Office of the Spokesperson"
+    with pytest.raises(TranscriptError, match="no speaker labels found"):
+        check_one_speech(document, allow=False)
+    check_one_speech(document, allow=True)
+
+
+def test_report_warns_about_one_turn_and_label_like_lines() -> None:
+    text = (
+        "DIRECTOR LUND: " + LONG + "\n\n"
+        "Mr. Berg. This line looks like a label but the document does not use the shape.\n"
+    )
+    document = read(text)
+    assert any("read as one turn" in warning for warning in document.warnings)
+
+
+def test_cli_explain_and_report(tmp_path: Path) -> None:
+    path = tmp_path / "hearing.txt"
+    path.write_text(GPO, encoding="utf-8")
+    runner = CliRunner()
+    explained = runner.invoke(app, ["parse", "--explain", str(path)])
+    assert explained.exit_code == 0
+    assert "convention period-title" in explained.stdout
+    assert "Mr. Okafor ×" in explained.stdout
+    parsed = runner.invoke(app, ["parse", str(path)])
+    assert parsed.exit_code == 0
+    assert "period-title; 9 turns" in parsed.stderr
+    long = tmp_path / "long.txt"
+    long.write_text(LONG + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["parse", str(long)])
+    assert refused.exit_code != 0
+    allowed = runner.invoke(app, ["parse", "--allow-one-speech", str(long)])
+    assert allowed.exit_code == 0
