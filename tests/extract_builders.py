@@ -22,7 +22,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
-HEADER = "March 15, 2020   Chair Powell's Press Conference   FINAL"
+HEADER = "March 15, 2020   Official Transcript of Proceedings   FINAL"
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,36 @@ def split_source(text: str) -> Source:
         text = text[end + 4 :]
     # Each line is a paragraph: the transcripts are not hard-wrapped, and a label
     # line may follow the previous turn with no blank line between.
+    # Form feeds and other controls of an earlier extraction have no place on a page.
+    text = re.sub(r"[\x00-\x08\x0b-\x1f]", "\n", text)
     keep = [line.strip() for line in text.splitlines() if line.strip(" \t\u00a0")]
-    return Source(title, date, keep)
+    return Source(title, date, _headings(keep))
+
+
+_UNDERLINE = re.compile(r"^([=\-^~*])\1{2,}$")
+
+
+def _headings(lines: list[str]) -> list[str]:
+    """A line underlined reStructuredText-style becomes a heading: ``# text``.
+
+    Each builder sets it as its format sets a heading (``<h2>``, a Heading style,
+    the underlined line on a PDF page).
+    """
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if _UNDERLINE.match(line) and out and out[-1].startswith("# "):
+            continue
+        if _UNDERLINE.match(after) and len(after) >= len(line) - 2 and not line.startswith("#"):
+            out.append(f"# {line}")
+        else:
+            out.append(line)
+    return out
+
+
+def heading(paragraph: str) -> str | None:
+    """The text of a heading paragraph, or None."""
+    return paragraph[2:] if paragraph.startswith("# ") else None
 
 
 def _runs(paragraph: str) -> list[tuple[str, bool]]:
@@ -99,6 +127,9 @@ def build_html(source: Source) -> str:
     """A saved web page: the transcript in an article, inside site boilerplate."""
     body = []
     for paragraph in source.paragraphs:
+        if (text := heading(paragraph)) is not None:
+            body.append(f"<h2>{html.escape(text)}</h2>")
+            continue
         runs = "".join(
             f"<strong>{html.escape(text)}</strong>" if bold else html.escape(text)
             for text, bold in _runs(paragraph)
@@ -139,6 +170,10 @@ def build_govinfo_html(source: Source) -> str:
     """A GovInfo hearing page: the whole text, hard-wrapped, inside ``<pre>``."""
     lines: list[str] = []
     for paragraph in source.paragraphs:
+        text = heading(paragraph)
+        if text is not None:
+            lines.extend([text, "-" * len(text), ""])
+            continue
         lines.extend(_wrap_plain("    " + plain(paragraph), 66))
         lines.append("")
     text = html.escape("\n".join(lines))
@@ -147,6 +182,15 @@ def build_govinfo_html(source: Source) -> str:
         f"<pre>\n[House Hearing, 111 Congress]\n[From the U.S. Government Publishing Office]\n\n"
         f"{text}\n</pre></body></html>\n"
     )
+
+
+def _printed(paragraphs: list[str]) -> list[str]:
+    """Paragraphs as printed on paper: a heading is its line and an underline."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        text = heading(paragraph)
+        out.extend([paragraph] if text is None else [text, "-" * len(text)])
+    return out
 
 
 def _wrap_plain(text: str, width: int) -> list[str]:
@@ -181,6 +225,9 @@ def build_docx(source: Source, path: Path, *, bold_labels: bool = True) -> Path:
     if source.date:
         document.add_paragraph(source.date)
     for paragraph in source.paragraphs:
+        if (text := heading(paragraph)) is not None:
+            document.add_heading(text, level=2)
+            continue
         runs = _runs(paragraph)
         para = document.add_paragraph()
         if bold_labels and len(runs) == 1:
@@ -277,7 +324,7 @@ def build_pdf(source: Source, path: Path, layout: PdfLayout = PdfLayout()) -> in
     usable = page_width - 2 * margin - number_room
     column_width = (usable - gutter * (layout.columns - 1)) / layout.columns
     lines: list[str] = []
-    for paragraph in source.paragraphs:
+    for paragraph in _printed(source.paragraphs):
         lines.extend(_wrap(pdf, _fitting(pdf, plain(paragraph)), column_width, layout.hyphenate))
     per_page = layout.lines_per_page * layout.columns
     pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]

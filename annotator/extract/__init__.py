@@ -61,6 +61,20 @@ def require(module: str, path: str | Path) -> ModuleType:
         ) from None
 
 
+def table_row_text(cells: list[str]) -> str:
+    """A table row as a line of text: ``NAME: text`` for a name and a text, else cells joined.
+
+    Some transcripts are tables with the speaker in the first column.
+    """
+    from annotator.transcript import looks_like_speaker
+
+    # Merged cells repeat their text in each grid cell.
+    unique = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
+    if len(unique) == 2 and looks_like_speaker(unique[0].rstrip(":")):
+        return f"{unique[0].rstrip(':')}: {unique[1]}"
+    return " | ".join(unique)
+
+
 def extract_file(path: str | Path) -> Extraction:
     """Extract the text of an HTML page, a PDF or a Word file, by its suffix."""
     path = Path(path)

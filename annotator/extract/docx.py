@@ -1,6 +1,7 @@
 """The text of a Word (.docx) file, paragraph by paragraph, with its bold speaker labels.
 
-python-docx (MIT) reads the body in order: paragraphs, and tables row by row.
+python-docx (MIT) reads the body in order: paragraphs, and tables row by row;
+headings are written as Markdown headings, which the reader keeps as notes.
 Page headers and footers live elsewhere in a .docx and are never read. Word
 transcripts often print the speaker in bold (``MR. SMITH`` then the speech, in
 one paragraph); a bold, name-shaped run opening a paragraph is taken as a
@@ -10,11 +11,12 @@ colon is written after it in the extracted text, so the label is read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import TranscriptError
-from annotator.extract import Extraction, require
+from annotator.extract import Extraction, require, table_row_text
 from annotator.transcript import looks_like_speaker, match_label
 
 _SEPARATORS = (":", "：", ".", "–", "—", "-")
@@ -67,17 +69,19 @@ def _labelled(paragraph: Any, next_text: str | None) -> tuple[str, bool, bool]:
 
 
 def _table_lines(table: Any) -> list[str]:
-    """A table's rows: ``SPEAKER: text`` for a two-cell row led by a name, else cells joined."""
-    lines = []
-    for row in table.rows:
-        cells = [" ".join(cell.text.split()) for cell in row.cells]
-        # Merged cells repeat their text in each grid cell.
-        unique = [c for i, c in enumerate(cells) if c and (i == 0 or c != cells[i - 1])]
-        if len(unique) == 2 and looks_like_speaker(unique[0].rstrip(":")):
-            lines.append(f"{unique[0].rstrip(':')}: {unique[1]}")
-        elif unique:
-            lines.append(" ".join(unique))
-    return lines
+    """A table's rows, one line each (``SPEAKER: text`` for a name and a text)."""
+    rows = [
+        table_row_text([" ".join(cell.text.split()) for cell in row.cells]) for row in table.rows
+    ]
+    return [row for row in rows if row]
+
+
+def _heading_level(style: str) -> int:
+    """1 for the Title style, N for Heading N, 0 for other paragraphs."""
+    if style == "Title":
+        return 1
+    found = re.fullmatch(r"Heading (\d)", style)
+    return int(found.group(1)) if found else 0
 
 
 def extract_docx(path: Path) -> Extraction:
@@ -107,8 +111,13 @@ def extract_docx(path: Path) -> Extraction:
         if not isinstance(block, Paragraph) or not block.text.strip():
             continue
         style = (block.style.name if block.style is not None else "") or ""
-        if not title and (style == "Title" or style.startswith("Heading")):
-            title = " ".join(block.text.split())
+        heading = _heading_level(style)
+        if heading:
+            # A Markdown heading: the reader keeps it as a note, never as speech.
+            text = " ".join(block.text.split())
+            title = title or text
+            paragraphs.append(f"{'#' * heading} {text}")
+            continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         next_text = following.text if isinstance(following, Paragraph) else None
         text, colon, skip = _labelled(block, next_text)

@@ -78,10 +78,15 @@ def _strip_line_numbers(lines: list[str], *, fewest: int = 5) -> list[str] | Non
     return out
 
 
-def _zone(lines: list[str]) -> list[int]:
-    """Indices of the first and last few non-empty lines of a page."""
+def _zone(lines: list[str]) -> list[tuple[int, str]]:
+    """The first and last few non-empty lines of a page: (index, place), place as
+    ``top0``, ``top1``, ... ``bottom0`` (the last line), so that a line is compared
+    only with lines at the same place on other pages."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    return sorted(set(filled[:ZONE] + filled[-ZONE:]))
+    places = {index: f"top{rank}" for rank, index in enumerate(filled[:ZONE])}
+    for rank, index in enumerate(reversed(filled[-ZONE:])):
+        places.setdefault(index, f"bottom{rank}")
+    return sorted(places.items())
 
 
 def strip_page_furniture(
@@ -89,9 +94,9 @@ def strip_page_furniture(
 ) -> tuple[list[list[str]], FurnitureReport]:
     """Remove line numbers, running heads and feet, and page numbers from each page.
 
-    A running head is a line in the top or bottom few lines of a page that
-    recurs (numbers ignored, so ``Page 3 of 21`` matches ``Page 4 of 21``) on at
-    least half the pages and on two or more. A bare page number (``12``,
+    A running head is a line among the top or bottom few lines of a page that
+    recurs at the same place (numbers ignored, so ``Page 3 of 21`` matches
+    ``Page 4 of 21``) on at least half the pages and on two or more. A bare page number (``12``,
     ``- 12 -``, ``Page 12``) there is removed on any page. Line numbers are a
     column of 1, 2, 3 ... opening most lines of a page. Returns the pages and
     what was removed.
@@ -109,20 +114,22 @@ def strip_page_furniture(
         if unnumbered is not None:
             cleaned[index] = unnumbered
             report.line_numbered_pages += 1
-    counts: Counter[str] = Counter()
+    # A running head sits at the same place on each page (the first line, the
+    # last); a line of speech that recurs (``That's correct.``) rarely does.
+    counts: Counter[tuple[str, str]] = Counter()
     for lines in cleaned:
-        counts.update({_key(lines[i]) for i in _zone(lines)})
+        counts.update({(place, _key(lines[i])) for i, place in _zone(lines)})
     needed = max(2, (len(cleaned) + 1) // 2)
-    running = {key for key, n in counts.items() if n >= needed and len(key) >= 4}
+    running = {key for key, n in counts.items() if n >= needed and len(key[1]) >= 4}
     result: list[list[str]] = []
     for lines in cleaned:
         drop = set()
-        for index in _zone(lines):
+        for index, place in _zone(lines):
             line = lines[index]
             if _PAGE_NUMBER.match(line):
                 drop.add(index)
                 report.page_numbers += 1
-            elif _key(line) in running:
+            elif (place, _key(line)) in running:
                 drop.add(index)
                 report.running[re.sub(r"\s+", " ", line).strip()] += 1
         kept = [line for i, line in enumerate(lines) if i not in drop]

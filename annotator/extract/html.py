@@ -4,7 +4,8 @@ trafilatura (Apache-2.0) finds the page's main text and drops navigation, share
 bars, "related stories", footers and cookie banners; it also reads the page's
 title and publication date. Each paragraph it keeps becomes a paragraph of the
 document text (a blank line between), and the title and date open the text, so
-the transcript reader takes them as the preamble. A page whose text sits in
+the transcript reader takes them as the preamble; headings inside the text
+are written as Markdown headings, which the reader keeps as notes. A page whose text sits in
 ``<pre>`` (GovInfo's hearings, the Congressional Record) is read as it is
 printed there, line for line, since its line structure is the transcript's.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import TranscriptError
-from annotator.extract import Extraction, require
+from annotator.extract import Extraction, require, table_row_text
 
 #: A ``<pre>`` holding at least this share of a page's text is the page's text.
 PRE_SHARE = 0.5
@@ -77,24 +78,69 @@ def extract_html(path: Path) -> Extraction:
         # Only a date the page states; a guess from the file's links is worse than none.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    body = (getattr(result, "text", None) or "").strip()
-    if not body:
+    body = getattr(result, "body", None)
+    paragraphs = _blocks(body) if body is not None else []
+    if not paragraphs:
         raise TranscriptError(f"{path}: no main text found in this page")
     title = " ".join((getattr(result, "title", None) or "").split())
     date = (getattr(result, "date", None) or "").strip()
-    paragraphs = [line.strip() for line in body.split("\n") if line.strip()]
     head: list[str] = []
     if title and not _same(paragraphs[0], title):
         head.append(title)
     if date and date not in "\n".join(paragraphs[:5]):
         head.append(date)
     text = "\n\n".join(head + paragraphs) + "\n"
-    kept = len(body.split())
+    kept = len(text.split())
     notes = (
         f"{path}: kept the page's main text ({kept:,} of {page_words:,} words); "
         "navigation, footers and banners dropped",
     )
     return Extraction(text=text, title=title, date=date, notes=notes)
+
+
+def _inline(element: Any) -> str:
+    """An element's text with its line breaks (``<lb/>``) kept, spacing tidied per line."""
+    for lb in element.iter("lb"):
+        lb.tail = "\n" + (lb.tail or "")
+    text = "".join(element.itertext())
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def _blocks(body: Any) -> list[str]:
+    """trafilatura's main-text tree as paragraphs of document text.
+
+    Headings become Markdown headings (``## Opening Statement``), which the
+    transcript reader keeps as notes between turns rather than as speech;
+    list items keep their bullet; a table row of a name and a text becomes
+    ``NAME: text``.
+    """
+    out: list[str] = []
+    for block in body:
+        tag = block.tag
+        if tag == "head":
+            level = str(block.get("rend", "h2"))[-1:]
+            marks = "#" * (int(level) if level.isdigit() else 2)
+            text = " ".join(_inline(block).split())
+            if text:
+                out.append(f"{marks} {text}")
+        elif tag == "list":
+            items = [_inline(item) for item in block.iter("item")]
+            lines = [f"- {item}" for item in items if item]
+            if lines:
+                out.append("\n".join(lines))
+        elif tag == "table":
+            rows = []
+            for row in block.iter("row"):
+                cells = [" ".join(_inline(cell).split()) for cell in row.iter("cell")]
+                rows.append(table_row_text(cells))
+            out.extend(row for row in rows if row)
+        elif tag == "quote":
+            out.extend(part for part in _blocks(block) or [_inline(block)] if part)
+        else:
+            text = _inline(block)
+            if text:
+                out.append(text)
+    return out
 
 
 def _same(a: str, b: str) -> bool:

@@ -92,20 +92,35 @@ def _gutter(lines: list[str]) -> tuple[int, int] | None:
     return best if both >= 0.4 * len(filled) else None
 
 
-def _columns_in_order(lines: list[str]) -> tuple[list[str], bool]:
+def _fits(lines: list[str], gutter: tuple[int, int]) -> bool:
+    """Whether a page with little text in its right column has the document's gutter.
+
+    A last page whose right column holds two lines shows too few two-sided rows
+    to find a gutter on its own; the gutter the other pages have decides.
+    """
+    cut = gutter[1]
+    filled = [line for line in lines if line.strip()]
+    beyond = sum(1 for line in filled if line[cut:].strip() and line[cut - 1] == " ")
+    crossing = sum(1 for line in filled if line[cut:].strip() and line[cut - 1] != " ")
+    return beyond > 0 and crossing <= max(1, len(filled) // 10)
+
+
+def _columns_in_order(lines: list[str], gutter: tuple[int, int] | None) -> tuple[list[str], bool]:
     """A two-column page read left column first; other pages as they are.
 
     Each row is cut where the right column starts (the gutter's end), so a long
     left line that reaches into the gutter stays whole; a row with no space
     before that column (a heading across the page) belongs to neither column.
     """
-    gutter = _gutter(lines)
     if gutter is None:
         return lines, False
-    cut = gutter[1]
+    gap, cut = gutter
 
     def splits(line: str) -> bool:
-        return len(line) <= cut or line[cut - 1] == " "
+        left = line[:cut]
+        # Text that starts inside the gutter is centred across the page (a page number).
+        centred = bool(left.strip()) and len(left) - len(left.lstrip()) >= gap
+        return not centred and (len(line) <= cut or line[cut - 1] == " ")
 
     split = [i for i, line in enumerate(lines) if line.strip() and splits(line)]
     first, last = split[0], split[-1]
@@ -136,9 +151,23 @@ def _page_lines(page: Any) -> list[str]:
             rows = page.extract_text().split("\n")
         except Exception:
             return []
-    lines = _dedent(_rows_to_lines(rows))
-    lines, _ = _columns_in_order(lines)
-    return lines
+    return _dedent(_rows_to_lines(rows))
+
+
+def _reading_order(pages: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Pages with two columns read column by column; how many pages had two."""
+    gutters = [_gutter(lines) for lines in pages]
+    common = Counter(g for g in gutters if g is not None).most_common(1)
+    usual = common[0][0] if common else None
+    ordered: list[list[str]] = []
+    two = 0
+    for lines, gutter in zip(pages, gutters, strict=True):
+        if gutter is None and usual is not None and _fits(lines, usual):
+            gutter = usual
+        lines, split = _columns_in_order(lines, gutter)
+        ordered.append(lines)
+        two += split
+    return ordered, two
 
 
 def _squeeze_blank_runs(lines: list[str]) -> list[str]:
@@ -182,6 +211,9 @@ def extract_pdf(path: Path) -> Extraction:
     empty = [str(number) for number, count in enumerate(chars, start=1) if count == 0]
     if empty:
         notes.append(f"{path}: pages {', '.join(empty)} have no text layer (scanned?); skipped")
+    pages, two_columns = _reading_order(pages)
+    if two_columns:
+        notes.append(f"{path}: read {two_columns} pages in two columns, left column first")
     report = FurnitureReport()
     cleaned, report = strip_page_furniture(pages, report)
     cleaned, report = join_hyphenated(cleaned, report)
