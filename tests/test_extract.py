@@ -7,6 +7,7 @@ furniture its format carries, then read back through ``annotator``'s own path.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import subprocess
@@ -150,6 +151,46 @@ def test_govinfo_pre_page_reads_turn_for_turn(
     assert turns_of(document) == _truth()[name]
     # The <pre> text is kept line for line, as printed.
     assert "[From the U.S. Government Publishing Office]" in document.preamble
+
+
+def test_news_page_leaves_less_than_the_scraped_seed(tmp_path: Path) -> None:
+    """The bundled seed is what a scraper left of a news page; the page itself reads cleaner."""
+    from annotator.resources import sample_transcript
+    from annotator.transcript import parse_transcript
+
+    seed = Path(sample_transcript()).read_text(encoding="utf-8")
+    headline = seed.splitlines()[0]
+    speech = [p for p in seed.split("\n\n")[4:] if "ORGANIZATIONS" not in p and p.strip()]
+    paragraphs = "\n".join(f"<p>{html.escape(p.strip())}</p>" for p in speech)
+    organizations = (
+        '<aside class="orgs"><h3>ORGANIZATIONS IN THIS STORY</h3><ul>'
+        '<li><a href="/org/state">U.S. Department of State</a></li></ul></aside>'
+    )
+    page = tmp_path / "story.html"
+    page.write_text(
+        f"""<html><head><title>{html.escape(headline)}</title>
+<meta property="article:published_time" content="2024-07-28"></head><body>
+<header><nav><a href="/">News</a> <a href="/world">World</a></nav></header>
+<article><h1>{html.escape(headline)}</h1>
+<figure><img src="/i/pnb30s3h1bb2k1l4v1say2y80h1k.webp" alt="Webp pnb30s3h1bb2k1l4v1say2y80h1k">
+</figure>
+<div class="byline">By <a href="/people/hogan">Dereck J. Hogan</a>, Executive Secretary</div>
+{organizations}
+{paragraphs}
+{organizations}
+</article><footer>Copyright 2024 Newsroom. All rights reserved.</footer></body></html>""",
+        encoding="utf-8",
+    )
+    document = read_extracted(page)
+    plain = parse_transcript(sample_transcript())
+    assert [t.speaker for t in document.turns] == [t.speaker for t in plain.turns]
+    assert [turns_of(document)] == [turns_of(plain)]
+    assert document.title == headline
+    assert "2024-07-28" in document.preamble
+    for leftover in ("ORGANIZATIONS IN THIS STORY", "Webp"):
+        assert leftover in seed and leftover not in document.text
+    assert "All rights reserved" not in document.text
+    assert document.text.count(headline) == 1 < seed.count(headline)
 
 
 def test_page_without_main_text_is_one_line_error(tmp_path: Path) -> None:
