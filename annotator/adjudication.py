@@ -15,9 +15,9 @@ from pathlib import Path
 
 from annotator.agreement import Disagreement, disagreements
 from annotator.errors import AnnotatorError
+from annotator.log import read_log
 from annotator.model import Document, Span, restrict_sentences
 from annotator.sources import load_documents
-from annotator.log import read_log
 
 GOLD = "gold"
 

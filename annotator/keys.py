@@ -43,6 +43,8 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("filter", "F", "filter", "filter", show=False),
     KeyAction("next_undecided", "g", "next_undecided", "next undecided"),
     KeyAction("guidance", "i", "guidance", "label guidance", show=False),
+    KeyAction("documents", "D", "documents", "documents"),
+    KeyAction("pick_label", "l", "pick_label", "pick a label", show=False),
     KeyAction("retrain", "ctrl+t", "retrain", "retrain the model", show=False),
     KeyAction("help", "question_mark", "help", "help"),
     KeyAction("quit", "q", "quit", "quit"),

@@ -8,6 +8,7 @@ redraws; tests and scripts call them directly.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,18 @@ class Position:
     doc: int
     turn: int
     sentence: int
+
+
+@dataclass(frozen=True)
+class DocumentProgress:
+    """One document as the navigator lists it."""
+
+    index: int
+    id: str
+    title: str
+    decided: int
+    total: int
+    flagged: int
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,39 @@ class AnnotationSession:
             if (line := attachment.marks.get(s.location)) is not None and line.action == EXCLUDE
         )
         return decided, len(turn.sentences) - excluded
+
+    def flagged(self, doc_index: int) -> int:
+        """Sentences of a document flagged for review (decided or not)."""
+        attachment = self._attachments[doc_index]
+        lines = [*attachment.decisions.values(), *attachment.marks.values()]
+        return sum(1 for line in lines if line.flag)
+
+    def label_counts(self, doc_index: int) -> Counter[str]:
+        """How many sentences of a document carry each label."""
+        counts: Counter[str] = Counter()
+        for decision in self._attachments[doc_index].decisions.values():
+            counts.update(decision.labels)
+        return counts
+
+    def documents_overview(self) -> list[DocumentProgress]:
+        """Every loaded document with its progress, for the document navigator."""
+        return [
+            DocumentProgress(d, document.id, document.title, *self.progress(d), self.flagged(d))
+            for d, document in enumerate(self.documents)
+        ]
+
+    def go_to_document(self, doc_index: int) -> None:
+        """Jump to a document's first sentence still to do (its first, if all are done)."""
+        first = None
+        for t, turn in enumerate(self.documents[doc_index].turns):
+            for i in range(len(turn.sentences)):
+                position = Position(doc_index, t, i)
+                first = first or position
+                if self.to_do(position):
+                    self.position = position
+                    return
+        if first is not None:
+            self.position = first
 
     # --- moving ----------------------------------------------------------------
 

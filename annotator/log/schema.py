@@ -5,9 +5,10 @@ are the log's line format. Encoding (``encode_line``), decoding with type
 validation (``decode_line``) and the narrower view bulk readers use
 (``EntryFields``, which ``Decision`` extends) all come from that one
 declaration, so adding a field is one edit here. A line is the store's own
-fields first, then ``meta``, then the fields Prodigy reads (hashes, ``options``, ``accept``, ``answer`` …), which are
-computed on encoding and never trusted on decoding, except ``_input_hash``,
-which is checked against the text to catch a damaged line.
+fields first, then ``meta``, then the fields Prodigy reads (hashes,
+``options``, ``accept``, ``answer`` …), which are computed on encoding and
+never trusted on decoding, except ``_input_hash``, which is checked against
+the text to catch a damaged line.
 
 The format is described field by field in the README ("A line, field by field").
 """

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from annotator.labels import load_labels
+from annotator.log import AnnotationLog, read_log
 from annotator.model import Document, LabelSet
 from annotator.resources import sample_transcript
 from annotator.segment import load_pipeline, segment_document
 from annotator.session import AnnotationSession
-from annotator.log import AnnotationLog, read_log
 from annotator.transcript import parse_text, parse_transcript
 from annotator.tui.app import AnnotatorApp
 

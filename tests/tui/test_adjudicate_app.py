@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from annotator.adjudication import GOLD, open_adjudication
+from annotator.log import AnnotationLog
 from annotator.model import Document, LabelSet
 from annotator.session import AnnotationSession
-from annotator.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 
 

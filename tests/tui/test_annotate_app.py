@@ -9,9 +9,9 @@ import pytest
 from conftest import LOG_NAME, current_labels, document_from, log_lines
 
 from annotator.errors import StoreError
+from annotator.log import AnnotationLog
 from annotator.model import LabelSet
 from annotator.session import AnnotationSession
-from annotator.log import AnnotationLog
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.widgets.transcript_view import TranscriptView
@@ -199,7 +199,7 @@ async def test_transcript_text_is_never_markup(make_app, nlp, workdir: Path) -> 
         screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
         assert "[bold]not bold[/bold]" in screen
         assert "[@click=app.quit]no link[/]" in screen
-        assert "\\x1b[31mred" in screen
+        assert "\\u001b[31mred" in screen
         for index in range(len(view.rows)):
             y = view.sentence_line(index) - view.scroll_offset.y
             await pilot.click(TranscriptView, offset=(12, y))

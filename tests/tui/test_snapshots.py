@@ -20,3 +20,19 @@ def test_help_screen(snap_compare, make_app, sample) -> None:  # type: ignore[no
 def test_narrow_terminal(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
     app = make_app([sample])
     assert snap_compare(app, press=["4", "down"], terminal_size=(80, 24))
+
+
+def test_wide_terminal(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
+    """200×50: a readable transcript measure, every label on one line with its count."""
+    app = make_app([sample])
+    assert snap_compare(app, press=["1", "enter", "3", "e"], terminal_size=(200, 50))
+
+
+def test_label_picker_over_a_large_codebook(  # type: ignore[no-untyped-def]
+    snap_compare, make_app, sample
+) -> None:
+    """60 labels, ten with keys: the panel says how many are out of sight; ``l`` picks."""
+    from test_navigation_and_codebooks import big_codebook
+
+    app = make_app([sample], label_set=big_codebook())
+    assert snap_compare(app, press=["l", *"topic 4"], terminal_size=(120, 40))

@@ -28,6 +28,7 @@ from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession, Filter
 from annotator.tui.messages import LabelClicked, SentenceClicked, TurnChosen
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
 from annotator.tui.screens.prompts import ChoicePrompt, SplitPrompt, TextPrompt
 from annotator.tui.widgets.label_panel import LabelPanel
 from annotator.tui.widgets.transcript_view import TranscriptView
@@ -84,6 +85,8 @@ class AnnotateScreen(Screen[None]):
         self._stale_turns: set[int] = set()
         self._turn_timer: Timer | None = None
         for index, label in enumerate(session.labels.labels):
+            if not label.key:
+                continue  # reached through the label picker (l)
             # Labels are listed with their keys in the label panel, so the footer
             # keeps its room for the other keys.
             binding = Binding(
@@ -107,12 +110,13 @@ class AnnotateScreen(Screen[None]):
         yield Footer()
 
     def _fit_width(self) -> None:
-        # Below 120 columns the turn list goes; below 100 the label panel keeps
-        # only keys and names, so the sentences keep most of an 80-column screen.
+        # Below 120 columns the turn list goes; below 100 the label panel narrows, so
+        # the sentences keep most of an 80-column screen; from 175 the transcript keeps
+        # a readable measure and the panels take the rest.
         width = self.size.width
         self.set_class(width < 120, "-medium")
         self.set_class(width < 100, "-narrow")
-        self.query_one(LabelPanel).set_compact(width < 100)
+        self.set_class(width >= 175, "-wide")
 
     def compose_extra(self) -> ComposeResult:
         """Widgets between the transcript and the status line (none here)."""
@@ -143,6 +147,7 @@ class AnnotateScreen(Screen[None]):
         turn_list = self.query_one(TurnList)
         if full or position.doc != self._doc_shown:
             self._doc_shown = position.doc
+            self.query_one(LabelPanel).show_counts(session.label_counts(position.doc))
             document = session.document
             turn_list.show_document(
                 position.doc,
@@ -252,6 +257,8 @@ class AnnotateScreen(Screen[None]):
             self.redraw()
         if decision is not None:
             self._turn_counts_later(decision.turn)
+            panel = self.query_one(LabelPanel)
+            panel.show_counts(session.label_counts(session.position.doc))
         self._header()
         self._saved(decision)
 
@@ -493,6 +500,33 @@ class AnnotateScreen(Screen[None]):
     def action_help(self) -> None:
         keymap = getattr(self.app, "keymap_overrides", {})
         self.app.push_screen(HelpScreen(self.session.labels, keymap))
+
+    def action_documents(self) -> None:
+        """D: the document navigator."""
+        session = self.session
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            session.go_to_document(int(value))
+            self.redraw(full=True)
+            done, total = session.progress(session.position.doc)
+            self.say(f"{session.document.id}: {done}/{total} decided")
+
+        self.app.push_screen(
+            DocumentNavigator(session.documents_overview(), session.position.doc), chosen
+        )
+
+    def action_pick_label(self) -> None:
+        """l: pick a label by name (any size of codebook); Enter toggles it."""
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.action_toggle_label(int(value))
+
+        self.app.push_screen(
+            LabelPicker(self.session.labels, self.session.current_labels()), chosen
+        )
 
     def action_guidance(self) -> None:
         self.query_one(LabelPanel).toggle_guidance()

@@ -1,6 +1,16 @@
-"""The label panel: every label with its key, colour and description."""
+"""The label panel: every label on one line, with its key, colour and count.
+
+One line per label at every terminal size, so a bigger terminal never shows
+fewer labels (descriptions used to wrap over four lines each and push labels
+off screen). Descriptions, guidance and examples show under each label while
+``i`` is on. When the codebook is longer than the panel, the panel scrolls to
+keep the labels of the focused sentence in view, and its title says how many
+labels are out of sight.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,7 +30,8 @@ class LabelEntry(Horizontal):
         super().__init__(classes="label-entry")
         self.label = label
         self.active = False
-        self._shown: tuple[bool, bool, bool] | None = None
+        self.count = 0
+        self._shown: tuple[bool, bool, int] | None = None
         self._key = Static(classes="gutter")
         self._body = Static(classes="body")
 
@@ -28,33 +39,34 @@ class LabelEntry(Horizontal):
         yield self._key
         yield self._body
 
-    def render_entry(self, show_guidance: bool, compact: bool = False) -> None:
+    def render_entry(self, show_guidance: bool) -> None:
         """Redraw, only if what the entry shows has changed."""
-        shown = (self.active, show_guidance, compact)
+        shown = (self.active, show_guidance, self.count)
         if shown == self._shown:
             return
         body_changed = self._shown is None or self._shown[1:] != shown[1:]
         self._shown = shown
         mark = "✓" if self.active else " "
-        key = Text(
-            f" {terminal_safe(self.label.key)}{mark}",
-            style="bold reverse" if self.active else "bold",
-        )
+        shown_key = terminal_safe(self.label.key)
+        key = Text(f" {shown_key}{mark}", style="bold reverse" if self.active else "bold")
         # Marking a label active only repaints its key; the body keeps its size.
         self._key.update(key, layout=False)
         if not body_changed:
             return
         text = chip(self.label)
-        if self.label.description and not compact:
-            text.append("\n")
-            text.append(terminal_safe(self.label.description), style="dim")
-        if show_guidance and self.label.guidance:
-            text.append("\n")
-            text.append(terminal_safe(" ".join(self.label.guidance.split())), style="italic")
+        if self.count:
+            text.append(f" {self.count}", style="dim")
+        if show_guidance:
+            if self.label.description:
+                text.append("\n")
+                text.append(terminal_safe(self.label.description), style="dim")
+            if self.label.guidance:
+                text.append("\n")
+                text.append(terminal_safe(" ".join(self.label.guidance.split())), style="italic")
             for example in self.label.examples:
                 text.append("\ne.g. ", style="dim")
                 text.append(terminal_safe(example), style="italic dim")
-        self._body.update(text)
+        self._body.update(text, layout=show_guidance or self._shown is None)
 
     def on_click(self) -> None:
         self.post_message(LabelClicked(self.label.name))
@@ -67,31 +79,53 @@ class LabelPanel(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.labels = labels
         self.show_guidance = False
-        self.compact = False
         self.entries = [LabelEntry(label) for label in labels.labels]
+        self._title = Static(classes="panel-title")
+        self._hidden = -1
 
     def compose(self) -> ComposeResult:
-        title = "Labels (one per sentence)" if self.labels.exclusive else "Labels"
-        yield Static(Text(title, style="bold"), classes="panel-title")
+        yield self._title
         yield from self.entries
 
     def on_mount(self) -> None:
         self.show_active(())
 
+    def on_resize(self) -> None:
+        self._show_title()
+
+    def _show_title(self) -> None:
+        # Entries are one line each (descriptions off): what does not fit is hidden.
+        room = max(0, self.size.height - 1)
+        hidden = 0 if self.show_guidance else max(0, len(self.entries) - room)
+        if hidden == self._hidden:
+            return
+        self._hidden = hidden
+        title = Text("Labels (one per sentence)" if self.labels.exclusive else "Labels", "bold")
+        if hidden:
+            title.append(f"  {hidden} more ↕ · l: pick", style="yellow")
+        self._title.update(title, layout=False)
+
     def show_active(self, active: tuple[str, ...]) -> None:
-        """Mark the labels the focused sentence carries."""
+        """Mark the labels the focused sentence carries (and keep them in view)."""
+        first_active = None
         for entry in self.entries:
             entry.active = entry.label.name in active
-            entry.render_entry(self.show_guidance, self.compact)
+            entry.render_entry(self.show_guidance)
+            if entry.active and first_active is None:
+                first_active = entry
+        self._show_title()
+        if first_active is not None and self._hidden > 0:
+            self.scroll_to_widget(first_active, animate=False)
+
+    def show_counts(self, counts: Mapping[str, int]) -> None:
+        """How often each label is used in the current document."""
+        for entry in self.entries:
+            entry.count = counts.get(entry.label.name, 0)
+            entry.render_entry(self.show_guidance)
 
     def toggle_guidance(self) -> None:
         self.show_guidance = not self.show_guidance
         for entry in self.entries:
-            entry.render_entry(self.show_guidance, self.compact)
-
-    def set_compact(self, compact: bool) -> None:
-        """Names and keys only (narrow terminals); guidance still shows on demand."""
-        if compact != self.compact:
-            self.compact = compact
-            for entry in self.entries:
-                entry.render_entry(self.show_guidance, compact)
+            entry.render_entry(self.show_guidance)
+        self._hidden = -1
+        self._show_title()

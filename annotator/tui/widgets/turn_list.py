@@ -20,11 +20,26 @@ from annotator.tui.messages import TurnChosen
 from annotator.tui.widgets.scrolling import set_scroll_size
 
 
-def turn_prompt(index: int, speaker: str, decided: int, total: int) -> Text:
+def short_name(speaker: str, key: str, room: int) -> str:
+    """The speaker as the list shows it: the label as printed when it fits, else the
+    part that names the person first (``KAMIKAWA · FOREIGN MINISTER``), since a
+    cut ``FOREIGN MINISTER…`` cannot tell turns apart."""
+    name = " ".join(speaker.split())
+    if len(name) <= room or not key:
+        return name
+    at = name.lower().find(key.lower())
+    if at < 0:
+        return name
+    person = name[at : at + len(key)]
+    rest = " ".join((name[:at] + name[at + len(key) :]).split()).strip(" ,.")
+    return f"{person} · {rest}" if rest else person
+
+
+def turn_prompt(index: int, speaker: str, decided: int, total: int, key: str = "") -> Text:
     """``  3 SECRETARY BLINKEN  2/6``, cut to one row."""
     counts = f" {decided}/{total}" if total else ""
     room = 21 - len(counts)
-    name = terminal_safe(" ".join(speaker.split())) or "?"
+    name = terminal_safe(short_name(speaker, key, room)) or "?"
     if len(name) > room:
         name = name[: room - 1] + "…"
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -58,7 +73,8 @@ class TurnList(ScrollView, can_focus=False):
         self.document = document
         self.current = -1
         self._prompts = [
-            turn_prompt(i, turn.speaker, *progress[i]) for i, turn in enumerate(document.turns)
+            turn_prompt(i, turn.speaker, *progress[i], key=turn.speaker_key)
+            for i, turn in enumerate(document.turns)
         ]
         self._strips.clear()
         set_scroll_size(self, Size(self.size.width, len(self._prompts)))
@@ -69,8 +85,10 @@ class TurnList(ScrollView, can_focus=False):
         """Show a turn's new counts, repainting only its row."""
         if self.document is None or not 0 <= turn_index < len(self._prompts):
             return
-        speaker = self.document.turns[turn_index].speaker
-        self._prompts[turn_index] = turn_prompt(turn_index, speaker, decided, total)
+        turn = self.document.turns[turn_index]
+        self._prompts[turn_index] = turn_prompt(
+            turn_index, turn.speaker, decided, total, key=turn.speaker_key
+        )
         self._repaint(turn_index)
 
     def mark_current(self, turn_index: int) -> None:

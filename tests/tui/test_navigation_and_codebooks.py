@@ -1,0 +1,121 @@
+"""The screen for a day of coding (issue 15): every label in sight at every size, a
+document navigator, a label picker for codebooks of any size, exclusion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import LOG_NAME, document_from, log_lines
+
+from annotator.log import AnnotationLog
+from annotator.model import Document, Label, LabelSet
+from annotator.session import AnnotationSession
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
+from annotator.tui.widgets.label_panel import LabelEntry, LabelPanel
+
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+
+
+def big_codebook(size: int = 60) -> LabelSet:
+    """A codebook larger than a keyboard row: the first ten have keys, the rest not."""
+    keys = "1234567890"
+    return LabelSet(
+        tuple(
+            Label(
+                f"topic {n:02d}",
+                keys[n] if n < 10 else "",
+                description=f"Policy topic number {n}",
+                color=COLOURS[n % len(COLOURS)],
+            )
+            for n in range(size)
+        ),
+        source="big.yaml",
+    )
+
+
+def app_over(
+    workdir: Path, documents: list[Document], labels: LabelSet
+) -> tuple[AnnotatorApp, AnnotationLog]:
+    log = AnnotationLog.open(workdir / LOG_NAME, "analyst", labels=labels)
+    session = AnnotationSession(documents, labels, log)
+    session.resume()
+    return AnnotatorApp(session, LOG_NAME), log
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_every_shipped_label_is_on_screen_at_every_size(
+    make_app, sample: Document, size: tuple[int, int]
+) -> None:
+    app = make_app([sample])
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(LabelPanel)
+        entries = list(app.screen.query(LabelEntry))
+        assert len(entries) == 10
+        for entry in entries:
+            assert entry.region.height == 1  # one line per label
+            assert panel.region.contains_region(entry.region), entry.label.name
+
+
+async def test_a_long_codebook_says_how_many_labels_are_out_of_sight(
+    workdir: Path, sample: Document
+) -> None:
+    app, log = app_over(workdir, [sample], big_codebook())
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            title = str(app.screen.query_one(LabelPanel)._title.render())
+            assert "more ↕" in title
+    finally:
+        log.close()
+
+
+async def test_the_label_picker_reaches_labels_beyond_the_keys(
+    workdir: Path, sample: Document
+) -> None:
+    app, log = app_over(workdir, [sample], big_codebook())
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("l")
+            assert isinstance(app.screen, LabelPicker)
+            await pilot.press(*"topic 42", "enter")
+            assert not isinstance(app.screen, LabelPicker)
+            await pilot.press("l", *"47", "enter")
+    finally:
+        log.close()
+    assert [line["labels"] for line in log_lines(workdir)] == [
+        ["topic 42"],
+        ["topic 42", "topic 47"],
+    ]
+
+
+async def test_the_document_navigator_jumps_to_the_first_sentence_to_do(
+    workdir: Path, labels: LabelSet, nlp
+) -> None:  # type: ignore[no-untyped-def]
+    one = document_from("MR A: First point. Second point.", nlp, "alpha")
+    two = document_from("MR B: Third point. Fourth point. Fifth point.", nlp, "bravo")
+    app, log = app_over(workdir, [one, two], labels)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            # Bravo's first sentence is decided before the jump.
+            app.session.go_to_document(1)
+            app.session.toggle_label("commitment")
+            app.session.go_to(0, 0, 0)
+            await pilot.press("D")
+            assert isinstance(app.screen, DocumentNavigator)
+            await pilot.press(*"brav", "enter")
+            assert app.session.position.doc == 1
+            assert app.session.sentence is not None
+            assert app.session.sentence.text == "Fourth point."
+    finally:
+        log.close()
+
+
+def test_the_turn_list_names_the_person_first_when_the_label_is_long() -> None:
+    from annotator.tui.widgets.turn_list import turn_prompt
+
+    row = turn_prompt(0, "FOREIGN MINISTER KAMIKAWA", 2, 7, key="kamikawa").plain
+    assert row.split()[1] == "KAMIKAWA"
+    assert turn_prompt(1, "MR MILLER", 0, 3, key="miller").plain.split()[1:3] == ["MR", "MILLER"]
