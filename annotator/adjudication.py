@@ -15,9 +15,8 @@ from pathlib import Path
 
 from annotator.agreement import Disagreement, disagreements
 from annotator.errors import AnnotatorError
-from annotator.log import read_log
 from annotator.model import Document, Span, restrict_sentences
-from annotator.sources import load_documents
+from annotator.sources import documents_named_in_logs, load_documents
 
 GOLD = "gold"
 
@@ -40,18 +39,6 @@ class Adjudication:
         return self.disputes.get((document, start, end))
 
 
-def _sources(log_paths: Sequence[Path]) -> dict[str, tuple[str, str]]:
-    """Document id -> (source path, text hash) as the analysts' log lines record them."""
-    found: dict[str, tuple[str, str]] = {}
-    for path in log_paths:
-        state = read_log(path)
-        for document in state.documents:
-            for decision in state.entries(document):
-                if decision.source:
-                    found[document] = (decision.source, decision.doc_hash)
-    return found
-
-
 def open_adjudication(
     log_paths: Sequence[str | Path],
     corpus: Sequence[str | Path] | None = None,
@@ -70,22 +57,11 @@ def open_adjudication(
     if corpus:
         documents = [d for d in load_documents(corpus, pipeline=pipeline) if d.id in wanted]
     else:
-        sources = _sources(paths)
-        documents = []
-        for doc_id in sorted(wanted):
-            source, doc_hash = sources.get(doc_id, ("", ""))
-            if not source or not Path(source).exists():
-                raise AdjudicationError(
-                    f"{doc_id}: its transcript {source or '(unknown)'} is not there; "
-                    "name the corpus with --corpus"
-                )
-            (document,) = [d for d in load_documents([source], pipeline=pipeline) if d.id == doc_id]
-            if document.text_hash != doc_hash:
-                raise AdjudicationError(
-                    f"{source}: the transcript changed since it was annotated; "
-                    "name the corpus the analysts used with --corpus"
-                )
-            documents.append(document)
+        documents, problems = documents_named_in_logs(paths, wanted, pipeline=pipeline)
+        for doc_id, problem in problems.items():
+            raise AdjudicationError(
+                f"{doc_id}: {problem}; name the corpus the analysts used with --corpus"
+            )
     missing = wanted - {d.id for d in documents}
     if missing:
         raise AdjudicationError(

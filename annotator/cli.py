@@ -381,8 +381,8 @@ def _run_tui(
     order: str = "reading",
 ) -> None:
     """Open the log, resume, run the app, and say on the way out that all is saved."""
+    from annotator.log import AnnotationLog
     from annotator.session import AnnotationSession
-    from annotator.store import AnnotationLog
     from annotator.tui.app import AnnotatorApp
 
     log = AnnotationLog.open(log_path, name, labels=label_set)
@@ -429,6 +429,10 @@ def status(
         typer.Option("--corpus", help="The documents annotated, for totals and re-anchoring."),
     ] = None,
     pipeline: PipelineOption = None,
+    all_flagged: Annotated[
+        bool, typer.Option("--all", help="List every flagged sentence (default: the first 20).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
 ) -> None:
     """Progress per document and annotator, label counts, flags, orphans, torn lines."""
     from annotator.sources import load_documents
@@ -438,7 +442,14 @@ def status(
         if not log.exists():
             raise AnnotatorError(f"{log}: no such annotation log")
     documents = list(load_documents(corpus, pipeline=pipeline)) if corpus else None
-    report_console().print(format_status(status_report(logs, documents)))
+    # Without --corpus, the transcripts the logs name are reopened where unchanged.
+    report = status_report(logs, documents, find_sources=True, pipeline=pipeline)
+    if as_json:
+        import srsly
+
+        sys.stdout.write(srsly.json_dumps(report.to_dict(), indent=2) + "\n")
+        return
+    report_console().print(format_status(report, all_flagged=all_flagged))
 
 
 @app.command()

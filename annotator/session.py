@@ -661,15 +661,22 @@ class AnnotationSession:
         self._totals[index] = corrected.sentence_count()
         self._attachments[index] = self.log.attachment(corrected)
 
-    def merge(self) -> bool:
-        """Merge the focused sentence with the next one in the same turn."""
+    def merge(self) -> bool | str:
+        """Merge the focused sentence with the next one in the same turn. False when
+        there is no next sentence; True, or (when either part was decided) the parts'
+        labels, which do not carry over to the merged sentence, for the screen to say."""
         sentences = self.turn.sentences
         index = self.position.sentence
         if not sentences or index + 1 >= len(sentences):
             return False
+        parts = [self.decision_for(self.position.doc, s) for s in sentences[index : index + 2]]
         self.log.merge(self.document, sentences[index], sentences[index + 1])
         self._reload(self.document.id)
-        return True
+        if all(part is None for part in parts):
+            return True
+        return " | ".join(
+            "undecided" if part is None else ", ".join(part.labels) or "no label" for part in parts
+        )
 
     def split(self, offset: int) -> bool:
         """Split the focused sentence at a document offset strictly inside it."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.corpus import is_corpus, read_corpus
+from annotator.errors import AnnotatorError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
 from annotator.model import Document
 from annotator.transcript import parse_transcript, transcript_files
@@ -112,3 +113,42 @@ def count_documents(paths: Iterable[str | Path]) -> int:
         else:
             total += 1
     return total
+
+
+def documents_named_in_logs(
+    log_paths: Iterable[str | Path], ids: Iterable[str], *, pipeline: str | None = None
+) -> tuple[list[Document], dict[str, str]]:
+    """Reopen the transcripts the logs' lines name (``source``), for the documents
+    ``ids``, when no corpus is given.
+
+    A transcript is used only if its text still hashes to what the analysts saw.
+    Returns the documents found and, for each one that could not be used, why.
+    """
+    from annotator.log import read_log
+
+    recorded: dict[str, tuple[str, str]] = {}
+    for path in log_paths:
+        state = read_log(path)
+        for document in state.documents:
+            for line in state.entries(document)[-1:]:
+                if line.source:
+                    recorded[document] = (line.source, line.doc_hash)
+    found: list[Document] = []
+    problems: dict[str, str] = {}
+    for doc_id in sorted(set(ids)):
+        source, doc_hash = recorded.get(doc_id, ("", ""))
+        if not source or not Path(source).is_file():
+            problems[doc_id] = f"its transcript {source or '(not recorded)'} is not there"
+            continue
+        try:
+            matching = [d for d in load_documents([source], pipeline=pipeline) if d.id == doc_id]
+        except AnnotatorError as error:
+            problems[doc_id] = str(error)
+            continue
+        if not matching:
+            problems[doc_id] = f"{source} no longer holds a document {doc_id!r}"
+        elif matching[0].text_hash != doc_hash:
+            problems[doc_id] = f"{source} changed since it was annotated"
+        else:
+            found.append(matching[0])
+    return found, problems

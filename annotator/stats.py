@@ -123,11 +123,16 @@ def _table(counts: LabelCounts, title: str, width: int) -> Table:
     table.add_column("%", justify="right")
     table.add_column("", no_wrap=True)
     largest = max((n for _, n in counts.counts), default=0)
+    unused = [name for name, count in counts.counts if not count]
     for name, count in counts.counts:
+        if not count:
+            continue  # a label nobody used gets one summary row, not a row each
         share = f"{100 * count / counts.sentences:.0f}" if counts.sentences else "-"
         table.add_row(
             Text(name), f"{count:,}", share, Text(bar(count, largest, width), style="cyan")
         )
+    if unused:
+        table.add_row(Text(f"not used: {', '.join(unused)}", style="dim"), "0", "", "")
     return table
 
 

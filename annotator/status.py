@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -63,15 +64,36 @@ class StatusReport:
     torn: tuple[str, ...]
     warnings: tuple[str, ...]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The whole report as plain data (``status --json``)."""
+        return {
+            "logs": list(self.logs),
+            "progress": [asdict(row) for row in self.progress],
+            "label_counts": dict(self.label_counts),
+            "flagged": [asdict(item) for item in self.flagged],
+            "orphans": [
+                {k: getattr(d, k) for k in ("document", "annotator", "labels", "text", "turn")}
+                for d in self.orphans
+            ],
+            "torn": list(self.torn),
+            "warnings": list(self.warnings),
+        }
+
 
 def status_report(
-    log_paths: Sequence[str | Path], corpus_documents: Sequence[Document] | None = None
+    log_paths: Sequence[str | Path],
+    corpus_documents: Sequence[Document] | None = None,
+    *,
+    find_sources: bool = False,
+    pipeline: str | None = None,
 ) -> StatusReport:
     """Progress per document and annotator, label counts, flags, orphans, torn lines.
 
     With ``corpus_documents`` every decision is re-anchored to the current text
-    (so totals, orphans and edited transcripts are exact); without, counts come
-    from the log alone.
+    (so totals, orphans and edited transcripts are exact). Without, and with
+    ``find_sources``, the transcripts the log lines name are reopened where
+    they are unchanged; what remains is counted from the log alone (totals
+    unknown, with a warning saying why).
     """
     corpus = {doc.id: doc for doc in corpus_documents or ()}
     progress: list[DocumentProgress] = []
@@ -81,6 +103,17 @@ def status_report(
     torn: list[str] = []
     warnings: list[str] = []
     seen: set[str] = set()
+    if corpus_documents is None and find_sources:
+        from annotator.sources import documents_named_in_logs
+
+        logs = [p for p in log_paths if Path(p).is_file()]
+        ids = {doc for path in logs for doc in read_log(path).documents}
+        found, problems = documents_named_in_logs(logs, ids, pipeline=pipeline)
+        corpus = {doc.id: doc for doc in found}
+        warnings += [
+            f"{doc_id}: total unknown ({problem}; give --corpus)"
+            for doc_id, problem in problems.items()
+        ]
     for raw_path in log_paths:
         path = Path(raw_path)
         if not path.is_file():
@@ -149,8 +182,13 @@ def status_report(
     )
 
 
-def format_status(report: StatusReport) -> RenderableType:
-    """``status_report`` as Rich tables (all text as ``Text``, never markup)."""
+#: Flagged sentences listed by default; ``status --all`` lists every one.
+FLAGGED_SHOWN = 20
+
+
+def format_status(report: StatusReport, *, all_flagged: bool = False) -> RenderableType:
+    """``status_report`` as Rich tables (all text as ``Text``, never markup). The
+    flagged sentences are cut to the first ``FLAGGED_SHOWN`` unless ``all_flagged``."""
     parts: list[RenderableType] = []
     several = len(report.logs) > 1
     table = Table(title="Progress", title_justify="left")
@@ -172,6 +210,22 @@ def format_status(report: StatusReport) -> RenderableType:
         cells = [Text(row.document), Text(row.annotator or "-"), Text(done)]
         cells += [Text(str(row.flagged)), Text(str(row.orphans))]
         table.add_row(*([Text(row.log)] if several else []), *cells)
+    if len(report.progress) > 1:
+        decided = sum(row.decided for row in report.progress)
+        totals = [row.total for row in report.progress]
+        known = None if None in totals else sum(t for t in totals if t is not None)
+        done = f"{decided} / {'?' if known is None else known}"
+        if known:
+            done += f" ({100 * decided / known:.0f}%)"
+        table.add_section()
+        table.add_row(
+            *([Text("")] if several else []),
+            Text("all documents", style="bold"),
+            Text(""),
+            Text(done, style="bold"),
+            Text(str(sum(row.flagged for row in report.progress)), style="bold"),
+            Text(str(sum(row.orphans for row in report.progress)), style="bold"),
+        )
     parts.append(table)
 
     if report.label_counts:
@@ -188,7 +242,8 @@ def format_status(report: StatusReport) -> RenderableType:
         flags.add_column("Speaker")
         flags.add_column("Sentence")
         flags.add_column("Note")
-        for item in report.flagged:
+        shown = report.flagged if all_flagged else report.flagged[:FLAGGED_SHOWN]
+        for item in shown:
             flags.add_row(
                 Text(item.document),
                 Text(item.annotator),
@@ -197,6 +252,14 @@ def format_status(report: StatusReport) -> RenderableType:
                 Text(item.note or ""),
             )
         parts.append(flags)
+        if len(shown) < len(report.flagged):
+            parts.append(
+                Text(
+                    f"… and {len(report.flagged) - len(shown)} more flagged sentences "
+                    "(status --all lists them, --json gives them to a program)",
+                    style="dim",
+                )
+            )
     if report.orphans:
         lost = Table(
             title="Orphaned decisions (text no longer in the document)", title_justify="left"

@@ -80,3 +80,13 @@ def test_cli_json_is_clean_for_scripts(tmp_path: Path) -> None:
     assert data["overall"]["sentences"] == 11
     assert data["overall"]["labels"]["procedural"] == 5
     assert {d["group"] for d in data["by_document"]} == {"brief-a", "brief-b"}
+
+
+def test_labels_nobody_used_share_one_row(tmp_path: Path) -> None:
+    report = stats_report([write_log(tmp_path / "a.jsonl")], label_set=LABELS)
+    console = Console(width=120, record=True)
+    console.print(format_stats(report))
+    text = console.export_text()
+    speaker_table = text.split("Speaker: QUESTION")[1].split("Labels per document")[0]
+    assert "not used: commitment, threat assessment, procedural" in speaker_table
+    assert speaker_table.count("│ 0 │") == 0 and speaker_table.count("0 │") == 1

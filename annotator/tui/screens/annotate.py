@@ -46,7 +46,7 @@ class AnnotatorCommands(Provider):
         if not isinstance(screen, AnnotateScreen):
             return
         for action in KEY_ACTIONS:
-            yield action.description.capitalize(), action.action, f"key: {action.keys}"
+            yield action.description.capitalize(), action.action, f"key: {key_names(action.keys)}"
         for index, label in enumerate(screen.session.labels.labels):
             yield f"Label: {label.name}", f"toggle_label({index})", label.description
 
@@ -129,6 +129,10 @@ class AnnotateScreen(Screen[None]):
         self._fit_width()
         self.redraw(full=True)
         self.say(f"Saving to {self.log_name}. Press ? for help.")
+        # What opening the log noticed (a lock taken over, lines skipped) is shown
+        # here, where the analyst looks, not only in the terminal before the screen.
+        for warning in self.session.log.warnings:
+            self.notify(terminal_safe(warning), severity="warning", timeout=15, markup=False)
 
     # --- drawing ----------------------------------------------------------------
 
@@ -441,7 +445,11 @@ class AnnotateScreen(Screen[None]):
         elif ok:
             self.query_one(TranscriptView).shown = None
             self.redraw(full=True)
-            self.say(f"Merged with the next sentence · saved to {self.log_name}")
+            message = f"Merged with the next sentence · saved to {self.log_name}"
+            if merged is not True:
+                # The parts' decisions do not carry over to the new unit: say so.
+                message = f"Merged; decide it again (the parts had: {merged}) · {self.log_name}"
+            self.say(message)
 
     def action_split(self) -> None:
         span = self.session.sentence
@@ -467,7 +475,8 @@ class AnnotateScreen(Screen[None]):
                 return
             self.last_search = query
             if self.session.search(query):
-                self.redraw()
+                self.query_one(TranscriptView).set_highlight(" ".join(query.split()))
+                self.redraw(full=True)
                 self.say(f"Found “{query}”. Press / and Enter for the next match.")
             else:
                 self.say(f"“{query}” is not in any sentence.")
@@ -575,6 +584,32 @@ class AnnotateScreen(Screen[None]):
         if moved:
             self.redraw(full=True)
         self._header()
+
+
+_KEY_NAMES = {
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "slash": "/",
+    "question_mark": "?",
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Esc",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def key_names(keys: str) -> str:
+    """``down,j`` as a person reads it: ``↓ or j``; ``ctrl+r,U``: ``Ctrl+R or U``."""
+    shown = []
+    for key in keys.split(","):
+        if key.startswith("ctrl+"):
+            shown.append("Ctrl+" + key[5:].upper())
+        else:
+            shown.append(_KEY_NAMES.get(key, key))
+    return " or ".join(shown)
 
 
 def describe_line(line: Decision) -> str:

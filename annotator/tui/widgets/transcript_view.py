@@ -101,6 +101,8 @@ class TranscriptView(ScrollView, can_focus=False):
         self._labels: LabelSet | None = None
         self._lines: list[tuple[int, int]] = []  # view line -> (block, line in block)
         self._width = 0
+        #: Text found by the last search, highlighted in the sentences shown.
+        self.highlight = ""
 
     # --- building ----------------------------------------------------------------
 
@@ -164,6 +166,12 @@ class TranscriptView(ScrollView, can_focus=False):
             text.append(" …")
         speaker = Text(plain(turn.speaker) or "Unknown speaker", style="bold")
         return [Block("blank", Text()), Block("context", speaker), Block("context", text)]
+
+    def set_highlight(self, query: str) -> None:
+        """Highlight ``query`` in the sentences (the last search); "" for none."""
+        if query != self.highlight:
+            self.highlight = query
+            self.shown = None  # lay the turn out again with the new highlight
 
     # --- sentences ----------------------------------------------------------------
 
@@ -233,6 +241,8 @@ class TranscriptView(ScrollView, can_focus=False):
         text.append("▶" if focused else " ", style="bold")
         text.append(f"{block.number:>4} ", style="dim")
         body = Text(plain(block.span.text))
+        if self.highlight:
+            body.highlight_words([self.highlight], style="black on yellow", case_sensitive=False)
         # Every sentence keeps a line for its chips, decided or not, so labelling
         # never shifts the lines below (and never costs a new layout).
         body.append("\n")

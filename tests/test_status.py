@@ -1,0 +1,65 @@
+"""``annotator status``: totals without a corpus, a totals row, bounded output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.log import AnnotationLog
+from annotator.segment import load_pipeline, segment_document
+from annotator.transcript import parse_transcript
+
+BRIEFING = "MR MILLER: Good afternoon. We will act. Thank you.\n\nQUESTION: Why now? Thanks.\n"
+
+
+def annotate(folder: Path, name: str, flag_all: bool = False) -> tuple[Path, int]:
+    source = folder / f"{name}.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    document = segment_document(parse_transcript(source), load_pipeline())
+    log = folder / "ana.jsonl"
+    spans = [(t, s) for t in document.turns for s in t.sentences]
+    with AnnotationLog.open(log, "ana") as writer:
+        for turn, span in spans[:3]:
+            writer.decide(document, turn, span, ["procedural"], flag=flag_all)
+    return log, len(spans)
+
+
+def test_status_without_a_corpus_reopens_the_transcripts_the_log_names(tmp_path: Path) -> None:
+    log, total = annotate(tmp_path, "briefing")
+    result = CliRunner().invoke(app, ["status", str(log), "--json"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["progress"]
+    assert (row["decided"], row["total"]) == (3, total)
+    # The transcript edited since: the total is unknown, and the report says why.
+    (tmp_path / "briefing.txt").write_text(BRIEFING + "MR MILLER: More.\n", encoding="utf-8")
+    report = json.loads(CliRunner().invoke(app, ["status", str(log), "--json"]).stdout)
+    assert report["progress"][0]["total"] is None
+    assert any("changed since it was annotated" in w for w in report["warnings"])
+
+
+def test_status_prints_a_bounded_list_of_flags_and_a_totals_row(tmp_path: Path) -> None:
+    from annotator.model import Document, Span, Turn
+
+    log = tmp_path / "big.jsonl"
+    with AnnotationLog.open(log, "ana") as writer:
+        for d in range(3):
+            text = " ".join(f"Point {k}." for k in range(40))
+            spans, at = [], 0
+            for k in range(40):
+                sentence = f"Point {k}."
+                spans.append(Span(at, at + len(sentence), sentence))
+                at += len(sentence) + 1
+            turn = Turn(0, "A", "a", 0, len(text), text, (), tuple(spans))
+            document = Document(f"doc{d}", "", "", text, "", (turn,))
+            for span in spans:
+                writer.decide(document, turn, span, [], flag=True)
+    result = CliRunner().invoke(app, ["status", str(log)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "all documents" in result.stdout and "120 / ?" in result.stdout
+    assert "and 100 more flagged sentences" in result.stdout
+    assert len(result.stdout.splitlines()) < 60
+    every = CliRunner().invoke(app, ["status", str(log), "--all"], env={"COLUMNS": "160"})
+    assert every.stdout.count("Point 39.") == 3
