@@ -41,7 +41,22 @@ AnnotatorOption = Annotated[
     typer.Option("--annotator", "-a", help="Only this annotator (repeat for several)."),
 ]
 GoldOption = Annotated[
-    bool, typer.Option("--gold", help="Only adjudicated decisions (annotator 'gold').")
+    bool,
+    typer.Option(
+        "--gold",
+        help="The team's dataset: adjudicated labels, else agreed ones, else --unresolved.",
+    ),
+]
+AdjudicatedOption = Annotated[
+    bool,
+    typer.Option("--adjudicated-only", help="Only adjudicated decisions (annotator 'gold')."),
+]
+UnresolvedOption = Annotated[
+    str,
+    typer.Option(
+        "--unresolved",
+        help="Coders disagree, nothing settles it: flag (keep, flagged), exclude, majority.",
+    ),
 ]
 FlaggedOption = Annotated[
     bool, typer.Option("--flagged/--skip-flagged", help="Include sentences flagged for review.")
@@ -123,9 +138,18 @@ def export(
     labels: LabelsOption = None,
     annotator: AnnotatorOption = None,
     gold: GoldOption = False,
+    adjudicated_only: AdjudicatedOption = False,
+    unresolved: UnresolvedOption = "flag",
     flagged: FlaggedOption = True,
     empty: EmptyOption = True,
     label: LabelOption = None,
+    csv_raw: Annotated[
+        bool,
+        typer.Option(
+            "--csv-raw",
+            help="csv: cells as they are (no quote before =, +, -, @: unsafe in Excel).",
+        ),
+    ] = False,
     context: Annotated[
         int, typer.Option("--context", min=0, help="Sentences of context before and after.")
     ] = 0,
@@ -162,7 +186,10 @@ def export(
 
     options = ExportOptions(
         annotators=tuple(annotator or ()),
-        gold_only=gold,
+        gold_only=adjudicated_only,
+        gold_standard=gold,
+        unresolved=unresolved,
+        csv_raw=csv_raw,
         include_flagged=flagged,
         include_empty=empty,
         labels=tuple(label or ()),
@@ -202,6 +229,8 @@ def stats(
     labels: LabelsOption = None,
     annotator: AnnotatorOption = None,
     gold: GoldOption = False,
+    adjudicated_only: AdjudicatedOption = False,
+    unresolved: UnresolvedOption = "flag",
     flagged: FlaggedOption = True,
     empty: EmptyOption = True,
     combine: CombineOption = "majority",
@@ -220,7 +249,9 @@ def stats(
         label_set=load_labels(labels) if labels else None,
         options=ExportOptions(
             annotators=tuple(annotator or ()),
-            gold_only=gold,
+            gold_only=adjudicated_only,
+            gold_standard=gold,
+            unresolved=unresolved,
             include_flagged=flagged,
             include_empty=empty,
             combine=combine,

@@ -178,6 +178,17 @@ def export_dataset(
     notes = list(written.notes)
     if not dataset.records:
         notes.insert(0, "no decided sentences to export: the files hold no records")
+    settled = dataset.settled()
+    if set(settled) - {"single"}:
+        # Several coders: say how each sentence's labels were reached.
+        ways = ", ".join(f"{count:,} {status}" for status, count in sorted(settled.items()))
+        notes.insert(0, f"labels settled: {ways}")
+    if settled.get("unresolved"):
+        notes.insert(
+            1,
+            f"{settled['unresolved']:,} sentences the coders disagree on are kept flagged with "
+            'status "unresolved" (--unresolved exclude leaves them out)',
+        )
     return ExportResult(
         format=fmt.name,
         files=tuple(written.files),

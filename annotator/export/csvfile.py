@@ -7,6 +7,13 @@ the per-annotator decisions are kept as a JSON string. The file is UTF-8
 with a byte order mark, so Excel shows non-English text correctly; R's
 ``readr::read_csv`` and Python's ``csv`` (``encoding="utf-8-sig"``) read it
 unchanged. The label set goes beside it in ``OUT.labels.json``.
+
+Cells are data, never formulas: following OWASP's advice on CSV injection, a
+cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading ``'`` so a spreadsheet shows it instead of running it
+(``--csv-raw`` writes cells unchanged, for programs that read CSV as data).
+A ``|`` or ``\\`` inside a label or annotator name is escaped with ``\\``, so the
+joined ``labels`` column still splits into the names it was made of.
 """
 
 from __future__ import annotations
@@ -23,6 +30,20 @@ from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 #: Separator of list values inside one cell.
 JOIN = "|"
 LABEL_PREFIX = "label_"
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """A text cell a spreadsheet shows as text: formula starts get a leading quote."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def join(values: tuple[str, ...]) -> str:
+    """List values in one cell, ``|``-separated, each ``|`` and ``\\`` in them escaped."""
+    return JOIN.join(v.replace("\\", "\\\\").replace(JOIN, "\\" + JOIN) for v in values)
 
 
 def csv_columns(dataset: Dataset, options: ExportOptions) -> list[str]:
@@ -44,6 +65,7 @@ def csv_columns(dataset: Dataset, options: ExportOptions) -> list[str]:
         "flag",
         "annotators",
         "agreement",
+        "status",
         "time",
         "annotations",
     ]
@@ -68,12 +90,13 @@ def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOpti
         record.start,
         record.end,
         record.text,
-        JOIN.join(record.labels),
+        join(record.labels),
         *(1 if name in chosen else 0 for name in labels),
         record.note or "",
         int(record.flag),
-        JOIN.join(record.annotators),
-        int(record.agreement),
+        join(record.annotators),
+        "" if record.agreement is None else int(record.agreement),
+        record.status,
         record.time,
         srsly.json_dumps([a.to_dict() for a in record.annotations]),
     ]
@@ -93,7 +116,11 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         writer = csv.writer(handle)
         writer.writerow(csv_columns(dataset, options))
         labels = dataset.labels
-        writer.writerows(csv_row(record, labels, options) for record in dataset.records)
+        rows = (csv_row(record, labels, options) for record in dataset.records)
+        if options.csv_raw:
+            writer.writerows(rows)
+        else:
+            writer.writerows([neutralise(cell) for cell in row] for row in rows)
     written = Written([out])
     write_label_sidecar(dataset, out, written)
     return written

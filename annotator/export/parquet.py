@@ -55,6 +55,7 @@ def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> An
         ("flag", pa.bool_()),
         ("annotators", pa.list_(pa.string())),
         ("agreement", pa.bool_()),
+        ("status", pa.string()),
         ("time", pa.string()),
         ("annotations", pa.list_(annotation)),
     ]

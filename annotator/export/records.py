@@ -27,6 +27,11 @@ from annotator.store import LABEL, Decision, LogState, read_log
 
 #: How the labels of several annotators become the labels of a sentence.
 COMBINE_MODES = ("majority", "union", "intersection")
+#: What happens to a sentence the coders disagree on with nothing to settle it
+#: (with --gold: not adjudicated; without: an even split under majority): left
+#: out, settled by strict majority (an even split still left out, and counted),
+#: or kept with the strict majority's labels, flagged, status "unresolved".
+UNRESOLVED_POLICIES = ("exclude", "majority", "flag")
 #: The annotator id that marks adjudicated decisions (``--gold``).
 GOLD_ANNOTATOR = "gold"
 
@@ -52,6 +57,12 @@ class ExportOptions:
 
     annotators: tuple[str, ...] = ()
     gold_only: bool = False
+    #: The team's dataset: adjudicated decisions where there are, agreed ones where
+    #: all coders agree, and ``unresolved`` for the rest.
+    gold_standard: bool = False
+    unresolved: str = "flag"
+    #: CSV cells exactly as they are, formula starts included (``--csv-raw``).
+    csv_raw: bool = False
     gold_annotator: str = GOLD_ANNOTATOR
     include_flagged: bool = True
     include_empty: bool = True
@@ -117,6 +128,11 @@ class SentenceRecord:
     text: str
     labels: tuple[str, ...]
     annotations: tuple[AnnotatorLabels, ...]
+    #: How ``labels`` were settled: "adjudicated", "agreed", "single" (one coder),
+    #: "majority" (strict majority of disagreeing coders), "unresolved" (kept and
+    #: flagged by ``--unresolved flag``), or "combined" (``--combine union`` or
+    #: ``intersection``).
+    status: str = "single"
     context_before: str | None = None
     context_after: str | None = None
     turn_text: str | None = None
@@ -132,7 +148,7 @@ class SentenceRecord:
 
     @property
     def flag(self) -> bool:
-        return any(a.flag for a in self.annotations)
+        return self.status == "unresolved" or any(a.flag for a in self.annotations)
 
     @property
     def note(self) -> str | None:
@@ -144,9 +160,13 @@ class SentenceRecord:
         return " | ".join(f"{a.annotator}: {a.note}" for a in notes)
 
     @property
-    def agreement(self) -> bool:
-        """Whether every annotator chose exactly the same labels."""
-        return len({a.labels for a in self.annotations}) <= 1
+    def agreement(self) -> bool | None:
+        """Whether every coder chose exactly the same labels; None when only one coded
+        the sentence (there is nothing to agree on). Adjudication is not a coder."""
+        coders = [a for a in self.annotations if a.annotator != GOLD_ANNOTATOR]
+        if len(coders) < 2:
+            return None
+        return len({a.labels for a in coders}) == 1
 
     @property
     def time(self) -> str:
@@ -206,6 +226,7 @@ class SentenceRecord:
             "flag": self.flag,
             "annotators": list(self.annotators),
             "agreement": self.agreement,
+            "status": self.status,
             "time": self.time,
             "annotations": [a.to_dict() for a in self.annotations],
             **self.context(options),
@@ -225,6 +246,8 @@ class LeftOut:
     empty: int = 0
     unreadable_lines: int = 0
     torn_lines: int = 0
+    unresolved: int = 0
+    ties: int = 0
 
     def messages(self) -> list[str]:
         """One line per non-zero count, in words."""
@@ -241,6 +264,12 @@ class LeftOut:
             (self.empty, 'sentences with "no label applies" (--skip-empty)'),
             (self.unreadable_lines, "unreadable log lines"),
             (self.torn_lines, "incomplete last lines (torn writes)"),
+            (
+                self.unresolved,
+                "sentences the coders disagree on with nothing to settle them "
+                "(--unresolved majority or flag to keep them)",
+            ),
+            (self.ties, "sentences whose coders are split evenly on a label (no majority)"),
         ]
         return [f"left out {count:,} {why}" for count, why in reasons if count]
 
@@ -258,6 +287,10 @@ class Dataset:
     with_corpus: bool
     #: Each label's description, where a labels.yaml gave one.
     descriptions: Mapping[str, str] = field(default_factory=dict)
+
+    def settled(self) -> dict[str, int]:
+        """How many records were settled each way (``SentenceRecord.status``)."""
+        return dict(Counter(record.status for record in self.records))
 
     @property
     def annotators(self) -> list[str]:
@@ -304,6 +337,10 @@ def _collect(
     options = options or ExportOptions()
     if options.combine not in COMBINE_MODES:
         raise ExportError(f"unknown --combine {options.combine!r}; use one of {COMBINE_MODES}")
+    if options.unresolved not in UNRESOLVED_POLICIES:
+        raise ExportError(
+            f"unknown --unresolved {options.unresolved!r}; use one of {UNRESOLVED_POLICIES}"
+        )
     if not log_paths:
         raise ExportError("no annotation logs given")
     left_out = LeftOut()
@@ -333,6 +370,20 @@ def _collect(
         groups = _from_log_lines(states, wanted, options, left_out, recorded)
 
     names, exclusive = _label_names(recorded, label_set, groups, warnings)
+    several = any(len(_coders(decided)) > 1 for _, decided in groups)
+    if exclusive and options.combine == "union" and not options.gold_standard and several:
+        raise ExportError(
+            "the label set is exclusive (one label per sentence), and --combine union "
+            "would give a sentence several; use --combine majority, or --gold for the "
+            "adjudicated dataset"
+        )
+    if options.gold_standard and not any(
+        a.annotator != options.gold_annotator for _, decided in groups for a in decided
+    ):
+        warnings.append(
+            "--gold with only the adjudication log: the dataset holds the adjudicated "
+            "sentences alone; pass the analysts' logs too for the whole gold standard"
+        )
     if options.labels:
         unknown = [name for name in options.labels if name not in names]
         if unknown:
@@ -343,6 +394,7 @@ def _collect(
 
     records: list[SentenceRecord] = []
     keep = set(names)
+    rank = {name: i for i, name in enumerate(names)}
     for info, decided in groups:
         if not options.include_flagged and any(a.flag for a in decided):
             left_out.flagged += 1
@@ -350,12 +402,21 @@ def _collect(
         if not options.include_empty and all(not a.labels for a in decided):
             left_out.empty += 1
             continue
-        combined = _combine(decided, options.combine)
+        settled = _settle(decided, options)
+        if settled is None:
+            left_out.unresolved += 1
+            continue
+        combined, status = settled
+        if status == "tie":
+            left_out.ties += 1
+            continue
+        # Labels always in label-set order, whoever chose them first.
+        combined = tuple(sorted(combined, key=lambda n: (rank.get(n, len(rank)), n)))
         if options.labels:
             # A subset export keeps every sentence: those outside it are negatives.
             combined = tuple(name for name in combined if name in keep)
             decided = tuple(_restrict(a, keep) for a in decided)
-        records.append(SentenceRecord(labels=combined, annotations=decided, **info))
+        records.append(SentenceRecord(labels=combined, annotations=decided, status=status, **info))
     return Dataset(
         records=records,
         labels=names,
@@ -390,20 +451,67 @@ def _restrict(annotation: AnnotatorLabels, keep: set[str]) -> AnnotatorLabels:
     )
 
 
+def _coders(annotations: Sequence[AnnotatorLabels]) -> list[AnnotatorLabels]:
+    return [a for a in annotations if a.annotator != GOLD_ANNOTATOR]
+
+
+def _settle(
+    annotations: Sequence[AnnotatorLabels], options: ExportOptions
+) -> tuple[tuple[str, ...], str] | None:
+    """The labels of a sentence and how they were settled, or None to leave it out
+    (disagreement not adjudicated, under ``--unresolved exclude``). The status "tie"
+    means a majority was asked for and there is none.
+
+    An adjudicated decision is never one vote among others: it settles the sentence.
+    """
+    gold = [a for a in annotations if a.annotator == options.gold_annotator]
+    if gold:
+        return gold[0].labels, "adjudicated"
+    coders = _coders(annotations)
+    if len(coders) == 1:
+        return coders[0].labels, "single"
+    if len({a.labels for a in coders}) == 1:
+        return coders[0].labels, "agreed"
+    if not options.gold_standard and options.combine != "majority":
+        return _combine(coders, options.combine), "combined"
+    labels, tied = _majority(coders)
+    # Without --gold, coders who disagree are settled by majority where there is one;
+    # with --gold, any disagreement not adjudicated is unresolved.
+    unresolved = tied or options.gold_standard
+    if not unresolved:
+        return labels, "majority"
+    if options.unresolved == "exclude":
+        return None
+    if options.unresolved == "flag":
+        return labels, "unresolved"
+    # --unresolved majority: settled by strict majority, but an even split has none,
+    # and is never silently made a negative example.
+    return (labels, "tie") if tied else (labels, "majority")
+
+
+def _majority(annotations: Sequence[AnnotatorLabels]) -> tuple[tuple[str, ...], bool]:
+    """The labels a strict majority chose, and whether some label split them evenly."""
+    votes: Counter[str] = Counter()
+    for annotation in annotations:
+        votes.update(set(annotation.labels))
+    n = len(annotations)
+    chosen = tuple(name for name, count in votes.items() if 2 * count > n)
+    tied = any(2 * count == n for count in votes.values())
+    return chosen, tied
+
+
 def _combine(annotations: Sequence[AnnotatorLabels], mode: str) -> tuple[str, ...]:
     if len(annotations) == 1:
         return annotations[0].labels
     votes: Counter[str] = Counter()
-    order: dict[str, None] = {}
     for annotation in annotations:
         votes.update(set(annotation.labels))
-        order.update(dict.fromkeys(annotation.labels))
     needed = {
         "majority": len(annotations) // 2 + 1,
         "union": 1,
         "intersection": len(annotations),
     }[mode]
-    return tuple(name for name in order if votes[name] >= needed)
+    return tuple(name for name, count in votes.items() if count >= needed)
 
 
 def _option_names(decision: Decision) -> tuple[str, ...]:
