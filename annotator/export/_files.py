@@ -7,9 +7,11 @@ the new one, never a truncated dataset that a training run would read.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,12 +35,42 @@ class Written:
 
 
 def refuse_to_overwrite(paths: Iterable[Path], force: bool) -> None:
-    """Raise ``ExportError`` naming the first path that exists, unless ``force``."""
-    if force:
-        return
+    """Raise ``ExportError`` naming the first output that must not be written.
+
+    Never, even with ``force``: a symbolic link (written through, it would replace
+    whatever it points at), a device, a FIFO or a folder where a file goes, and an
+    annotation log (the analysts' evidence; an export never replaces one). An
+    existing file only with ``force``.
+    """
     for path in paths:
-        if path != STDOUT and path.exists():
+        if path == STDOUT:
+            continue
+        if path.is_symlink():
+            raise ExportError(f"{path}: is a symbolic link; write the export to a plain path")
+        if not path.exists():
+            continue
+        if not path.is_file() and not path.is_dir():  # a folder is a spacy export's output
+            raise ExportError(f"{path}: not a regular file; refusing to replace it")
+        if path.is_file() and is_annotation_log(path):
+            raise ExportError(f"{path}: is an annotation log; an export never replaces a log")
+        if not force:
             raise ExportError(f"{path}: already exists; use --force to overwrite it")
+
+
+def is_annotation_log(path: Path) -> bool:
+    """Whether ``path`` starts with a line of an annotation log."""
+    from annotator.log import LineError, decode_line
+
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(1 << 20)
+    except OSError:
+        return False
+    try:
+        decode_line(first.lstrip(b"\xef\xbb\xbf"))
+    except LineError:
+        return False
+    return True
 
 
 def is_stdout(path: Path) -> bool:
@@ -71,19 +103,27 @@ def atomic_output(path: Path, *, binary: bool = False, **kwargs: Any) -> Iterato
         with _stdout_output(kwargs.get("newline")) as stream:
             yield stream
         return
-    partial = path.with_name(path.name + ".partial")
+    partial: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # A new file of a unique name (O_EXCL): another export's ``.partial``, or a
+        # link planted where one would go, is never written through or deleted.
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        partial = Path(name)
         mode = "wb" if binary else "w"
         if not binary:
             kwargs.setdefault("encoding", "utf-8")
-        with open(partial, mode, **kwargs) as handle:
+        with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
+        os.chmod(partial, 0o644)
         os.replace(partial, path)
+        partial = None
     except OSError as error:
         raise ExportError(f"{path}: cannot write ({error.strerror or error})") from None
     finally:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.unlink()
 
 
 def sidecar_path(out: Path) -> Path:
