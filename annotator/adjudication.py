@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.agreement import Disagreement, disagreements
+from annotator.agreement import Disagreement, disagreements_in, read_codings
 from annotator.errors import AnnotatorError
 from annotator.model import Document, Span, restrict_sentences
 from annotator.sources import documents_named_in_logs, load_documents
@@ -34,6 +34,9 @@ class Adjudication:
     annotators: tuple[str, ...]
     #: Disputed sentences not found in the documents (their boundaries were corrected).
     unplaced: int = 0
+    #: What reading the logs noticed (sentences whose boundaries analysts corrected
+    #: differently, skipped lines), for the screen to show.
+    warnings: tuple[str, ...] = ()
 
     def dispute(self, document: str, start: int, end: int) -> Disagreement | None:
         return self.disputes.get((document, start, end))
@@ -51,7 +54,8 @@ def open_adjudication(
     for path in paths:
         if not path.exists():
             raise AdjudicationError(f"{path}: no such annotation log")
-    found = disagreements(paths, include_flagged=include_flagged, exclude=(GOLD,))
+    codings = read_codings(paths)
+    found = disagreements_in(codings, include_flagged=include_flagged, exclude=(GOLD,))
     disputes = {(d.document, d.start, d.end): d for d in found}
     wanted = {d.document for d in found}
     if corpus:
@@ -79,4 +83,6 @@ def open_adjudication(
             restricted.append(cut)
     annotators = tuple(sorted({c.annotator for d in found for c in d.codings}))
     placed = sum(len(t.sentences) for d in restricted for t in d.turns)
-    return Adjudication(tuple(restricted), disputes, annotators, len(disputes) - placed)
+    return Adjudication(
+        tuple(restricted), disputes, annotators, len(disputes) - placed, codings.warnings
+    )

@@ -43,7 +43,8 @@ from rich.table import Table
 from rich.text import Text
 
 from annotator.errors import AnnotatorError
-from annotator.log import LABEL, read_log
+from annotator.log import LABEL, MERGE, LogState, read_log
+from annotator.log.anchor import overlapping
 from annotator.memory import paused_gc
 
 IntArray = npt.NDArray[np.int64]
@@ -190,6 +191,17 @@ def _read_codings(log_paths: Sequence[str | Path]) -> Codings:
             elif slot is not None:
                 slot[1].pop(annotator, None)
     # The keys are the units' (document, start, end, text): sorting them is unit order.
+    # Analysts who merged or split sentences differently coded units that overlap
+    # without being the same: they cannot be compared, and are reported, not dropped.
+    conflicts = overlapping([key for key, (_, codes) in found.items() if codes])
+    if conflicts:
+        for key in conflicts:
+            del found[key]
+        warnings.append(
+            f"{len(conflicts)} sentences left out of agreement: the analysts' boundaries differ "
+            "there (one merged or split what another did not); settle them in adjudicate, "
+            "or make the same corrections"
+        )
     ordered = sorted([item for item in found.items() if item[1][1]], key=_first)
     # Each unit's codings by annotator name, by one itemgetter per set of annotators
     # (a few sets in all) rather than a sort per unit.
@@ -245,17 +257,32 @@ def _log_rows(path: Path) -> _LogRows:
     add = rows.append
     with paused_gc():
         state = read_log(path)
+        retired = retired_units(state)
         for entry in state.entry_fields():
             annotator = share(entry.annotator, entry.annotator)
             key = (share(entry.document, entry.document), entry.start, entry.end, entry.text)
             index = -1  # a clear, a flag or note on an undecided sentence, an exclusion
-            if entry.action == LABEL:
+            if retired and (entry.document, entry.start, entry.end) in retired:
+                pass  # merged or split away in this log: no longer a unit of its analyst
+            elif entry.action == LABEL:
                 coded = (annotator, entry.labels, entry.note, entry.flag)
                 index = numbers.get(coded, -1)
                 if index < 0:
                     index = numbers[coded] = len(numbers)
             add((key, annotator, entry.turn, share(entry.speaker, entry.speaker), index))
     return state.warnings, state.annotators, list(numbers), rows
+
+
+def retired_units(state: LogState) -> set[tuple[str, int, int]]:
+    """The sentences a log's merges and splits (not reverted) replaced: (document,
+    start, end). Decisions on them are retired, as re-anchoring retires them."""
+    retired: set[tuple[str, int, int]] = set()
+    for document in state.documents:
+        for correction in state.corrections(document):
+            retired.add((document, correction.start, correction.end))
+            if correction.action == MERGE and correction.next_start is not None:
+                retired.add((document, correction.next_start, correction.next_end or 0))
+    return retired
 
 
 _new_object = object.__new__

@@ -361,6 +361,7 @@ def adjudicate(
 
     label_set = load_labels(labels)
     adjudication = open_adjudication(logs, corpus, pipeline=pipeline, include_flagged=flagged)
+    _warn(adjudication.warnings)
     if not adjudication.documents:
         err.print("Nothing to adjudicate: the analysts agree on every sentence they share.")
         return

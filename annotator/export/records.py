@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from annotator.errors import AnnotatorError
+from annotator.log.anchor import overlapping
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 from annotator.store import LABEL, Decision, LogState, read_log
@@ -248,6 +249,7 @@ class LeftOut:
     torn_lines: int = 0
     unresolved: int = 0
     ties: int = 0
+    boundaries: int = 0
 
     def messages(self) -> list[str]:
         """One line per non-zero count, in words."""
@@ -270,6 +272,11 @@ class LeftOut:
                 "(--unresolved majority or flag to keep them)",
             ),
             (self.ties, "sentences whose coders are split evenly on a label (no majority)"),
+            (
+                self.boundaries,
+                "decisions on sentences whose boundaries analysts corrected differently "
+                "(merged or split in one log, not another; settle them in adjudicate)",
+            ),
         ]
         return [f"left out {count:,} {why}" for count, why in reasons if count]
 
@@ -575,6 +582,11 @@ def _from_corpus(
                     _merge_annotations(found.setdefault(key, {}), decision)
                     if key not in info:
                         info[key] = _sentence(document, units, position[(start, end)], options)
+    # Sentences one analyst merged or split and another did not overlap without being
+    # the same unit: no export holds overlapping spans, so they are left out, counted.
+    texts = {key: info[key]["text"] for key in found}
+    for doc_id, start, end, _ in overlapping((key[0], key[1], key[2], texts[key]) for key in found):
+        left_out.boundaries += len(found.pop((doc_id, start, end)))
     return [
         (info[key], tuple(sorted(found[key].values(), key=_by_annotator)))
         for key in sorted(found, key=lambda k: (order[k[0]], k[1], k[2]))

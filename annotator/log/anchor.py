@@ -135,6 +135,25 @@ def done(attachment: Attachment) -> dict[Location, Decision]:
     return {**attachment.decisions, **excluded}
 
 
+def overlapping(keys: Iterable[tuple[str, int, int, str]]) -> set[tuple[str, int, int, str]]:
+    """The units (document, start, end, text) that overlap another unit of the same
+    document without being the same stretch of text: sentences merged or split in
+    one log and not in another."""
+    conflicts: set[tuple[str, int, int, str]] = set()
+    by_document: dict[str, list[tuple[str, int, int, str]]] = {}
+    for key in keys:
+        by_document.setdefault(key[0], []).append(key)
+    for units in by_document.values():
+        units.sort(key=lambda k: (k[1], k[2]))
+        reach: tuple[str, int, int, str] | None = None  # the unit reaching furthest so far
+        for key in units:
+            if reach is not None and key[1] < reach[2] and key[1:3] != reach[1:3]:
+                conflicts.update((key, reach))
+            if reach is None or key[2] > reach[2]:
+                reach = key
+    return conflicts
+
+
 def first_missing(corrected: Document, decided: Mapping[Location, Any]) -> tuple[int, int] | None:
     """(turn index, sentence index) of the first sentence not in ``decided``."""
     for turn in corrected.turns:

@@ -57,6 +57,8 @@ class AdjudicateScreen(AnnotateScreen):
             f"{'/'.join(TAKE_KEYS[: len(self.analysts)])} take an analyst's labels; "
             f"gold log: {self.log_name}"
         )
+        for warning in self.adjudication.warnings:
+            self.notify(terminal_safe(warning), severity="warning", timeout=15, markup=False)
 
     def sentence_focused(self) -> None:
         span = self.session.sentence
