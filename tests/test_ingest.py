@@ -319,3 +319,45 @@ def test_cli_explain_and_report(tmp_path: Path) -> None:
     assert refused.exit_code != 0
     allowed = runner.invoke(app, ["parse", "--allow-one-speech", str(long)])
     assert allowed.exit_code == 0
+
+
+def test_fomc_meeting_honorific_labels_and_page_of_heads() -> None:
+    text = "\n".join(
+        [
+            "May 4, 2032   1 of 9",
+            "",
+            "CHAIR LINDQVIST.  Good morning. We begin with the",
+            "report.",
+            "MR. OKAFOR.  Thank you. Markets have been",
+            "May 4, 2032   2 of 9",
+            "very quiet since we last met.",
+            "CHAIR LINDQVIST.  Questions for Tomas?",
+            "VICE CHAIR HALE.  One.",
+            "MR. OKAFOR.  Yes.",
+            "May 4, 2032   3 of 9",
+            "CHAIR LINDQVIST.  Thank you.",
+        ]
+    )
+    document = read(text)
+    assert [t.speaker for t in document.turns] == [
+        "CHAIR LINDQVIST",
+        "MR. OKAFOR",
+        "CHAIR LINDQVIST",
+        "VICE CHAIR HALE",
+        "MR. OKAFOR",
+        "CHAIR LINDQVIST",
+    ]
+    assert [n.text for n in document.turns[1].notes] == ["May 4, 2032   2 of 9"]
+
+
+def test_question_and_answer_labels() -> None:
+    deposition = (
+        "Q.   Where were you that night?\nA.   At home.\nQ.   Alone?\n"
+        "A.   Yes, alone.\nQ.   Thank you.\nA lot of people were there.\n"
+    )
+    assert [t.speaker for t in read(deposition).turns] == ["Q", "A", "Q", "A", "Q"]
+    appendix = (
+        "Q.1. Chairman Okafor, what is the rate?\nA.1. The rate is 3 percent.\n"
+        "Q.2. And next year?\nA.2. We cannot say.\n"
+    )
+    assert [t.speaker for t in read(appendix).turns] == ["Q.1", "A.1", "Q.2", "A.2"]

@@ -22,6 +22,7 @@ from annotator.ingest.labels import SHAPE_BY_NAME, SHAPES, LabelMatch, Shape, li
 # A candidate label on one line: (line number, line start offset, shape, match).
 Candidate = tuple[int, int, Shape, LabelMatch]
 
+_DIGITS = re.compile(r"\d+")
 # Evidence a prose-like shape needs: matches whose speaker recurs under it.
 _MIN_RECURRING = 3
 # A column holds at least this share of a shape's matches to count as its own.
@@ -74,7 +75,9 @@ class Convention:
 
 def _evidence(shape: Shape, found: list[LabelMatch]) -> ShapeEvidence:
     counts = Counter(match.speaker for match in found)
-    recurring = sum(count for count in counts.values() if count > 1)
+    # ``Q.1``, ``Q.2`` and ``Speaker 1``, ``Speaker 2`` recur as one label with a number.
+    kinds = Counter(_DIGITS.sub("#", match.speaker) for match in found)
+    recurring = sum(count for count in kinds.values() if count > 1)
     columns = Counter(match.column for match in found)
     own = tuple(
         sorted(col for col, n in columns.items() if n >= max(2, _COLUMN_SHARE * len(found)))
@@ -93,6 +96,12 @@ def _evidence(shape: Shape, found: list[LabelMatch]) -> ShapeEvidence:
 
 def _prose_like(item: ShapeEvidence) -> bool:
     return SHAPE_BY_NAME[item.shape].needs_evidence
+
+
+def fixed_convention(candidates: list[Candidate]) -> Convention:
+    """Every plain shape, believed without evidence: the reader as a fixed list of formats."""
+    plain = tuple(shape.name for shape in SHAPES if not shape.needs_evidence)
+    return Convention(plain, ())
 
 
 def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) -> Convention:
@@ -151,11 +160,12 @@ def line_number_spans(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     return spans
 
 
-def read_candidates(lines: list[tuple[int, str]]) -> list[Candidate]:
-    """Every line's label candidates, in line order."""
+def read_candidates(lines: list[tuple[int, str]], infer: bool = True) -> list[Candidate]:
+    """Every line's label candidates, in line order (``infer=False``: the first plain one)."""
     candidates: list[Candidate] = []
+    first_plain = not infer
     for number, (start, line) in enumerate(lines):
-        for shape, match in line_candidates(line):
+        for shape, match in line_candidates(line, first_plain):
             candidates.append((number, start, shape, match))
     return candidates
 

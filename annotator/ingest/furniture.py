@@ -149,6 +149,8 @@ def _bracket_note_end(text: str, start: int) -> int | None:
 
 
 _PAGE_FIRST = frozenset("-Pp0123456789")
+# A running head that ends with the page: ``March 18, 2008   12 of 120``.
+_PAGE_OF = re.compile(r"(?:^|\s)(?:Page\s+)?\d{1,4}\s+of\s+\d{1,4}$", re.IGNORECASE)
 
 
 def _page_breaks(lines: list[tuple[int, str]]) -> list[int]:
@@ -156,7 +158,11 @@ def _page_breaks(lines: list[tuple[int, str]]) -> list[int]:
     breaks = []
     for number, (_start, line) in enumerate(lines):
         body = line.strip("\f \t")
-        if "\f" in line or (body[:1] in _PAGE_FIRST and _PAGE_NUMBER.match(body)):
+        if (
+            "\f" in line
+            or (body[:1] in _PAGE_FIRST and _PAGE_NUMBER.match(body))
+            or (body[-1:].isdigit() and len(body) <= 120 and _PAGE_OF.search(body))
+        ):
             breaks.append(number)
     return breaks
 

@@ -58,9 +58,13 @@ _PERIOD_TITLE = re.compile(
 )
 # FOMC and other PDF transcripts: ``CHAIR POWELL.  Good evening``, ``MICHELLE SMITH.  Thank``.
 _PERIOD_ALLCAPS = re.compile(
-    rf"^(?P<indent>{_WS}*)(?P<label>[A-Z][A-Z'’\-]+(?:{_WS}[A-Z][A-Z'’\-]*\.?){{0,5}})"
-    rf"\.{_WS}+(?=\S)"
+    rf"^(?P<indent>{_WS}*)(?P<label>(?:(?:MR|MRS|MS|DR|MISS)\.{_WS}+)?"
+    rf"[A-Z][A-Z'’\-]+(?:{_WS}[A-Z][A-Z'’\-]*\.?){{0,5}})\.{_WS}+(?=\S)"
 )
+# Written questions and answers in a hearing's appendix: ``Q.1. Chairman ...``, ``A.1. The ...``.
+_QA_NUMBERED = re.compile(r"^(?P<label>[QA]\.\d{1,3})\.[ \t]+(?=\S)")
+# Depositions and court transcripts: ``Q.   Where were you?`` / ``A   At home.``
+_QA_BARE = re.compile(rf"^(?P<indent>{_WS}*)(?P<label>Q|A)(?:[.:]{_WS}+|{_WS}{{2,}}|\t)(?=\S)")
 # European Parliament: ``President. –``, ``Name (PPE). –``, ``Name, on behalf of the S&D Group. –``
 _DASH = re.compile(
     rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n:*]{{0,150}}?)\.{_BOLD}?{_WS}*[–—-]{_WS}+"
@@ -257,6 +261,20 @@ def _period_allcaps(line: str) -> LabelMatch | None:
     return LabelMatch(clean_label(label), found.end(), None, len(found["indent"]))
 
 
+def _qa_numbered(line: str) -> LabelMatch | None:
+    if line[:1] not in "QA":
+        return None
+    found = _QA_NUMBERED.match(line)
+    return LabelMatch(found["label"], found.end(), None, 0) if found else None
+
+
+def _qa_bare(line: str) -> LabelMatch | None:
+    if line.lstrip()[:1] not in "QA":
+        return None
+    found = _QA_BARE.match(line)
+    return LabelMatch(found["label"], found.end(), None, len(found["indent"])) if found else None
+
+
 def _dash(line: str) -> LabelMatch | None:
     head = line[:170]
     if "." not in head or not ("–" in head or "—" in head or "-" in head):
@@ -277,6 +295,8 @@ SHAPES: tuple[Shape, ...] = (
     Shape("period-title", "    Mr. Koo. / The Chairman. (GPO hearing)", True, _period_title),
     Shape("period-allcaps", "CHAIR POWELL.␣␣ (FOMC, PDF transcripts)", True, _period_allcaps),
     Shape("dash", "Name (PPE). – (European Parliament)", False, _dash),
+    Shape("qa-numbered", "Q.1. / A.1. (written questions in an appendix)", False, _qa_numbered),
+    Shape("qa", "Q.   / A.   (depositions, court transcripts)", True, _qa_bare),
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
 _PLAIN_SHAPES = tuple(shape for shape in SHAPES if not shape.needs_evidence)
@@ -284,7 +304,7 @@ _PLAIN_SHAPES = tuple(shape for shape in SHAPES if not shape.needs_evidence)
 # A label opens with a capital (or a letter of a caseless script), bold markup allowed.
 _GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
 _COLON_SHAPES = frozenset({"timestamped", "colon", "colon-script"})
-_PERIOD_SHAPES = frozenset({"period-caps", "period-title", "period-allcaps", "dash"})
+_PERIOD_SHAPES = frozenset({"period-caps", "period-title", "period-allcaps", "dash", "qa-numbered"})
 
 
 def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, LabelMatch]]:
@@ -302,7 +322,7 @@ def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, L
     head = line[:170]
     colon = ":" in head or "：" in head
     period = ". " in head or ".\u00a0" in head or ".\t" in head or head.rstrip().endswith(".")
-    if not colon and not period and stripped[:1] != "Q":
+    if not colon and not period and stripped[:1] not in "QA":
         return []
     found = []
     for shape in _PLAIN_SHAPES if first_plain else SHAPES:
