@@ -14,9 +14,36 @@ from annotator.model import Document, Span, Turn
 
 
 def turn_units(turn: Turn) -> list[tuple[str, Span]]:
-    """The sentences and notes of a turn in reading order, tagged by kind."""
-    units = [("sentence", s) for s in turn.sentences] + [("note", n) for n in turn.notes]
+    """The sentences and notes of a turn in reading order, tagged by kind.
+
+    A note inside a sentence (``with Ukraine (applause) for as long``, a page header
+    in a sentence that runs across a page break) is part of that sentence's line,
+    shown dimmed there, not a unit of its own.
+    """
+    inside = {
+        note
+        for note in turn.notes
+        for sentence in turn.sentences
+        if sentence.start < note.start and note.end < sentence.end
+    }
+    units = [("sentence", s) for s in turn.sentences]
+    units += [("note", n) for n in turn.notes if n not in inside]
     return sorted(units, key=lambda unit: unit[1].start)
+
+
+def sentence_text(sentence: Span, notes: tuple[Span, ...]) -> Text:
+    """A sentence on one line, with the notes inside it dimmed."""
+    text = Text()
+    position = sentence.start
+    for note in sorted(notes, key=lambda span: span.start):
+        if sentence.start <= note.start and note.end <= sentence.end:
+            before = sentence.text[position - sentence.start : note.start - sentence.start]
+            text.append(" ".join(before.split()) + " ")
+            text.append(" ".join(note.text.split()), style="dim italic")
+            text.append(" ")
+            position = note.end
+    text.append(" ".join(sentence.text[position - sentence.start :].split()))
+    return text
 
 
 def render_outline(document: Document) -> Group:
@@ -40,12 +67,10 @@ def render_outline(document: Document) -> Group:
         grid.add_column(justify="right", width=6, no_wrap=True)
         grid.add_column(ratio=1)
         for kind, span in turn_units(turn):
-            text = Text(" ".join(span.text.split()))
             if kind == "note":
-                text.stylize("dim italic")
-                grid.add_row(Text(""), text)
+                grid.add_row(Text(""), Text(" ".join(span.text.split()), style="dim italic"))
             else:
                 number += 1
-                grid.add_row(Text(str(number), style="dim"), text)
+                grid.add_row(Text(str(number), style="dim"), sentence_text(span, turn.notes))
         parts.append(grid)
     return Group(*parts)

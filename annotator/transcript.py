@@ -31,7 +31,13 @@ from annotator.ingest.conventions import (
     line_number_spans,
     read_candidates,
 )
-from annotator.ingest.furniture import TIME_LINE, find_notes, furniture_spans, is_furniture
+from annotator.ingest.furniture import (
+    TIME_LINE,
+    find_notes,
+    furniture_spans,
+    is_furniture,
+    is_page_number,
+)
 from annotator.ingest.keys import speaker_keys
 from annotator.ingest.labels import (
     LabelMatch,
@@ -330,7 +336,19 @@ def parse_text(
             list(reading.not_taken),
         )
     )
-    title = _title(text, body_start, preamble)
+    # The title is no running head: a furniture line the document repeats is not considered.
+    running = {
+        text[begin:end].strip()
+        for begin, end in furniture
+        if begin < (opened[0][0] if opened else len(text))
+    }
+    heads = "\n".join(
+        line
+        for line in preamble.splitlines()
+        if not line.strip()
+        or not (is_page_number(line) or (text.count(line.strip()) > 1 and line.strip() in running))
+    )
+    title = _title(text, body_start, heads)
     front = text[:body_start].strip()
     full_preamble = "\n\n".join(part for part in (front, preamble) if part)
     return Document(

@@ -153,6 +153,12 @@ _PAGE_FIRST = frozenset("-Pp0123456789")
 _PAGE_OF = re.compile(r"(?:^|\s)(?:Page\s+)?\d{1,4}\s+of\s+\d{1,4}$", re.IGNORECASE)
 
 
+def is_page_number(line: str) -> bool:
+    """``Page 2 of 21``, ``- 7 -``, ``12``: a line that only numbers the page."""
+    body = line.strip("\f \t")
+    return bool(body) and body[:1] in _PAGE_FIRST and _PAGE_NUMBER.match(body) is not None
+
+
 def _page_breaks(lines: list[tuple[int, str]]) -> list[int]:
     """Line numbers where a page ends: form feeds and ``Page N of M`` lines."""
     breaks = []
