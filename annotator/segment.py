@@ -59,6 +59,7 @@ LEAD_KEY = "annotator_lead"
 TEXT_KEY = "annotator_text"
 
 _TRIM = re.compile(r"\S(?:.*\S)?", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _WORD = re.compile(r"[^\W_]")
 
 
@@ -186,42 +187,47 @@ def _pieces(document: Document, turn: Turn) -> list[tuple[int, str]]:
     text = document.text[turn.start : turn.end]
     if not turn.notes or not _has_words(text):
         return [(turn.start, text)] if _has_words(text) else []
-    chars = list(text)
+    edits: list[tuple[int, str]] = []  # (offset, same-length replacement)
     regions: list[list[int]] = []
     notes = sorted(turn.notes, key=lambda span: span.start)
     # Text between notes with no word in it (``(Applause.) — (Laughter.)``) is no sentence.
     edges = [0, *(edge - turn.start for note in notes for edge in (note.start, note.end))]
     edges.append(len(text))
     for begin, end in zip(edges[::2], edges[1::2], strict=True):
-        if end > begin and not _has_words(text[begin:end]):
-            for index in range(begin, end):
-                if chars[index] != "\n":
-                    chars[index] = " "
+        if end > begin and text[begin:end].strip() and not _has_words(text[begin:end]):
+            edits.append((begin, _NOT_NEWLINE.sub(" ", text[begin:end])))
     for note in notes:
         begin, end = note.start - turn.start, note.end - turn.start
         line_start = text.rfind("\n", 0, begin) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         if text[line_start:begin].strip() or text[end:line_end].strip():
-            chars[begin:end] = " " * (end - begin)
-            continue
-        if regions and not text[regions[-1][1] : begin].strip():
+            edits.append((begin, " " * (end - begin)))
+        elif regions and not text[regions[-1][1] : begin].strip():
             regions[-1][1] = end
         else:
             regions.append([begin, end])
     for begin, end in regions:
-        before = len(text[:begin].rstrip())
-        after = len(text) - len(text[end:].lstrip())
-        breaks = (
-            2 if text.count("\n", before, begin) >= 2 and text.count("\n", end, after) >= 2 else 1
-        )
-        kept = 0
+        before = begin
+        while before > 0 and text[before - 1].isspace():
+            before -= 1
+        after = end
+        while after < len(text) and text[after].isspace():
+            after += 1
+        paragraph = text.count("\n", before, begin) >= 2 and text.count("\n", end, after) >= 2
+        # Keep the line break (two for a paragraph break) that followed the text before it.
+        keep = 2 if paragraph else 1
+        blank = []
         for index in range(before, after):
-            if chars[index] == "\n" and kept < breaks and index < begin + 1:
-                kept += 1
-                continue
-            chars[index] = " "
-    blanked = "".join(chars)
+            if text[index] == "\n" and keep and index < begin:
+                keep -= 1
+                blank.append("\n")
+            else:
+                blank.append(" ")
+        edits.append((before, "".join(blank)))
+    blanked = text
+    for offset, replacement in sorted(edits):
+        blanked = blanked[:offset] + replacement + blanked[offset + len(replacement) :]
     return [(turn.start, blanked)] if _has_words(blanked) else []
 
 

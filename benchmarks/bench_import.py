@@ -1,12 +1,17 @@
 """Import speed: our parse-and-segment path against spaCy's sentencizer and pysbd.
 
 Run from the repository root: ``.venv/bin/python benchmarks/bench_import.py``.
-It reads the real transcripts in ``../shared/corpora/transcripts`` and
-``../shared/seeds`` (never copied into this repository), repeats them under
+It reads the real transcripts in ``../shared/corpora/transcripts``,
+``../shared/corpora/whole-transcripts`` and ``../shared/seeds`` (never copied into
+this repository), repeats them under
 distinct ids until they hold at least a million words, and prints one table of
 words per second:
 
 - parse only: ``annotator.transcript.parse_text`` (speaker turns and notes);
+- label reading with and without inference: ``read_labels`` with every label shape
+  and the per-document choice, and with only the unambiguous shapes taken at
+  face value, as a fixed list of formats would (``infer=False``); the difference,
+  as a share of parse time, is what inferring the convention costs;
 - ours: ``parse_text`` + ``segment_documents`` with ``load_pipeline()``, in one
   process and in two (``n_process=2``, the path behind ``annotator import -j 2``);
 - spaCy ``blank("en")`` + ``sentencizer`` over the same turn texts;
@@ -37,11 +42,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotator.model import Document
 from annotator.segment import load_pipeline, segment_documents
-from annotator.transcript import decode_bytes, parse_text
+from annotator.transcript import (
+    Reading,
+    _front_matter_end,
+    decode_bytes,
+    parse_text,
+    read_labels,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-SOURCES = (SHARED / "corpora" / "transcripts", SHARED / "seeds")
+SOURCES = (
+    SHARED / "corpora" / "transcripts",
+    SHARED / "corpora" / "whole-transcripts",
+    SHARED / "seeds",
+)
 TARGET_WORDS = 1_000_000
 PYSBD_WORDS = 50_000
 PASSES = 3
@@ -184,6 +199,19 @@ def main() -> int:
     rows: list[Row] = []
     seconds, cpu, _ = best_time(lambda _nlp: list(parse_all(corpus)), lambda: spacy.blank("en"))
     rows.append(Row("parse only (turns, notes)", words, seconds, cpu))
+    parse_seconds = seconds
+    label_seconds: dict[bool, float] = {}
+
+    def label_reading(infer: bool) -> Callable[[Language], list[Reading]]:
+        return lambda _nlp: [
+            read_labels(text, _front_matter_end(text), None, infer) for _i, _s, text in corpus
+        ]
+
+    for infer in (True, False):
+        seconds, cpu, _ = best_time(label_reading(infer), lambda: spacy.blank("en"))
+        label_seconds[infer] = seconds
+        name = "label reading, inferred" if infer else "label reading, fixed shapes"
+        rows.append(Row(name, words, seconds, cpu, "part of parse only"))
     seconds, cpu, result = best_time(ours(1), load_pipeline)
     ours_sentences = sum(document.sentence_count() for document in result)
     rows.append(Row("ours: parse + segment, 1 process", words, seconds, cpu))
@@ -222,6 +250,11 @@ def main() -> int:
             f" {row.rate:>10,.0f}  {row.note}"
         )
     print()
+    inference = (label_seconds[True] - label_seconds[False]) / parse_seconds
+    print(f"inferring the label convention adds {inference:.1%} to parse time")
+    spacy_row = next(row for row in rows if row.name.startswith("spaCy"))
+    ours_row = next(row for row in rows if row.name.endswith("1 process"))
+    print(f"ours (1 process) runs at {ours_row.rate / spacy_row.rate:.2f}x the sentencizer's speed")
     same = "same as" if two_sentences == ours_sentences else "DIFFERENT from"
     print(f"sentences: ours {ours_sentences:,} (n_process=2: {two_sentences:,}, {same} 1 process)")
     print(f"           sentencizer {baseline_sentences:,}; pysbd {pysbd_sentences:,} on its sample")

@@ -299,12 +299,24 @@ SHAPES: tuple[Shape, ...] = (
     Shape("qa", "Q.   / A.   (depositions, court transcripts)", True, _qa_bare),
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
-_PLAIN_SHAPES = tuple(shape for shape in SHAPES if not shape.needs_evidence)
 
 # A label opens with a capital (or a letter of a caseless script), bold markup allowed.
 _GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
-_COLON_SHAPES = frozenset({"timestamped", "colon", "colon-script"})
-_PERIOD_SHAPES = frozenset({"period-caps", "period-title", "period-allcaps", "dash", "qa-numbered"})
+_PERIOD_CAPS_OPENERS = ("Mr", "Mrs", "Ms", "Miss", "Dr", "The")
+_TITLE_OPENERS = (
+    *_PERIOD_CAPS_OPENERS,
+    "Mx",
+    "Senator",
+    "Chair",
+    "Representative",
+    "Secretary",
+    "General",
+    "Admiral",
+    "Governor",
+    "Ambassador",
+    "Judge",
+    "Justice",
+)
 
 
 def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, LabelMatch]]:
@@ -324,11 +336,24 @@ def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, L
     period = ". " in head or ".\u00a0" in head or ".\t" in head or head.rstrip().endswith(".")
     if not colon and not period and stripped[:1] not in "QA":
         return []
+    first = stripped[:1]
+    second = stripped[1:2]
+    # Which shapes could match this line at all, tested with string operations only.
+    could = (
+        colon and "(" in head,  # timestamped
+        first == "Q",  # q
+        colon,  # colon
+        colon and not ("A" <= first <= "z"),  # colon-script
+        period and stripped.startswith(_PERIOD_CAPS_OPENERS),  # period-caps
+        period and stripped.startswith(_TITLE_OPENERS),  # period-title
+        period and stripped[:2].isupper(),  # period-allcaps
+        period and ("–" in head or "—" in head or "-" in head),  # dash
+        first in "QA" and second == ".",  # qa-numbered
+        first in "QA" and second in ". :\t\u00a0",  # qa
+    )
     found = []
-    for shape in _PLAIN_SHAPES if first_plain else SHAPES:
-        if shape.name in _COLON_SHAPES and not colon:
-            continue
-        if shape.name in _PERIOD_SHAPES and not period:
+    for shape, possible in zip(SHAPES, could, strict=True):
+        if not possible or (first_plain and shape.needs_evidence):
             continue
         match = shape.find(line)
         if match is not None:
