@@ -208,27 +208,27 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
         body = line.strip()
         if not body or start < covered_to:
             continue
-        begin = start + line.index(body[0])
+        begin = start + len(line) - len(line.lstrip())
+        first = body[0]
         if (
             number in marked
-            or is_furniture(line)
-            or (body[0] == "*" and _ALONE_NOTE.match(line))
-            or (body[0] in _UNDERLINE_FIRST and _UNDERLINE.match(line))
+            or ((first in _FURNITURE_FIRST or body.isupper()) and is_furniture(line))
+            or (first == "*" and _ALONE_NOTE.match(line))
+            or (first in _UNDERLINE_FIRST and _UNDERLINE.match(line))
         ):
             spans.append((begin, begin + len(body.rstrip("\f"))))
             continue
         after = lines[number + 1][1] if number + 1 < len(lines) else ""
-        under = after.lstrip()[:1]
         if (
-            under in _UNDERLINE_FIRST
+            len(body) < 100
+            and after.lstrip()[:1] in _UNDERLINE_FIRST
             and _UNDERLINE.match(after)
             and len(after.strip()) >= len(body) - 2
-            and len(body) < 100
         ):
             # A reStructuredText title: the line and its underline.
             spans.append((begin, begin + len(body)))
             continue
-        if body[0] in "[(" and (begin == start or line[: begin - start].strip() == ""):
+        if first in "[(":
             end = _bracket_note_end(text, begin)
             if end is not None:
                 spans.append((begin, end))

@@ -9,6 +9,7 @@ document really uses is decided from repetition across the whole document in
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ _STAGE_ROLES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_like_speaker(label: str, *, own_line: bool = False, dash_form: bool = False) -> bool:
     """Whether a line-initial phrase before a separator is a speaker label.
 
