@@ -115,15 +115,16 @@ def load_pipeline(name: str | None = None) -> Language:
 def _sentence_bounds(doc: Doc, text: str) -> Iterable[tuple[int, int]]:
     """Character bounds of each sentence, up to the next sentence's start.
 
-    Read from the token arrays when rules set the boundaries: building a ``Span``
-    per sentence through ``doc.sents`` costs a tenth of the whole pipeline. A parsed
-    Doc (a trained pipeline) goes through ``doc.sents``.
+    Read from the token arrays (rules, the sentencizer and the parser all set
+    ``SENT_START``): building a ``Span`` per sentence through ``doc.sents`` costs a
+    tenth of the whole pipeline.
     """
     if len(doc) == 0:
         return []
-    if doc.has_annotation("DEP") or not doc.has_annotation("SENT_START"):
-        return [(sent.start_char, sent.end_char) for sent in doc.sents]
     values = doc.to_array(SENT_START)
+    if not values[1:].any():
+        # No boundaries set on the tokens: let spaCy say what it knows (or raise).
+        return [(sent.start_char, sent.end_char) for sent in doc.sents]
     firsts = numpy.flatnonzero(values == 1)
     if not firsts.size or firsts[0] != 0:
         firsts = numpy.concatenate(([0], firsts))

@@ -339,6 +339,9 @@ def sentence_starts(text: str, width: int | None = None, lead: int = 0) -> list[
         if next_word[:1] in "<\\":
             # ``Mr. <s>President</s>``, ``\\[Prime Minister\\]``: judge the word a reader sees.
             next_word = _LEADING_MARKUP.sub("", next_word) or next_word
+        if width and _wrapped_on(text, begin, end, next_word, width, lead):
+            # The commonest gap in a hard-wrapped file, decided without the full rules.
+            continue
         before_gap = text[max(0, begin - 60) : begin].rsplit(None, 1) or text[:begin].split()
         if not before_gap:
             # Whitespace opening a piece (after a note line): no sentence before it to end.
@@ -366,6 +369,28 @@ def sentence_starts(text: str, width: int | None = None, lead: int = 0) -> list[
     if "(" in text or "[" in text:
         starts = _add_stage_directions(text, starts)
     return starts
+
+
+def _wrapped_on(text: str, begin: int, end: int, next_word: str, width: int, lead: int) -> bool:
+    """A line break inside wrapped prose: a word or comma, one break, a lower-case word.
+
+    Exactly the cases where ``_decide`` and ``_decide_punctuation`` would find no
+    sentence end, tested cheaply: a line that ends on a word (no punctuation) and
+    did not end early, or ends on a comma, before a lower-case word that is no list
+    marker.
+    """
+    last = text[begin - 1]
+    if not (last.isalnum() or last == ",") or not next_word[:2].isalpha():
+        return False
+    if not next_word[0].islower() or _MARKER.match(next_word):
+        return False
+    if text.count("\n", begin, end) != 1 or "\r" in text[begin:end]:
+        return False
+    if last == ",":
+        return True
+    line_begin = text.rfind("\n", 0, begin) + 1
+    length = begin - line_begin + (lead if line_begin == 0 else 0)
+    return not (length + 1 + len(next_word) <= width and length < 0.6 * width)
 
 
 def _decide(
