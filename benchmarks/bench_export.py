@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import srsly
 from _synthetic import make_document
 
 from annotator.corpus import read_corpus, write_corpus
@@ -86,9 +85,10 @@ def main() -> None:
             out = folder / f"out-{name}"
             started = time.perf_counter()
             documents = list(read_corpus(corpus)) if args.corpus else None
-            result = export_logs(
-                [log], name, out, documents=documents, options=ExportOptions(force=True)
-            )
+            # The command's defaults: spaCy splits by sentence, stratified by label.
+            split = "sentence" if name == "spacy" else ""
+            options = ExportOptions(force=True, split_by=split)
+            result = export_logs([log], name, out, documents=documents, options=options)
             seconds = time.perf_counter() - started
             written = sum(p.stat().st_size for p in result.files) / 1e6
             verdict = "ok" if seconds < 5 else "SLOW"

@@ -182,6 +182,9 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     labels = dataset.labels
     train, dev, note = split_records(dataset.records, options)
     files: list[Path] = []
+    # One packer for all docs: srsly.msgpack_dumps builds one per call, and each
+    # looks up its encoders among the installed packages' entry points (ms apiece).
+    pack = srsly.msgpack.Packer(use_bin_type=True).pack
     for name, part in ((TRAIN, train), (DEV, dev)):
         # Tokens and cats are all textcat reads; skipping the empty tag, parse and
         # entity columns makes adding a doc about twice as fast.
@@ -191,7 +194,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         for record in part:
             chosen = set(record.labels)
             cats = {label: 1.0 if label in chosen else 0.0 for label in labels}
-            user_data = srsly.msgpack_dumps(record.user_data())
+            user_data = pack(record.user_data())
             _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats, user_data)
         _add_strings(docs, nlp)
         with atomic_output(out / name, binary=True) as handle:
