@@ -47,9 +47,14 @@ def train(
         int, typer.Option("--min-per-label", min=1, help="Sentences each label needs.")
     ] = 5,
     threshold: Annotated[
-        float,
-        typer.Option("--threshold", min=0.0, max=1.0, help="Score from which a label is shown."),
-    ] = 0.5,
+        float | None,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Score from which every label is shown (default: per label, cross-validated).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Shuffle and training seed.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing model.")] = False,
 ) -> None:
@@ -127,6 +132,7 @@ def train(
         )
     table.add_row("macro F1", "", "", f"{report.macro_f1:.2f}", "", "", "")
     report_console().print(table)
+    err.print(report.summary, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,11 @@ Format::
         guidance: |           # optional longer guidance
           ...
         examples: [...]       # optional example sentences
+        decision_rules: [...] # optional "if ... then ..., else ..." tests
+        near_misses:          # optional sentences that are not this label
+          - text: ...         # required
+            because: ...      # why not
+            instead: [...]    # the labels it takes ([] = no label)
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from rich.text import Text
 from annotator import resources
 from annotator.errors import LabelsError
 from annotator.keys import reserved_keys
-from annotator.model import Label, LabelSet
+from annotator.model import Label, LabelSet, NearMiss
 
 #: Keys the annotation screen uses to move and act; a label may not take them.
 NAVIGATION_KEYS: frozenset[str] = frozenset(
@@ -66,7 +71,17 @@ def navigation_keys() -> frozenset[str]:
 DEFAULT_KEYS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
 _TOP_FIELDS = ("labels", "exclusive", "guidelines")
-_LABEL_FIELDS = ("name", "key", "description", "color", "guidance", "examples")
+_LABEL_FIELDS = (
+    "name",
+    "key",
+    "description",
+    "color",
+    "guidance",
+    "examples",
+    "decision_rules",
+    "near_misses",
+)
+_NEAR_MISS_FIELDS = ("text", "because", "instead")
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
@@ -146,6 +161,8 @@ class _RawLabel:
     color: str
     guidance: str
     examples: tuple[str, ...]
+    decision_rules: tuple[str, ...] = ()
+    near_misses: tuple[tuple[NearMiss, yaml.Node | None], ...] = ()
 
 
 def _read_label(node: yaml.Node, file: _Where) -> _RawLabel:
@@ -196,7 +213,17 @@ def _read_label(node: yaml.Node, file: _Where) -> _RawLabel:
     if "examples" in fields:
         examples = _examples(fields["examples"][1], where)
 
-    return _RawLabel(node, name, key, key_node, description, color, guidance, examples)
+    rules: tuple[str, ...] = ()
+    if "decision_rules" in fields:
+        rules = _texts(fields["decision_rules"][1], where, "decision_rules", "decision rules")
+
+    near_misses: tuple[tuple[NearMiss, yaml.Node | None], ...] = ()
+    if "near_misses" in fields:
+        near_misses = _near_misses(fields["near_misses"][1], where)
+
+    return _RawLabel(
+        node, name, key, key_node, description, color, guidance, examples, rules, near_misses
+    )
 
 
 def _read_key(node: yaml.Node, where: _Where) -> str:
@@ -237,6 +264,16 @@ def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
                 )
             seen_keys[label.key] = label
 
+    for label in raw:
+        for near_miss, instead_node in label.near_misses:
+            unknown = [n for n in near_miss.instead or () if n.casefold() not in seen_names]
+            if unknown:
+                raise _Where(file.path, label.name).error(
+                    instead_node,
+                    f"near miss {near_miss.text[:40]!r}: no label named {unknown[0]!r}",
+                    "near_misses",
+                )
+
     free = iter(key for key in DEFAULT_KEYS if key not in seen_keys)
     labels = []
     for label in raw:
@@ -255,6 +292,17 @@ def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
                 color=label.color,
                 guidance=label.guidance,
                 examples=label.examples,
+                decision_rules=label.decision_rules,
+                near_misses=tuple(
+                    NearMiss(
+                        m.text,
+                        m.because,
+                        None
+                        if m.instead is None
+                        else tuple(seen_names[n.casefold()].name for n in m.instead),
+                    )
+                    for m, _ in label.near_misses
+                ),
             )
         )
     return labels
@@ -322,6 +370,53 @@ def _examples(node: yaml.Node, where: _Where) -> tuple[str, ...]:
         if text:
             examples.append(text)
     return tuple(examples)
+
+
+def _texts(node: yaml.Node, where: _Where, field: str, what: str) -> tuple[str, ...]:
+    """A list of one-paragraph texts (a single text is a list of one)."""
+    if isinstance(node, yaml.ScalarNode):
+        text = " ".join(_text(node, where, field).split())
+        return (text,) if text else ()
+    if not isinstance(node, yaml.SequenceNode):
+        raise where.error(node, f"must be a list of {what}", field)
+    found = []
+    for item in node.value:
+        text = " ".join(_text(item, where, field).split())
+        if text:
+            found.append(text)
+    return tuple(found)
+
+
+def _near_misses(node: yaml.Node, where: _Where) -> tuple[tuple[NearMiss, yaml.Node | None], ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise where.error(node, "must be a list of near misses (each with 'text:')", "near_misses")
+    found: list[tuple[NearMiss, yaml.Node | None]] = []
+    for item in node.value:
+        if isinstance(item, yaml.ScalarNode):
+            text = " ".join(_text(item, where, "near_misses").split())
+            if text:
+                found.append((NearMiss(text), None))
+            continue
+        if not isinstance(item, yaml.MappingNode):
+            raise where.error(item, "each near miss must be a sentence or a mapping", "near_misses")
+        fields = _mapping(item, where, _NEAR_MISS_FIELDS)
+        if "text" not in fields:
+            raise where.error(item, "a near miss needs 'text:' (the sentence)", "near_misses")
+        text = " ".join(_text(fields["text"][1], where, "near_misses").split())
+        if not text:
+            raise where.error(
+                fields["text"][1], "a near miss's text must not be empty", "near_misses"
+            )
+        because = ""
+        if "because" in fields:
+            because = " ".join(_text(fields["because"][1], where, "near_misses").split())
+        instead: tuple[str, ...] | None = None
+        instead_node: yaml.Node | None = None
+        if "instead" in fields:
+            instead_node = fields["instead"][1]
+            instead = _texts(instead_node, where, "near_misses", "label names")
+        found.append((NearMiss(text, because, instead), instead_node))
+    return tuple(found)
 
 
 def _is_color(value: str) -> bool:

@@ -92,7 +92,11 @@ def text_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Label:
-    """One label of a label set, as written in labels.yaml."""
+    """One label of a label set, as written in labels.yaml.
+
+    ``decision_rules`` are the codebook's "if ... then ..., else ..." tests;
+    ``near_misses`` sentences that look like the label but are not.
+    """
 
     name: str
     key: str
@@ -100,6 +104,20 @@ class Label:
     color: str = "#888888"
     guidance: str = ""
     examples: tuple[str, ...] = ()
+    decision_rules: tuple[str, ...] = ()
+    near_misses: tuple[NearMiss, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A sentence that is *not* a label, why not, and the labels it takes instead.
+
+    ``instead`` is None when the codebook does not say (an empty tuple means no label).
+    """
+
+    text: str
+    because: str = ""
+    instead: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,299 @@
+"""A trained model, loaded once, and the suggestions it makes.
+
+A suggestion carries every label's score, the labels that pass their
+thresholds, and whether the model is confident enough to show it: on the
+analyst's own held-out decisions (``annotator.suggest.calibrate``), suggestions
+at least that confident were exactly right often enough to be worth a key.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from annotator.errors import AnnotatorError
+from annotator.suggest.features import SentenceContext, document_contexts
+from annotator.suggest.network import make_docs, register_architectures
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from annotator.model import Document
+
+#: The file beside the spaCy pipeline that makes a folder an annotator model.
+MODEL_META = "annotator-model.json"
+#: Version of ``MODEL_META``; a newer one is refused rather than misread.
+META_VERSION = 2
+DEFAULT_THRESHOLD = 0.5
+_K = TypeVar("_K")
+
+
+class SuggestError(AnnotatorError):
+    """A model cannot be trained or loaded as asked."""
+
+
+class NotAModelError(SuggestError):
+    """A folder is not a model written by ``annotator train``."""
+
+
+class TooFewDecisionsError(SuggestError):
+    """Some label has too few positive decisions to learn from."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The model's view of one sentence.
+
+    ``scores`` holds every label of the model (0..1); ``labels`` are those at or
+    above their threshold, in label-set order: what accepting the suggestion
+    would record. ``confidence`` is how likely the whole label set is right
+    (the product, over labels, of the score of the side chosen), and
+    ``confident`` whether it reaches the model's cut-off: a suggestion that is
+    not confident should not be shown.
+    """
+
+    scores: dict[str, float]
+    labels: tuple[str, ...]
+    threshold: float = DEFAULT_THRESHOLD
+    thresholds: dict[str, float] = field(default_factory=dict)
+    confidence: float = 1.0
+    confident: bool = True
+
+    def threshold_of(self, label: str) -> float:
+        """The score from which ``label`` is suggested."""
+        return self.thresholds.get(label, self.threshold)
+
+    @property
+    def uncertainty(self) -> float:
+        """Distance of the closest score to its threshold: 0 is a coin toss."""
+        if not self.scores:
+            return 1.0
+        return min(abs(score - self.threshold_of(name)) for name, score in self.scores.items())
+
+
+@dataclass(frozen=True)
+class AcceptModel:
+    """How likely a suggestion is to be exactly right, from what kind of suggestion it is.
+
+    The product of label scores ranks suggestions poorly across kinds: "no label"
+    for a reporter's question is almost always right, "no label" for a
+    principal's sentence seldom is, at the same scores. So a small logistic
+    regression, fitted on the out-of-fold suggestions, reads the set's score
+    (as a logit), the speaker's role, the number of labels and which labels
+    were suggested, and says how often such a suggestion was exactly right.
+    """
+
+    weights: dict[str, float]
+
+    def probability(self, suggestion: Suggestion, role: str | None) -> float:
+        """The chance that ``suggestion`` (for a speaker of ``role``) is exactly right."""
+        z = sum(self.weights.get(k, 0.0) * v for k, v in accept_features(suggestion, role))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def accept_features(suggestion: Suggestion, role: str | None) -> list[tuple[str, float]]:
+    """The features of ``AcceptModel``: names and values.
+
+    The set's score enters as a logit, alone and crossed with the kind of
+    suggestion (its size, the speaker's role), because how much a high score
+    means differs by kind: a confident "no label" on a principal's sentence is
+    often a label the model has not learned yet. So do the best label's lead
+    over its threshold and the closest call's distance from its threshold.
+    """
+    chosen = suggestion.labels
+    logit = _logit(suggestion.confidence)
+    size = "0" if not chosen else "1" if len(chosen) == 1 else "2+"
+    who = role or "unknown"
+    leads = [
+        _logit(score) - _logit(suggestion.threshold_of(name))
+        for name, score in suggestion.scores.items()
+    ]
+    top = max(leads, default=0.0)
+    closest = min((abs(lead) for lead in leads), default=0.0)
+    found = [
+        ("bias", 1.0),
+        ("logit", logit),
+        (f"logit&size={size}", logit),
+        (f"logit&role={who}", logit),
+        ("top", top),
+        (f"top&size={size}", top),
+        ("closest", closest),
+        (f"role={who}", 1.0),
+        (f"size={size}", 1.0),
+        (f"role={who}&size={size}", 1.0),
+    ]
+    found.extend((f"label={name}", 1.0) for name in chosen)
+    return found
+
+
+def set_confidence(scores: Mapping[str, float], chosen: Iterable[str]) -> float:
+    """How likely a label set is exactly right, if each label's score were its probability."""
+    picked = set(chosen)
+    confidence = 1.0
+    for name, score in scores.items():
+        confidence *= score if name in picked else 1.0 - score
+    return confidence
+
+
+def make_suggestion(
+    scores: dict[str, float],
+    labels: Sequence[str],
+    thresholds: Mapping[str, float],
+    default: float,
+    cutoff: float,
+    accept: AcceptModel | None = None,
+    role: str | None = None,
+) -> Suggestion:
+    """A suggestion from scores: labels past their thresholds, and whether to show it.
+
+    With an ``accept`` model, ``confidence`` is its chance that the suggestion is
+    exactly right (for a speaker of ``role``); else the product of label scores.
+    """
+    chosen = tuple(name for name in labels if scores[name] >= thresholds.get(name, default))
+    raw = set_confidence(scores, chosen)
+    suggestion = Suggestion(scores, chosen, default, dict(thresholds), raw)
+    confidence = accept.probability(suggestion, role) if accept is not None else raw
+    return replace(suggestion, confidence=confidence, confident=confidence >= cutoff)
+
+
+class Suggester:
+    """A trained model, loaded once, scoring sentences in batches.
+
+    ``model_id`` names the model in decisions that began as its suggestion.
+    ``thresholds`` (per label) and ``cutoff`` (the confidence from which a
+    suggestion is shown) come from the model's cross-validation; ``threshold``
+    given on loading replaces every label's threshold, and may be changed later.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        meta: Mapping[str, Any],
+        model_dir: Path,
+        threshold: float | None = None,
+    ) -> None:
+        self._nlp = nlp
+        self.meta = dict(meta)
+        self.model_dir = model_dir
+        self.model_id: str = str(meta["model_id"])
+        self.labels: tuple[str, ...] = tuple(meta["labels"])
+        self.exclusive: bool = bool(meta.get("exclusive", False))
+        calibration = meta.get("calibration") or {}
+        self.thresholds: dict[str, float] = (
+            {} if threshold is not None else dict(calibration.get("thresholds", {}))
+        )
+        self.threshold: float = float(
+            threshold if threshold is not None else meta.get("threshold", DEFAULT_THRESHOLD)
+        )
+        self.cutoff: float = float(calibration.get("cutoff", 0.0))
+        weights = calibration.get("accept")
+        self.accept: AcceptModel | None = AcceptModel(dict(weights)) if weights else None
+
+    @classmethod
+    def load(cls, model_dir: str | Path, threshold: float | None = None) -> Suggester:
+        """Load a model folder written by ``train_model``; ``NotAModelError`` otherwise."""
+        import spacy
+
+        folder = Path(model_dir)
+        meta = read_model_meta(folder)
+        register_architectures()
+        try:
+            nlp = spacy.load(folder)
+        except (OSError, ValueError, KeyError, ImportError) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise NotAModelError(f"{folder}: cannot load the spaCy pipeline: {first}") from None
+        return cls(nlp, meta, folder, threshold)
+
+    def suggest(
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[SentenceContext | None] | None = None,
+        batch_size: int = 256,
+    ) -> list[Suggestion]:
+        """One suggestion per text, in order.
+
+        ``contexts`` (the speaker's role and the sentence's place in its turn, see
+        ``suggest_document``) make suggestions better; without them the model
+        reads the words alone.
+        """
+        labels, default = self.labels, self.threshold
+        thresholds = self.thresholds or dict.fromkeys(labels, default)
+        docs = make_docs(self._nlp, texts, contexts)
+        suggestions = []
+        roles = [c.role if c is not None else None for c in contexts or [None] * len(docs)]
+        for doc, role in zip(self._nlp.pipe(docs, batch_size=batch_size), roles, strict=True):
+            cats = doc.cats
+            scores = {label: float(cats.get(label, 0.0)) for label in labels}
+            suggestions.append(
+                make_suggestion(scores, labels, thresholds, default, self.cutoff, self.accept, role)
+            )
+        return suggestions
+
+    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
+        """A suggestion for every sentence of a document, by ``(start, end)``, read in
+        context: what the annotation screen should show."""
+        found = list(document_contexts(document))
+        scored = self.suggest([text for _, _, text, _ in found], [c for *_, c in found])
+        return {
+            (start, end): suggestion
+            for (start, end, _, _), suggestion in zip(found, scored, strict=True)
+        }
+
+
+def read_model_meta(model_dir: Path) -> dict[str, Any]:
+    """The ``annotator-model.json`` of a model folder, or ``NotAModelError`` naming it."""
+    path = model_dir / MODEL_META
+    if not model_dir.is_dir():
+        raise NotAModelError(f"{model_dir}: no such model folder (train one with annotator train)")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotAModelError(
+            f"{model_dir}: not a model trained by annotator train (no {MODEL_META})"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise NotAModelError(f"{path}: cannot read: {error}") from None
+    if not isinstance(meta, dict) or not {"model_id", "labels"} <= meta.keys():
+        raise NotAModelError(f"{path}: not an annotator model description")
+    version = int(meta.get("version", 1))
+    if version > META_VERSION:
+        raise NotAModelError(f"{path}: written by a newer annotator; upgrade to load it")
+    if version < META_VERSION:
+        raise NotAModelError(
+            f"{path}: trained by an older annotator (a words-only model); "
+            "train it again with annotator train"
+        )
+    return meta
+
+
+@overload
+def order_by_uncertainty(suggestions: Sequence[Suggestion]) -> list[int]: ...
+@overload
+def order_by_uncertainty(suggestions: Mapping[_K, Suggestion]) -> list[_K]: ...
+def order_by_uncertainty(
+    suggestions: Sequence[Suggestion] | Mapping[Any, Suggestion],
+) -> list[Any]:
+    """The order to visit sentences in: the least certain first (active learning).
+
+    Given a sequence, returns its indexes; given a mapping (say, sentence
+    position to suggestion, within a document or across the corpus), its keys.
+    Ties keep the given order, so sentences the model is equally unsure of are
+    visited in reading order.
+    """
+    items: Iterable[tuple[Any, Suggestion]] = (
+        suggestions.items() if isinstance(suggestions, Mapping) else enumerate(suggestions)
+    )
+    ranked = sorted(
+        ((s.uncertainty, n, key) for n, (key, s) in enumerate(items)),
+        key=lambda item: (item[0], item[1]),
+    )
+    return [key for _, _, key in ranked]
