@@ -1,214 +1,284 @@
-"""Label suggestions: learning curve, keystrokes saved, training time, suggestion latency.
+"""Label suggestions measured on an analyst's labels, leaving one transcript out.
 
-There is no gold-labelled policy corpus here, so the sample is synthetic but
-real: the sentences of the transcripts in ``../shared/corpora/transcripts``
-and the bundled sample, labelled by transparent keyword rules (``RULES``
-below) and written into an annotation log with ``AnnotationLog.decide``, as
-an analyst would. Every third speaker turn is held out for scoring; the model
-is trained on the first 100, 200, 400 ... decisions of the other turns, taken
-turn by turn from each document in turn (so early models see every document).
+Reads ``../shared/corpora/labelled/analyst_labels.jsonl`` (never copied into the
+repository): sentences of real transcripts labelled by an analyst with the
+shipped ``labels.yaml``. For each transcript, a model is trained as
+``annotator train`` trains one (the label set's examples and near misses as
+seed sentences, thresholds and the abstention cut-off cross-validated on the
+other transcripts) and scores the transcript it did not see. Pooled over the
+transcripts, it prints micro and macro F1, the exact-label-set rate, and
+"right when suggested" (exact-set rate of the suggestions confident enough to
+show) with its coverage, beside two baselines: keyword rules taken from the
+label set's examples (six words per label) and "always no label". Then the
+feature ablations, the training time on 500 decisions and the latency.
 
-The scores measure how fast the classifier learns the rules, not how well it
-would label policy statements: the labels are rule-made.
-
-    python benchmarks/bench_suggest.py [--steps N] [--sizes 100,200,400]
+    python benchmarks/bench_suggest.py [--ablations]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from annotator.model import Document, Label, LabelSet, Span, Turn
-from annotator.resources import sample_transcript
-from annotator.segment import load_pipeline, segment_documents
-from annotator.store import AnnotationLog
-from annotator.suggest import (
-    DEFAULT_MAX_STEPS,
-    Suggester,
-    TooFewDecisionsError,
-    score_labels,
-    train_model,
+from annotator.labels import load_labels
+from annotator.model import LabelSet
+from annotator.suggest.calibrate import assign_folds, calibrate
+from annotator.suggest.features import contexts_in_turn
+from annotator.suggest.network import (
+    ModelSettings,
+    TrainingExample,
+    featurize,
+    fit_pipeline,
+    make_docs,
+    new_pipeline,
 )
-from annotator.transcript import parse_transcript
+from annotator.suggest.scoring import HeldOutScores, held_out_scores
+from annotator.suggest.suggester import Suggester, make_suggestion
+from annotator.suggest.train import SEED_WEIGHT, seed_examples
 
 ROOT = Path(__file__).resolve().parent.parent
-TRANSCRIPTS = ROOT.parent / "shared" / "corpora" / "transcripts"
-#: Every HELD_OUT-th turn of each document is held out for scoring.
-HELD_OUT = 3
-
-#: Keyword rules: a sentence gets every label whose pattern it matches.
-RULES: dict[str, re.Pattern[str]] = {
-    "commitment": re.compile(r"\b(will|shall|commit\w*|pledge\w*|going to)\b", re.I),
-    "threat assessment": re.compile(
-        r"\b(threat\w*|danger\w*|nuclear|aggression|missiles?|attacks?|terror\w*|risks?)\b",
-        re.I,
-    ),
-    "procedural": re.compile(r"\b(thank\w*|questions?|next|floor|go ahead|all right|okay)\b", re.I),
-    "cooperation": re.compile(
-        r"\b(all(y|ies)|alliances?|partners?\w*|together|cooperat\w*|jointly)\b", re.I
-    ),
-}
-LABELS = LabelSet(
-    tuple(Label(name, str(n)) for n, name in enumerate(RULES, start=1)),
-    source="bench_suggest rules",
+LABELLED = ROOT.parent / "shared" / "corpora" / "labelled" / "analyst_labels.jsonl"
+_STOP_WORDS = (
+    "the a an and or of to in on for with by at from is are was be been this that these "
+    "those our we us it its their they them his her has have had will would shall should "
+    "not no any all over next two including"
 )
+_STOP = set(_STOP_WORDS.split())
 
 
-def rule_labels(text: str) -> tuple[str, ...]:
-    """The labels the keyword rules give a sentence (possibly none)."""
-    return tuple(name for name, pattern in RULES.items() if pattern.search(text))
+def load_analyst_labels() -> tuple[list[str], list[TrainingExample]]:
+    """Each labelled sentence's transcript and the sentence as a training example."""
+    if not LABELLED.is_file():
+        sys.exit(f"{LABELLED}: not found (the benchmark reads ../shared beside the checkout)")
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    turns: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
+        turns[(row["file"], row["turn"])].append(n)
+    context = {}
+    for members in turns.values():
+        speaker = rows[members[0]]["speaker"]
+        for n, found in zip(members, contexts_in_turn(speaker, len(members)), strict=True):
+            context[n] = found
+    examples = [
+        TrainingExample(r["text"], tuple(r["labels"]), context[n]) for n, r in enumerate(rows)
+    ]
+    return [r["file"] for r in rows], examples
 
 
-def load_sample() -> list[Document]:
-    """The shared transcripts and the bundled sample, segmented with the default rules."""
-    paths = [*sorted(TRANSCRIPTS.glob("*.txt")), sample_transcript()]
-    if not TRANSCRIPTS.is_dir():
-        sys.exit(f"{TRANSCRIPTS}: not found (the benchmark reads ../shared beside the checkout)")
-    nlp = load_pipeline()
-    return list(segment_documents([parse_transcript(p) for p in paths], nlp))
+def keyword_rules(
+    labels: LabelSet, per_label: int = 6, examples: int | None = None
+) -> dict[str, set[str]]:
+    """Per label, its ``per_label`` commonest content words in the label's first
+    ``examples`` examples (all by default)."""
+    rules = {}
+    for label in labels.labels:
+        words = Counter(
+            w
+            for example in label.examples[:examples]
+            for w in re.findall(r"[a-z]+", example.lower())
+            if len(w) > 3 and w not in _STOP
+        )
+        rules[label.name] = {w for w, _ in words.most_common(per_label)}
+    return rules
 
 
-Unit = tuple[Document, Turn, Span]
+def keyword_predict(rules: dict[str, set[str]], text: str) -> tuple[str, ...]:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return tuple(name for name, keys in rules.items() if words & keys)
 
 
-def split_sample(documents: Sequence[Document]) -> tuple[list[Unit], list[Unit]]:
-    """The training pool (turns interleaved across documents) and the held-out sentences."""
-    held_out: list[Unit] = []
-    queues: list[list[list[Unit]]] = []
-    for document in documents:
-        turns = []
-        for turn in document.turns:
-            sentences = [(document, turn, s) for s in turn.sentences]
-            if turn.index % HELD_OUT == HELD_OUT - 1:
-                held_out.extend(sentences)
-            elif sentences:
-                turns.append(sentences)
-        queues.append(turns)
-    pool: list[Unit] = []
-    for round_ in range(max(len(q) for q in queues)):
-        for turns in queues:
-            if round_ < len(turns):
-                pool.extend(turns[round_])
-    return pool, held_out
+def leave_one_out(
+    files: Sequence[str],
+    examples: Sequence[TrainingExample],
+    labels: LabelSet,
+    settings: ModelSettings,
+    *,
+    seeds: bool = True,
+    abstain: bool = True,
+) -> HeldOutScores:
+    """Train on all transcripts but one, suggest for that one; pool the figures."""
+    names = labels.names
+    nlp = new_pipeline(names, exclusive=labels.exclusive, settings=settings)
+    always = seed_examples(labels, names) if seeds else []
+    always_rows = featurize(nlp, always)
+    rows = featurize(nlp, examples)
+    gold: list[tuple[str, ...]] = []
+    predicted: list[tuple[str, ...]] = []
+    shown: list[bool] = []
+    for held in sorted(set(files)):
+        train = [i for i, f in enumerate(files) if f != held]
+        test = [i for i, f in enumerate(files) if f == held]
+        train_examples = [examples[i] for i in train]
+        fold = assign_folds([files[i] for i in train], [i for i in train])
+        calibration = calibrate(
+            train_examples,
+            [rows[i] for i in train],
+            fold,
+            names,
+            exclusive=labels.exclusive,
+            settings=settings,
+            always=always,
+            always_rows=always_rows,
+            always_weight=SEED_WEIGHT,
+        )
+        fit_pipeline(
+            [*train_examples, *always],
+            names,
+            exclusive=labels.exclusive,
+            settings=settings,
+            weights=[1.0] * len(train) + [SEED_WEIGHT] * len(always),
+            rows=[*(rows[i] for i in train), *always_rows],
+            nlp=nlp,
+        )
+        docs = make_docs(nlp, [examples[i].text for i in test], [examples[i].context for i in test])
+        for i, doc in zip(test, nlp.pipe(docs), strict=True):
+            context = examples[i].context
+            suggestion = make_suggestion(
+                {name: float(doc.cats[name]) for name in names},
+                names,
+                calibration.thresholds,
+                0.5,
+                calibration.cutoff if abstain else 0.0,
+                calibration.accept,
+                context.role if context is not None and settings.context else None,
+            )
+            gold.append(examples[i].labels)
+            predicted.append(suggestion.labels)
+            shown.append(suggestion.confident)
+    return held_out_scores(gold, predicted, names, shown)
 
 
-def write_log(path: Path, decided: Sequence[Unit]) -> None:
-    with AnnotationLog.open(path, "rules", labels=LABELS) as log:
-        for document, turn, sentence in decided:
-            log.decide(document, turn, sentence, rule_labels(sentence.text))
-
-
-def keystrokes(gold: tuple[str, ...], suggested: tuple[str, ...] | None) -> int:
-    """Keys to record ``gold``: label keys then Enter (or ``x`` for no label); with a
-    suggestion, one key to accept it when right, else the label keys that fix it and Enter."""
-    if suggested is None:
-        return len(gold) + 1 if gold else 1
-    if set(suggested) == set(gold):
-        return 1
-    return len(set(suggested) ^ set(gold)) + 1
+def row(name: str, scores: HeldOutScores) -> str:
+    return (
+        f"| {name} | {scores.micro_f1:.3f} | {scores.macro_f1:.3f} | {scores.exact:.1%} "
+        f"| {scores.right_when_shown:.1%} | {scores.coverage:.1%} |"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=DEFAULT_MAX_STEPS)
-    parser.add_argument("--sizes", default="100,200,400")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--ablations", action="store_true", help="also measure each feature")
     args = parser.parse_args(argv)
-
-    documents = load_sample()
-    pool, test = split_sample(documents)
-    test_texts = [s.text for _, _, s in test]
-    test_gold = [rule_labels(t) for t in test_texts]
-    sizes = [int(n) for n in args.sizes.split(",") if int(n) < len(pool)] + [len(pool)]
-    names = LABELS.names
+    labels = load_labels()
+    files, examples = load_analyst_labels()
+    names = labels.names
+    gold = [e.labels for e in examples]
     print(
-        f"sample: {len(pool) + len(test)} real sentences from {len(documents)} transcripts; "
-        f"labels are RULE-MADE (keyword rules in this script), not analysts'"
+        f"{len(examples)} analyst-labelled sentences from {len(set(files))} transcripts; "
+        "leave one transcript out, pooled"
     )
-    print(
-        f"held out: every {HELD_OUT}rd turn ({len(test)} sentences); "
-        f"train pool: {len(pool)} sentences, turns interleaved across documents; "
-        f"{args.steps} steps per model"
-    )
-    positives = {name: sum(name in g for g in test_gold) for name in names}
-    print("held-out positives: " + ", ".join(f"{n} {c}" for n, c in positives.items()))
-    # Held-out turns never enter a training log; only short stock phrases ("Thank
-    # you.") recur word for word, and they are counted here rather than hidden.
-    seen = {s.text for _, _, s in pool}
-    repeated = sum(text in seen for text in test_texts)
-    print(f"held-out sentences whose exact text is also in the train pool: {repeated}")
     print()
-
-    short = {"commitment": "commit", "threat assessment": "threat", "procedural": "proced"}
-    header = ["decisions"] + [f"F1 {short.get(n, n[:6])}" for n in names]
-    header += ["macro F1", "keys saved", "train s"]
-    print(" | ".join(f"{h:>10}" for h in header))
-    print("-+-".join("-" * 10 for _ in header))
-    final: Suggester | None = None
-    with tempfile.TemporaryDirectory() as tmp:
-        baseline = sum(keystrokes(g, None) for g in test_gold)
-        for size in sizes:
-            log = Path(tmp) / f"first-{size}.jsonl"
-            write_log(log, pool[:size])
-            model_dir = Path(tmp) / f"model-{size}"
-            try:
-                report = train_model(
-                    [log],
-                    model_dir,
-                    labels=LABELS,
-                    dev_share=0.0,
-                    max_steps=args.steps,
-                    min_per_label=3,
-                )
-            except TooFewDecisionsError as error:
-                print(f"{size:>10} | refused: {error}")
-                continue
-            suggester = Suggester.load(model_dir)
-            predicted = suggester.suggest(test_texts)
-            scores = score_labels(test_gold, [p.labels for p in predicted], names)
-            macro = statistics.mean(s.f1 for s in scores)
-            with_suggestions = sum(
-                keystrokes(g, p.labels) for g, p in zip(test_gold, predicted, strict=True)
-            )
-            saved = 1 - with_suggestions / baseline
-            cells = [f"{size:>10}"] + [f"{s.f1:>10.3f}" for s in scores]
-            cells += [f"{macro:>10.3f}", f"{saved:>10.1%}", f"{report.seconds:>10.1f}"]
-            print(" | ".join(cells))
-            final = suggester
-        print()
-        if final is None:
-            return
-        print(
-            f"keys saved = 1 - keys with suggestions / keys without, on the held-out turns "
-            f"({baseline} keys without: label keys + Enter, or x for no label; "
-            f"perfect suggestions would save {1 - len(test_gold) / baseline:.1%})"
-        )
-        _latency(final, test_texts)
-
-
-def _latency(suggester: Suggester, texts: Sequence[str]) -> None:
-    """Per-sentence suggestion latency: one sentence at a time (the cursor) and batched."""
-    suggester.suggest(texts[:10])  # warm up
-    singles = []
-    for text in texts:
-        started = time.perf_counter()
-        suggester.suggest([text])
-        singles.append((time.perf_counter() - started) * 1000)
-    started = time.perf_counter()
-    suggester.suggest(texts)
-    batched = (time.perf_counter() - started) * 1000 / len(texts)
-    singles.sort()
-    p50 = singles[len(singles) // 2]
-    p99 = singles[min(len(singles) - 1, int(len(singles) * 0.99))]
+    print("| | micro F1 | macro F1 | exact label set | right when suggested | coverage |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    model = leave_one_out(files, examples, labels, ModelSettings())
+    print(row("`annotator train` model (abstains when unsure)", model))
+    rules = keyword_rules(labels)
+    keywords = [keyword_predict(rules, e.text) for e in examples]
+    print(row("keyword rules from `labels.yaml` examples", held_out_scores(gold, keywords, names)))
+    first_two = [keyword_predict(keyword_rules(labels, examples=2), e.text) for e in examples]
     print(
-        f"suggestion latency per sentence: one at a time median {p50:.2f} ms, "
-        f"p99 {p99:.2f} ms; batched {batched:.3f} ms (target < 5 ms)"
+        row(
+            "keyword rules from the two examples per label of the old codebook",
+            held_out_scores(gold, first_two, names),
+        )
+    )
+    nothing = held_out_scores(gold, [()] * len(gold), names)
+    print(row('always "no label"', nothing))
+    ratio = model.micro_f1 / max(held_out_scores(gold, keywords, names).micro_f1, 1e-9)
+    print()
+    print(f"micro F1 / keyword baseline: {ratio:.2f}x (target 1.5x)")
+    if args.ablations:
+        print()
+        print(
+            "| ablation | micro F1 | macro F1 | exact label set | right when suggested | coverage |"
+        )
+        print("| --- | --- | --- | --- | --- | --- |")
+        variants: list[tuple[str, Callable[[], HeldOutScores]]] = [
+            (
+                "words only, no seed sentences",
+                lambda: leave_one_out(
+                    files, examples, labels, ModelSettings(cues=False, context=False), seeds=False
+                ),
+            ),
+            (
+                "+ seed sentences",
+                lambda: leave_one_out(
+                    files, examples, labels, ModelSettings(cues=False, context=False)
+                ),
+            ),
+            (
+                "+ mood cues",
+                lambda: leave_one_out(files, examples, labels, ModelSettings(context=False)),
+            ),
+            ("+ speaker role and position (shipped)", lambda: model),
+        ]
+        for name, run in variants:
+            print(row(name, run()))
+    _timings(examples, labels)
+
+
+def _timings(examples: Sequence[TrainingExample], labels: LabelSet) -> None:
+    """Training on 500 decisions as ``train_model`` does, and suggestion latency."""
+    import tempfile
+
+    names = labels.names
+    decisions = [*examples, *examples[: 500 - len(examples)]][:500]
+    started = time.perf_counter()
+    settings = ModelSettings()
+    nlp = new_pipeline(names, exclusive=labels.exclusive, settings=settings)
+    seeds = seed_examples(labels, names)
+    rows, seed_rows = featurize(nlp, decisions), featurize(nlp, seeds)
+    fold = assign_folds(["one"] * len(decisions), [n // 5 for n in range(len(decisions))])
+    calibration = calibrate(
+        decisions,
+        rows,
+        fold,
+        names,
+        exclusive=labels.exclusive,
+        settings=settings,
+        always=seeds,
+        always_rows=seed_rows,
+    )
+    fit_pipeline(
+        [*decisions, *seeds],
+        names,
+        exclusive=labels.exclusive,
+        settings=settings,
+        rows=[*rows, *seed_rows],
+        nlp=nlp,
+    )
+    seconds = time.perf_counter() - started
+    print()
+    print(f"training on {len(decisions)} decisions (cross-validation included): {seconds:.2f} s")
+    meta = {
+        "model_id": "bench",
+        "labels": list(names),
+        "calibration": calibration.to_meta(),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        suggester = Suggester(nlp, meta, Path(tmp))
+        texts = [e.text for e in examples]
+        contexts = [e.context for e in examples]
+        suggester.suggest(texts[:10], contexts[:10])
+        singles = []
+        for text, context in zip(texts, contexts, strict=True):
+            begun = time.perf_counter()
+            suggester.suggest([text], [context])
+            singles.append((time.perf_counter() - begun) * 1000)
+        begun = time.perf_counter()
+        suggester.suggest(texts, contexts)
+        batched = (time.perf_counter() - begun) * 1000 / len(texts)
+    singles.sort()
+    print(
+        f"suggestion latency per sentence: one at a time median {singles[len(singles) // 2]:.2f} "
+        f"ms, p99 {singles[int(len(singles) * 0.99)]:.2f} ms; batched {batched:.3f} ms "
+        "(target < 5 ms)"
     )
 
 

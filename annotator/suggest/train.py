@@ -26,7 +26,7 @@ from pathlib import Path
 from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 from annotator.model import Document, LabelSet
 from annotator.suggest.calibrate import DEFAULT_MIN_PRECISION, assign_folds, calibrate
-from annotator.suggest.features import contexts_in_turn
+from annotator.suggest.features import SentenceContext, contexts_in_turn
 from annotator.suggest.network import (
     ModelSettings,
     TrainingExample,
@@ -48,6 +48,9 @@ ProgressHook = Callable[[float, str], None]
 DEFAULT_MAX_STEPS = ModelSettings().steps
 #: Seed sentences from the label set count this much against one decision.
 SEED_WEIGHT = 1.0
+# Codebook sentences read as a principal's, mid-turn: what most of them stand for
+# (measured: better than no context, micro F1 0.41 -> 0.44 leaving one transcript out).
+_SEED = SentenceContext()
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,11 @@ def seed_examples(labels: LabelSet | None, names: Sequence[str]) -> list[Trainin
     for label in labels.labels:
         if label.name not in keep:
             continue
-        found.extend(TrainingExample(text, (label.name,)) for text in label.examples)
+        found.extend(TrainingExample(text, (label.name,), _SEED) for text in label.examples)
         for near_miss in label.near_misses:
             if near_miss.instead is not None:
                 chosen = tuple(n for n in near_miss.instead if n in keep)
-                found.append(TrainingExample(near_miss.text, chosen))
+                found.append(TrainingExample(near_miss.text, chosen, _SEED))
     return found
 
 
