@@ -10,7 +10,7 @@ from rich.console import Console
 
 from annotator import resources
 from annotator.errors import LabelsError
-from annotator.labels import format_label_table, load_labels, navigation_keys
+from annotator.labels import format_label_table, load_labels, navigation_keys, parse_labels
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -340,3 +340,55 @@ def test_the_table_shows_every_label_and_keeps_markup_literal(tmp_path: Path) ->
     shown = console.export_text()
     for name in load_labels().names:
         assert name in shown
+
+
+def test_shipped_labels_have_decision_rules_and_near_misses() -> None:
+    shipped = load_labels()
+    for label in shipped.labels:
+        assert label.decision_rules, label.name
+        assert label.near_misses, label.name
+        assert all(m.because and m.instead is not None for m in label.near_misses), label.name
+    commitment = shipped.labels[0]
+    assert commitment.near_misses[0].instead == ("reassurance",)
+
+
+def test_every_decision_rule_and_near_miss_is_in_the_help_screen() -> None:
+    from annotator.tui.screens.help import label_guide
+
+    shipped = load_labels()
+    shown = label_guide(shipped).plain
+    for label in shipped.labels:
+        for rule in label.decision_rules:
+            assert rule in shown
+        for near_miss in label.near_misses:
+            assert f"not this label: {near_miss.text}, because {near_miss.because}" in shown
+
+
+def test_a_near_miss_naming_an_unknown_label_is_an_error_with_its_line() -> None:
+    text = (
+        "labels:\n"
+        "  - name: a\n"
+        "    near_misses:\n"
+        "      - text: Not a.\n"
+        "        because: it is b.\n"
+        "        instead: [c]\n"
+        "  - name: b\n"
+    )
+    with pytest.raises(LabelsError) as caught:
+        parse_labels(text, source="x.yaml")
+    message = str(caught.value)
+    assert message.startswith("x.yaml:6: label 'a': field 'near_misses':")
+    assert "no label named 'c'" in message
+
+
+def test_decision_rules_must_be_text_and_near_misses_need_text() -> None:
+    with pytest.raises(LabelsError, match="field 'decision_rules'"):
+        parse_labels("labels:\n  - name: a\n    decision_rules: {x: 1}\n")
+    with pytest.raises(LabelsError, match="needs 'text:'"):
+        parse_labels("labels:\n  - name: a\n    near_misses:\n      - because: no text\n")
+    parsed = parse_labels(
+        "labels:\n  - name: a\n    decision_rules: If x, then a.\n"
+        "    near_misses: [Just a sentence.]\n"
+    )
+    assert parsed.labels[0].decision_rules == ("If x, then a.",)
+    assert parsed.labels[0].near_misses[0].instead is None

@@ -1,4 +1,5 @@
-"""The help screen: every key, and the label set's guidelines and guidance."""
+"""The help screen: every key, and the label set's guidelines, guidance, decision rules,
+examples and near misses."""
 
 from __future__ import annotations
 
@@ -33,6 +34,36 @@ def key_display(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
+def label_guide(labels: LabelSet) -> Text:
+    """The guidelines and, per label, its description, guidance, decision rules,
+    examples and near misses: the lower half of the help screen."""
+    guide = Text()
+    if labels.guidelines:
+        guide.append("Guidelines\n", style="bold underline")
+        guide.append(labels.guidelines.strip() + "\n\n")
+    for label in labels.labels:
+        guide.append_text(chip(label))
+        guide.append(f"  key {label.key}\n", style="dim")
+        if label.description:
+            guide.append(label.description + "\n")
+        if label.guidance:
+            guide.append(label.guidance.strip() + "\n", style="italic")
+        for rule in label.decision_rules:
+            guide.append("  ▸ ", style="bold")
+            guide.append(rule + "\n")
+        for example in label.examples:
+            guide.append("  e.g. ", style="dim")
+            guide.append(example + "\n", style="italic dim")
+        for near_miss in label.near_misses:
+            guide.append("  not this label: ", style="dim")
+            guide.append(near_miss.text, style="italic dim")
+            if near_miss.because:
+                guide.append(", because " + near_miss.because, style="dim")
+            guide.append("\n")
+        guide.append("\n")
+    return guide
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and guidelines; any of Escape, q or ? closes it."""
 
@@ -58,21 +89,7 @@ class HelpScreen(ModalScreen[None]):
         for action in KEY_ACTIONS:
             row(key_display(self.keymap.get(action.id, action.keys)), Text(action.description))
         row("Ctrl+P", Text("command palette: every action and label"))
-        guide = Text()
-        if self.labels.guidelines:
-            guide.append("Guidelines\n", style="bold underline")
-            guide.append(self.labels.guidelines.strip() + "\n\n")
-        for label in self.labels.labels:
-            guide.append_text(chip(label))
-            guide.append(f"  key {label.key}\n", style="dim")
-            if label.description:
-                guide.append(label.description + "\n")
-            if label.guidance:
-                guide.append(label.guidance.strip() + "\n", style="italic")
-            for example in label.examples:
-                guide.append("  e.g. ", style="dim")
-                guide.append(example + "\n", style="italic dim")
-            guide.append("\n")
+        guide = label_guide(self.labels)
         with VerticalScroll(classes="dialog"):
             yield Static(keys)
             yield Static(guide)

@@ -63,6 +63,9 @@ class LabelEntry(Horizontal):
             if self.label.guidance:
                 text.append("\n")
                 text.append(terminal_safe(" ".join(self.label.guidance.split())), style="italic")
+            for rule in self.label.decision_rules:
+                text.append("\n▸ ", style="bold")
+                text.append(terminal_safe(rule))
             for example in self.label.examples:
                 text.append("\ne.g. ", style="dim")
                 text.append(terminal_safe(example), style="italic dim")
