@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import AnnotatorError
+from annotator.log import AnnotationLog
 from annotator.model import Document, Label, LabelSet, Span, Turn
 from annotator.resources import sample_transcript
-from annotator.log import AnnotationLog
 from annotator.suggest import (
     MODEL_META,
     NotAModelError,
@@ -334,3 +334,37 @@ def test_train_command_prints_scores_per_label(tmp_path: Path) -> None:
         assert name in result.stdout
     assert "trained textcat_multilabel on" in result.stderr
     assert Suggester.load(tmp_path / "m").labels == LABELS.names
+
+
+def test_the_cut_off_shows_only_suggestions_right_often_enough() -> None:
+    from annotator.suggest.calibrate import NEVER, choose_cutoff
+
+    confidences = [0.9] * 10 + [0.6] * 10 + [0.3] * 10
+    right = [True] * 9 + [False] + [True] * 5 + [False] * 5 + [False] * 10
+    # The top ten are 90% right, the top twenty 70%: 75% is met only by the top ten.
+    assert choose_cutoff(confidences, right, 0.75) == 0.9
+    assert choose_cutoff(confidences, right, 0.7) == 0.6
+    assert choose_cutoff(confidences, right, 0.95) == NEVER
+
+
+def test_a_suggestion_below_the_cut_off_is_not_confident() -> None:
+    from annotator.suggest.suggester import make_suggestion
+
+    scores = {"a": 0.9, "b": 0.2}
+    sure = make_suggestion(scores, ["a", "b"], {"a": 0.5, "b": 0.3}, 0.5, cutoff=0.5)
+    assert sure.labels == ("a",) and sure.confidence == pytest.approx(0.9 * 0.8)
+    assert sure.confident
+    unsure = make_suggestion(scores, ["a", "b"], {"a": 0.5, "b": 0.1}, 0.5, cutoff=0.5)
+    assert unsure.labels == ("a", "b") and not unsure.confident
+
+
+def test_suggestions_read_a_document_in_context(
+    trained: tuple[TrainReport, list[float]],
+) -> None:
+    report, _ = trained
+    suggester = Suggester.load(report.model_dir)
+    document, _ = make_document("brief-x", random.Random(3), n=6)
+    found = suggester.suggest_document(document)
+    spans = [s for t in document.turns for s in t.sentences]
+    assert sorted(found) == sorted((s.start, s.end) for s in spans)
+    assert "calibration" in json.loads((report.model_dir / MODEL_META).read_text())
