@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator.agreement import Disagreement, disagreements_in, read_codings
 from annotator.errors import AnnotatorError
-from annotator.model import Document, Span, restrict_sentences
+from annotator.model import Document
 from annotator.sources import documents_named_in_logs, load_documents
 
 GOLD = "gold"
@@ -40,6 +40,10 @@ class Adjudication:
 
     def dispute(self, document: str, start: int, end: int) -> Disagreement | None:
         return self.disputes.get((document, start, end))
+
+    def disputed(self, document: str, start: int, end: int) -> bool:
+        """Whether a sentence is to be adjudicated (the rest of a document is context)."""
+        return (document, start, end) in self.disputes
 
 
 def open_adjudication(
@@ -71,18 +75,22 @@ def open_adjudication(
         raise AdjudicationError(
             f"documents {', '.join(sorted(missing))} are not in the corpus given"
         )
-    restricted = []
-    for document in documents:
-        keep = {(start, end) for (doc, start, end) in disputes if doc == document.id}
-
-        def disputed(span: Span, keep: set[tuple[int, int]] = keep) -> bool:
-            return (span.start, span.end) in keep
-
-        cut = restrict_sentences(document, disputed)
-        if cut is not None:
-            restricted.append(cut)
+    # Whole documents: the disputed sentences are adjudicated, the rest shown as context.
+    shown = [
+        document
+        for document in documents
+        if any(
+            (document.id, s.start, s.end) in disputes for t in document.turns for s in t.sentences
+        )
+    ]
+    placed = sum(
+        1
+        for document in shown
+        for t in document.turns
+        for s in t.sentences
+        if (document.id, s.start, s.end) in disputes
+    )
     annotators = tuple(sorted({c.annotator for d in found for c in d.codings}))
-    placed = sum(len(t.sentences) for d in restricted for t in d.turns)
     return Adjudication(
-        tuple(restricted), disputes, annotators, len(disputes) - placed, codings.warnings
+        tuple(shown), disputes, annotators, len(disputes) - placed, codings.warnings
     )

@@ -85,6 +85,12 @@ class WorkList:
         """Ids of the documents with at least one sentence on the list, in list order."""
         return tuple(dict.fromkeys(u.document for u in self.units))
 
+    def covers(self, document: Document) -> bool:
+        """Whether any sentence of ``document`` is on this list."""
+        return any(
+            self.includes(document.id, s.start, s.end) for t in document.turns for s in t.sentences
+        )
+
     def restrict(self, document: Document) -> Document | None:
         """``document`` with only this list's sentences (turns without any dropped),
         or None when none of its sentences is on the list."""

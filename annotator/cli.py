@@ -25,6 +25,7 @@ from annotator.model import Document, LabelSet
 
 if TYPE_CHECKING:
     from annotator.adjudication import Adjudication
+    from annotator.session import Scope
     from annotator.suggest import Suggester
 
 app = typer.Typer(
@@ -306,9 +307,11 @@ def annotate(
         pipeline=pipeline or config.pipeline,
         speaker_pattern=pattern,
     )
+    scope: Scope | None = None
     if work is not None:
-        chosen = work
-        documents = (cut for d in documents if (cut := chosen.restrict(d)) is not None)
+        # Whole documents, the listed sentences to code and the rest shown as context.
+        scope = work.includes
+        documents = (d for d in documents if work.covers(d))
     first = next(documents, None)
     if first is None:
         raise AnnotatorError(
@@ -335,6 +338,7 @@ def annotate(
         remaining=remaining,
         suggester=suggester,
         order=order,
+        scope=scope,
     )
 
 
@@ -366,7 +370,16 @@ def adjudicate(
         err.print("Nothing to adjudicate: the analysts agree on every sentence they share.")
         return
     documents = list(adjudication.documents)
-    _run_tui(out, GOLD, label_set, documents, None, load_config().keys, adjudication)
+    _run_tui(
+        out,
+        GOLD,
+        label_set,
+        documents,
+        None,
+        load_config().keys,
+        adjudication,
+        scope=adjudication.disputed,
+    )
 
 
 def _run_tui(
@@ -380,6 +393,7 @@ def _run_tui(
     remaining: int | None = None,
     suggester: Suggester | None = None,
     order: str = "reading",
+    scope: Scope | None = None,
 ) -> None:
     """Open the log, resume, run the app, and say on the way out that all is saved."""
     from annotator.log import AnnotationLog
@@ -389,7 +403,7 @@ def _run_tui(
     log = AnnotationLog.open(log_path, name, labels=label_set)
     try:
         _warn(log.warnings)
-        session = AnnotationSession(first, label_set, log)
+        session = AnnotationSession(first, label_set, log, scope=scope)
         session.use_suggester(suggester)
         if order != "reading":
             session.order_by_uncertainty(per_document=order == "uncertain-doc")

@@ -9,6 +9,7 @@ redraws; tests and scripts call them directly.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,10 @@ class Position:
     doc: int
     turn: int
     sentence: int
+
+
+#: Which sentences of a document are to be coded: (document id, start, end) -> bool.
+Scope = Callable[[str, int, int], bool]
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,19 @@ class AnnotationSession:
     the session keeps no copy of its own).
     """
 
-    def __init__(self, documents: list[Document], labels: LabelSet, log: AnnotationLog) -> None:
+    def __init__(
+        self,
+        documents: list[Document],
+        labels: LabelSet,
+        log: AnnotationLog,
+        *,
+        scope: Scope | None = None,
+    ) -> None:
         self.labels = labels
         self.log = log
+        #: The sentences to code (a work list, adjudication's disputes); the others are
+        #: shown as context, dimmed, and never visited or counted. None: every sentence.
+        self.scope = scope
         self.documents: list[Document] = []
         self._originals: list[Document] = []
         self._totals: list[int] = []
@@ -106,7 +121,7 @@ class AnnotationSession:
             attachment = self.log.attachment(corrected)
             self._originals.append(document)
             self.documents.append(corrected)
-            self._totals.append(corrected.sentence_count())
+            self._totals.append(self._count_in_scope(corrected))
             self._attachments.append(attachment)
             self.orphans.extend(attachment.orphans)
         # Everything loaded so far was done when the session resumed: the work goes on
@@ -171,8 +186,27 @@ class AnnotationSession:
         span = self._span_at(position)
         return None if span is None else self.line_for(position.doc, span)
 
+    def in_scope(self, doc_index: int, span: Span) -> bool:
+        """Whether a sentence is one to code (not context around a work list's)."""
+        return self.scope is None or self.scope(self.documents[doc_index].id, span.start, span.end)
+
+    def _count_in_scope(self, document: Document) -> int:
+        if self.scope is None:
+            return document.sentence_count()
+        scope = self.scope
+        return sum(
+            1 for t in document.turns for s in t.sentences if scope(document.id, s.start, s.end)
+        )
+
+    def _position_in_scope(self, position: Position) -> bool:
+        span = self._span_at(position)
+        return span is not None and self.in_scope(position.doc, span)
+
     def to_do(self, position: Position) -> bool:
-        """True for a sentence that still needs a decision (not decided, not excluded)."""
+        """True for a sentence that still needs a decision (in scope, neither decided nor
+        excluded)."""
+        if self.scope is not None and not self._position_in_scope(position):
+            return False
         line = self.line_at(position)
         return line is None or line.action not in (LABEL, EXCLUDE)
 
@@ -196,21 +230,27 @@ class AnnotationSession:
         document or all."""
         if doc_index is not None:
             attachment = self._attachments[doc_index]
-            excluded = sum(1 for line in attachment.marks.values() if line.action == EXCLUDE)
-            return len(attachment.decisions), self._totals[doc_index] - excluded
+            excluded = [loc for loc, line in attachment.marks.items() if line.action == EXCLUDE]
+            decided: Iterable[tuple[int, int]] = attachment.decisions
+            if self.scope is not None:
+                doc_id, scope = self.documents[doc_index].id, self.scope
+                decided = [loc for loc in decided if scope(doc_id, *loc)]
+                excluded = [loc for loc in excluded if scope(doc_id, *loc)]
+            return len(list(decided)), self._totals[doc_index] - len(excluded)
         # Summed per call: cheap (a few ints per document), and always true after merges.
         pairs = [self.progress(d) for d in range(len(self._attachments))]
         return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
 
     def turn_progress(self, doc_index: int, turn: Turn) -> tuple[int, int]:
         attachment = self._attachments[doc_index]
-        decided = sum(1 for s in turn.sentences if s.location in attachment.decisions)
+        spans = [s for s in turn.sentences if self.in_scope(doc_index, s)]
+        decided = sum(1 for s in spans if s.location in attachment.decisions)
         excluded = sum(
             1
-            for s in turn.sentences
+            for s in spans
             if (line := attachment.marks.get(s.location)) is not None and line.action == EXCLUDE
         )
-        return decided, len(turn.sentences) - excluded
+        return decided, len(spans) - excluded
 
     def flagged(self, doc_index: int) -> int:
         """Sentences of a document flagged for review (decided or not)."""
@@ -238,7 +278,8 @@ class AnnotationSession:
         for t, turn in enumerate(self.documents[doc_index].turns):
             for i in range(len(turn.sentences)):
                 position = Position(doc_index, t, i)
-                first = first or position
+                if self.scope is None or self._position_in_scope(position):
+                    first = first or position
                 if self.to_do(position):
                     self.position = position
                     return
@@ -249,7 +290,8 @@ class AnnotationSession:
 
     def _first_sentence_position(self) -> Position | None:
         for position in self._positions_from(Position(0, 0, -1), forward=True, wrap=False):
-            return position
+            if self.scope is None or self._position_in_scope(position):
+                return position
         return None
 
     def _all_positions(self, forward: bool) -> list[Position]:
@@ -274,6 +316,8 @@ class AnnotationSession:
         return after + before if wrap else after
 
     def _visible(self, position: Position) -> bool:
+        if self.scope is not None and not self._position_in_scope(position):
+            return False  # context around the sentences to code
         kind, value = self.filter.kind, self.filter.value
         if kind == "all":
             return True
@@ -382,7 +426,12 @@ class AnnotationSession:
         if not turns[turn].sentences:
             return
         sentence = max(0, min(sentence, len(turns[turn].sentences) - 1))
-        self.position = Position(doc, turn, sentence)
+        # A click on context lands on the nearest sentence to code in the turn, if any.
+        candidates = sorted(range(len(turns[turn].sentences)), key=lambda i: (abs(i - sentence), i))
+        for i in candidates:
+            if self._position_in_scope(Position(doc, turn, i)):
+                self.position = Position(doc, turn, i)
+                return
 
     def home(self) -> None:
         """The first sentence that the filter shows."""
@@ -413,7 +462,7 @@ class AnnotationSession:
             return False
         for position in self._positions_from(self.position, forward=forward, wrap=True):
             span = self.documents[position.doc].turns[position.turn].sentences[position.sentence]
-            if needle in span.text.lower():
+            if needle in span.text.lower() and self.in_scope(position.doc, span):
                 self.position = position
                 return True
         return False
@@ -658,7 +707,7 @@ class AnnotationSession:
             return
         corrected = self.log.apply_corrections(self._originals[index])
         self.documents[index] = corrected
-        self._totals[index] = corrected.sentence_count()
+        self._totals[index] = self._count_in_scope(corrected)
         self._attachments[index] = self.log.attachment(corrected)
 
     def merge(self) -> bool | str:

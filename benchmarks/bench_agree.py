@@ -27,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import srsly
-
 from annotator.agreement import agreement_report, read_codings
 from annotator.log import LABEL, Decision, encode_line, make_options
 

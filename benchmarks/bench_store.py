@@ -23,12 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import srsly
 from _synthetic import make_document
 
 from annotator.labels import load_labels
-from annotator.model import Document
 from annotator.log import LABEL, AnnotationLog, Decision, encode_line, make_options, read_log
+from annotator.model import Document
 
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 

@@ -103,9 +103,9 @@ async def drive(corpus: Path, log_path: Path) -> dict[str, list[float] | float]:
     """Open the corpus as the CLI does and time the first screen and keystrokes."""
     started = time.perf_counter()
     from annotator.labels import load_labels
+    from annotator.log import AnnotationLog
     from annotator.session import AnnotationSession
     from annotator.sources import load_documents
-    from annotator.store import AnnotationLog
 
     labels = load_labels()
     documents = load_documents([corpus])

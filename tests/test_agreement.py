@@ -33,8 +33,8 @@ from annotator.agreement import (
     read_codings,
 )
 from annotator.cli import app
-from annotator.model import Document, Span, Turn
 from annotator.log import AnnotationLog
+from annotator.model import Document, Span, Turn
 
 krippendorff = pytest.importorskip("krippendorff")
 sklearn_metrics = pytest.importorskip("sklearn.metrics")

@@ -37,14 +37,16 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 def test_the_packages_spacy_entry_points_load() -> None:
-    """Every name annotator registers with spaCy or thinc resolves to a callable."""
+    """Every name annotator registers with spaCy resolves to a callable, and the
+    architecture a trained model names is among them."""
+    from annotator.suggest.network import ARCHITECTURE
+
     ours = [
         point
-        for group in ("spacy_architectures", "thinc_optimizers")
-        for point in entry_points(group=group)
+        for point in entry_points(group="spacy_architectures")
         if point.name.startswith("annotator.")
     ]
-    assert {p.group for p in ours} == {"spacy_architectures", "thinc_optimizers"}
+    assert [p.name for p in ours] == [ARCHITECTURE]
     for point in ours:
         assert callable(point.load()), point
 

@@ -9,11 +9,11 @@ import pytest
 
 from annotator.errors import CorpusError
 from annotator.labels import load_labels
+from annotator.log import AnnotationLog
 from annotator.model import Document
 from annotator.resources import sample_transcript
 from annotator.segment import load_pipeline, segment_document
 from annotator.session import AnnotationSession, Filter
-from annotator.log import AnnotationLog
 from annotator.transcript import parse_transcript
 
 

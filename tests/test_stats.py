@@ -11,8 +11,8 @@ from pathlib import Path
 from rich.console import Console
 
 from annotator.labels import parse_labels
-from annotator.stats import NO_LABEL, bar, format_stats, stats_report
 from annotator.log import AnnotationLog
+from annotator.stats import NO_LABEL, bar, format_stats, stats_report
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 
 LABELS = parse_labels(LABELS_YAML, source="labels.yaml")

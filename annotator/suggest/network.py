@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 ARCHITECTURE = "annotator.TextCatKeywordBOW.v2"
-# Models saved before context features read v1; it stays loadable.
-_ARCHITECTURE_V1 = "annotator.TextCatKeywordBOW.v1"
 _PREFIX_LENGTH = 5
 _HASH_LENGTH = 2**16
 #: L1 weight per training sentence (the gradient is summed over a batch).

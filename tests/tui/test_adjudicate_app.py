@@ -28,17 +28,28 @@ async def test_take_an_analysts_labels_or_set_your_own(
     code(ana, "ana", sample, labels, ["commitment", "procedural", "position", "criticism"])
     code(ben, "ben", sample, labels, ["commitment", "reassurance", "position", "cooperation"])
     adjudication = open_adjudication([ana, ben])
-    disputed = [s.text for d in adjudication.documents for t in d.turns for s in t.sentences]
+    disputed = [
+        s.text
+        for d in adjudication.documents
+        for t in d.turns
+        for s in t.sentences
+        if adjudication.disputed(d.id, s.start, s.end)
+    ]
     assert len(disputed) == 2 and adjudication.annotators == ("ana", "ben")
     gold = workdir / "gold.jsonl"
     log = AnnotationLog.open(gold, GOLD, labels=labels)
-    session = AnnotationSession(list(adjudication.documents), labels, log)
+    session = AnnotationSession(
+        list(adjudication.documents), labels, log, scope=adjudication.disputed
+    )
     session.resume()
     app = AnnotatorApp(session, "gold.jsonl", adjudication=adjudication)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         codings = str(app.screen.query_one("#codings").render())
         assert "ana" in codings and "ben" in codings
+        # The disputed sentence is shown in its turn: the others are there, as context.
+        assert app.session.progress() == (0, 2)
+        assert len(app.session.turn.sentences) > 1
         await pilot.press("B")  # take ben's labels for the first disputed sentence
         await pilot.press("8", "enter")  # set cooperation ourselves on the second
     log.close()

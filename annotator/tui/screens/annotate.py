@@ -162,6 +162,11 @@ class AnnotateScreen(Screen[None]):
         turn = session.turn
         decisions = [session.line_for(position.doc, span) for span in turn.sentences]
         suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
+        context = (
+            None
+            if session.scope is None
+            else {i for i, s in enumerate(turn.sentences) if not session.in_scope(position.doc, s)}
+        )
         if view.show_turn(
             session.document,
             position.turn,
@@ -170,6 +175,7 @@ class AnnotateScreen(Screen[None]):
             session.labels,
             position.sentence,
             suggestions,
+            context=context,
         ):
             self._focused_row = position.sentence
         self._focus(position.sentence)

@@ -31,7 +31,8 @@ KEY_NAMES = {
 
 
 def key_display(keys: str) -> str:
-    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+    """Textual key names as shown to a person: ``ctrl+r,U`` is ``Ctrl+R / U``."""
+    return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
 def label_guide(labels: LabelSet) -> Text:
@@ -64,6 +65,43 @@ def label_guide(labels: LabelSet) -> Text:
     return guide
 
 
+SECTIONS = (
+    ("move", "Moving"),
+    ("decide", "Deciding"),
+    ("review", "Notes, flags and boundaries"),
+    ("screen", "Screens"),
+)
+
+
+def keys_table(labels: LabelSet, keymap: dict[str, str]) -> Text:
+    """Every key in sections, one aligned column of keys: the upper half of the help
+    screen. ``keymap`` holds the keys remapped in annotator.toml."""
+    rows: list[tuple[str, str, Text]] = []  # (section, key, what)
+    labels_title = (
+        "Labels: a key chooses its label and moves on (one label per sentence)"
+        if labels.exclusive
+        else "Labels: a key turns its label on or off, saved at once (several may apply)"
+    )
+    for label in labels.labels:
+        rows.append((labels_title, label.key, chip(label)))
+    titles = dict(SECTIONS)
+    for action in KEY_ACTIONS:
+        keys = key_display(keymap.get(action.id, action.keys))
+        rows.append((titles[action.group], keys, Text(action.detail or action.description)))
+    rows.append((titles["screen"], "Ctrl+P", Text("command palette: every action and label")))
+    width = max(len(key) for _, key, _ in rows) + 3
+    table = Text()
+    for title in [labels_title, *titles.values()]:
+        table.append(title + "\n", style="bold underline")
+        for section, key, what in rows:
+            if section == title:
+                table.append(f"  {key:<{width}}", style="bold")
+                table.append_text(what)
+                table.append("\n")
+        table.append("\n")
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and guidelines; any of Escape, q or ? closes it."""
 
@@ -75,25 +113,10 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        keys = Text()
-        keys.append("Keys\n", style="bold underline")
-
-        def row(key: str, what: Text) -> None:
-            keys.append(f"  {key:<12}", style="bold")
-            keys.append_text(what)
-            keys.append("\n")
-
-        verb = "  choose, next" if self.labels.exclusive else "  toggle"
-        for label in self.labels.labels:
-            row(label.key, Text.assemble(chip(label), verb))
-        for action in KEY_ACTIONS:
-            row(key_display(self.keymap.get(action.id, action.keys)), Text(action.description))
-        row("Ctrl+P", Text("command palette: every action and label"))
-        guide = label_guide(self.labels)
         with VerticalScroll(classes="dialog"):
-            yield Static(keys)
-            yield Static(guide)
-            yield Static(Text("Escape, q or ? to close", style="dim"))
+            yield Static(Text("Escape, q or ? closes this screen.\n", style="dim"))
+            yield Static(keys_table(self.labels, self.keymap))
+            yield Static(label_guide(self.labels))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -103,6 +103,7 @@ class TranscriptView(ScrollView, can_focus=False):
         self._width = 0
         #: Text found by the last search, highlighted in the sentences shown.
         self.highlight = ""
+        self._out_of_scope: set[int] = set()
 
     # --- building ----------------------------------------------------------------
 
@@ -115,13 +116,20 @@ class TranscriptView(ScrollView, can_focus=False):
         labels: LabelSet,
         focused: int,
         suggestions: list[Suggestion | None] | None = None,
+        *,
+        context: set[int] | None = None,
     ) -> bool:
-        """Lay out a turn with its decisions; returns False when it is already shown."""
+        """Lay out a turn with its decisions; returns False when it is already shown.
+
+        ``context``: sentences shown dimmed around the ones to code (a work list's,
+        adjudication's disputes), which are never focused.
+        """
         turn = document.turns[turn_index]
         key = (document.id, turn_index, len(turn.sentences))
         if key == self.shown and self.rows and self.rows[0].span == turn.sentences[0]:
             return False
         self.shown = key
+        self._out_of_scope = context or set()
         blocks: list[Block] = []
         if turn_index > 0:
             blocks += self._context_blocks(document.turns[turn_index - 1], before=True)
@@ -235,6 +243,9 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def _sentence_text(self, block: Block) -> Text:
         assert block.span is not None
+        if block.sentence in self._out_of_scope:
+            # Context for the sentences to code: dimmed, no number, no chips.
+            return Text("      ").append(plain(block.span.text)).append("\n")
         decision = self._decisions.get(block.sentence)
         focused = block.sentence == self.focused
         text = Text()
@@ -269,6 +280,8 @@ class TranscriptView(ScrollView, can_focus=False):
 
     def _style_for(self, block: Block) -> Style:
         if block.kind == "sentence":
+            if block.sentence in self._out_of_scope:
+                return self.get_component_rich_style("transcript--context")
             if block.sentence == self.focused:
                 return self.get_component_rich_style("transcript--focused")
             line = self._decisions.get(block.sentence)
