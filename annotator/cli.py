@@ -164,9 +164,15 @@ def sentences(
 
     nlp = load_pipeline(pipeline)
     records = []
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        if not raw.strip():
             continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise AnnotatorError(
+                f"<stdin>:{number}: not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from None
         try:
             record = srsly.json_loads(line)
         except ValueError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import ConfigError
+from annotator.inputs import read_input
 from annotator.keys import KEY_ACTIONS
 
 KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator"}
@@ -44,7 +45,9 @@ def load_config(path: str | Path | None = None) -> Config:
                 raise ConfigError(f"{candidate}: no such config file")
             continue
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            data = tomllib.loads(
+                read_input(candidate, ConfigError, what="config file", limit=1 << 20).decode()
+            )
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{candidate}: not valid TOML ({error})") from None
         unknown = sorted(set(data) - KNOWN_FIELDS)

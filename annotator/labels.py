@@ -38,6 +38,7 @@ from rich.text import Text
 
 from annotator import resources
 from annotator.errors import LabelsError
+from annotator.inputs import read_input, shown
 from annotator.keys import reserved_keys
 from annotator.model import Label, LabelSet, NearMiss
 
@@ -70,6 +71,8 @@ def navigation_keys() -> frozenset[str]:
 #: Keys handed out, in this order, to labels that do not choose one.
 DEFAULT_KEYS: tuple[str, ...] = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
 
+#: A labels file larger than this is not a label set (and would be slow to read).
+MAX_LABELS_BYTES = 16 << 20
 _TOP_FIELDS = ("labels", "exclusive", "guidelines")
 _LABEL_FIELDS = (
     "name",
@@ -110,14 +113,15 @@ def load_labels(path: str | Path | None = None) -> LabelSet:
     label and the field at fault.
     """
     file = Path(path) if path is not None else resources.default_labels_path()
-    where = _Where(str(file))
+    where = _Where(shown(file))
+    data = read_input(file, LabelsError, what="labels file", limit=MAX_LABELS_BYTES)
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LabelsError(f"{file}: no such labels file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise LabelsError(f"{file}: cannot read labels file: {error}") from None
-    return parse_labels(text, source=str(file), where=where)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LabelsError(
+            f"{shown(file)}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    return parse_labels(text, source=shown(file), where=where)
 
 
 def parse_labels(text: str, source: str = "labels.yaml", where: _Where | None = None) -> LabelSet:
@@ -319,6 +323,10 @@ def _compose(text: str, where: _Where) -> yaml.Node | None:
         raise LabelsError(f"{where.path}{line}: invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise LabelsError(f"{where.path}: invalid YAML: {error}") from None
+    except RecursionError:
+        raise LabelsError(
+            f"{where.path}: invalid YAML: nested too deeply to be a label set"
+        ) from None
 
 
 def _mapping(

@@ -179,22 +179,72 @@ def make_doc(nlp: Language, text: str) -> Doc:
     return nlp.make_doc(text)
 
 
-def _make_docs(texts: Iterable[str], nlp: Language) -> Iterator[Doc]:
-    for text in texts:
-        doc = make_doc(nlp, text)
-        doc.user_data[TEXT_KEY] = text
-        yield doc
-
-
 def split_texts(
     texts: Iterable[str], nlp: Language, n_process: int = 1, batch_size: int = 256
 ) -> Iterator[list[tuple[int, int]]]:
-    """Yield, for each text, its sentences as trimmed ``(start, end)`` character offsets."""
-    for doc in nlp.pipe(_make_docs(texts, nlp), n_process=n_process, batch_size=batch_size):
-        yield _doc_spans(doc, doc.user_data.pop(TEXT_KEY))
+    """Yield, for each text, its sentences as trimmed ``(start, end)`` character offsets.
+
+    A text longer than ``PIECE_CHARS`` goes to spaCy in pieces (``cut_long_text``)."""
+    counts: deque[int] = deque()  # pieces per text, in the order sent
+
+    def docs() -> Iterator[tuple[Doc, int]]:
+        for text in texts:
+            pieces = list(cut_long_text(0, text)) if len(text) > PIECE_CHARS else [(0, text)]
+            counts.append(len(pieces))
+            for offset, piece in pieces:
+                doc = make_doc(nlp, piece)
+                doc.user_data[TEXT_KEY] = piece
+                yield doc, offset
+
+    spans: list[tuple[int, int]] = []
+    received = 0
+    stream = nlp.pipe(docs(), as_tuples=True, n_process=n_process, batch_size=batch_size)
+    for doc, offset in stream:
+        spans.extend(
+            (offset + start, offset + end)
+            for start, end in _doc_spans(doc, doc.user_data.pop(TEXT_KEY))
+        )
+        received += 1
+        if received == counts[0]:
+            counts.popleft()
+            yield spans
+            spans, received = [], 0
+
+
+#: The longest piece of text given to spaCy at once (its ``max_length`` is 1,000,000,
+#: and a long piece costs memory in proportion): a longer turn is cut between paragraphs.
+PIECE_CHARS = 100_000
 
 
 def _pieces(document: Document, turn: Turn) -> list[tuple[int, str]]:
+    """The turn as text to segment, in pieces of at most ``PIECE_CHARS``."""
+    pieces = _turn_piece(document, turn)
+    if not pieces or len(pieces[0][1]) <= PIECE_CHARS:
+        return pieces
+    return list(cut_long_text(*pieces[0]))
+
+
+def cut_long_text(offset: int, text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """``(offset, text)`` cut into pieces of at most ``limit`` characters, each cut at
+    the last paragraph break before the limit, else the last line break, else the last
+    sentence-like ``. `` or space (so a cut inside a sentence is a last resort)."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", " "):
+            found = window.rfind(mark, limit // 2)
+            if found > 0:
+                cut = found + len(mark)
+                break
+        if cut <= 0:
+            cut = limit
+        yield offset + start, window[:cut]
+        start += cut
+    yield offset + start, text[start:]
+
+
+def _turn_piece(document: Document, turn: Turn) -> list[tuple[int, str]]:
     """The turn as text to segment, with its notes blanked out: ``(offset, text)``.
 
     Notes become spaces of the same length, so offsets still point into the

@@ -46,6 +46,7 @@ from annotator.ingest.labels import (
     looks_like_speaker,
 )
 from annotator.ingest.report import ONE_SPEECH, document_warnings
+from annotator.inputs import open_input, read_input, shown
 from annotator.model import Document, Turn
 
 __all__ = [
@@ -414,17 +415,22 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
     without it the whole file is one document.
     """
     groups: dict[str, list[tuple[str, str]]] = {}
-    try:
-        for number, record in enumerate(srsly.read_jsonl(path), start=1):
+    name = shown(path)
+    with open_input(path, what="JSON Lines file") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            try:
+                record = srsly.json_loads(raw_line.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                raise TranscriptError(f"{name}:{number}: not valid JSON ({error})") from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise TranscriptError(f'{path}:{number}: each line needs a "text" string')
-            doc_id = str(record.get("document") or record.get("doc_id") or path.stem)
+                raise TranscriptError(f'{name}:{number}: each line needs a "text" string')
+            doc_id = str(record.get("document") or record.get("doc_id") or shown(path.stem))
             speaker = str(record.get("speaker") or "")
             groups.setdefault(doc_id, []).append((speaker, record["text"]))
-    except ValueError as error:
-        raise TranscriptError(f"{path}: not valid JSON Lines ({error})") from None
     if not groups:
-        raise TranscriptError(f"{path}: the file holds no turns")
+        raise TranscriptError(f"{name}: the file holds no turns")
     documents = []
     for doc_id, rows in groups.items():
         pieces: list[str] = []
@@ -440,7 +446,7 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
             position += len(prefix) + len(body) + 2
         text = "".join(pieces)
         turns = _build_turns(text, raw)
-        documents.append(Document(doc_id, str(path), doc_id, text, "", turns))
+        documents.append(Document(doc_id, name, doc_id, text, "", turns))
     return documents
 
 
@@ -449,17 +455,12 @@ def parse_transcript(
 ) -> Document:
     """Read one transcript file into a ``Document`` (turns and notes, no sentences)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise TranscriptError(f"{path}: is a folder; use read_documents for folders") from None
-    except OSError as error:
-        raise TranscriptError(f"{path}: cannot read ({error.strerror})") from None
-    text, warnings = decode_bytes(data, str(path))
+    data = read_input(path, what="transcript")
+    text, warnings = decode_bytes(data, shown(path))
     return parse_text(
         text,
-        doc_id=doc_id or path.stem,
-        source=str(path),
+        doc_id=doc_id or shown(path.stem),
+        source=shown(path),
         speaker_pattern=speaker_pattern,
         warnings=warnings,
     )
@@ -477,10 +478,12 @@ def compile_speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
 
 def transcript_files(folder: Path) -> list[Path]:
     """The transcripts in a folder and its subfolders, in a stable order."""
+    # Anything named like a transcript but not a regular file (a FIFO, a symlink to
+    # a device) is kept, so that reading it says what it is instead of skipping it.
     return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file()
+        if not p.is_dir()
         and p.suffix.lower() in TRANSCRIPT_SUFFIXES
         and not p.name.startswith(".")
         and p.name.lower() != "readme.md"
@@ -507,7 +510,7 @@ def read_documents(
                     f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"
                 )
             for file in files:
-                doc_id = file.relative_to(path).with_suffix("").as_posix()
+                doc_id = shown(file.relative_to(path).with_suffix("").as_posix())
                 yield from _read_file(file, speaker_pattern, doc_id)
         else:
             yield from _read_file(path, speaker_pattern, None)
@@ -533,9 +536,6 @@ def explain_paths(
             if file.suffix.lower() == ".jsonl":
                 yield f"{file}: JSON Lines turns; speakers are given, not inferred"
                 continue
-            try:
-                data = file.read_bytes()
-            except OSError as error:
-                raise TranscriptError(f"{file}: cannot read ({error.strerror})") from None
-            text, _warnings = decode_bytes(data, str(file))
-            yield format_explanation(explain_text(text, speaker_pattern), str(file))
+            data = read_input(file, what="transcript")
+            text, _warnings = decode_bytes(data, shown(file))
+            yield format_explanation(explain_text(text, speaker_pattern), shown(file))

@@ -85,7 +85,7 @@ def build_logs(work: Path) -> tuple[list[Path], Path, Any]:
     try:
         from annotator.log import AnnotationLog
     except ImportError:  # before the log package
-        from annotator.store import AnnotationLog
+        from annotator.log import AnnotationLog
 
     transcript = ROOT / "data" / "state-us-japan-extended-deterrence.txt"
     label_set = load_labels(ROOT / "labels.yaml")

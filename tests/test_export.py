@@ -21,7 +21,7 @@ from annotator.corpus import write_corpus
 from annotator.export import FORMATS, ExportError, ExportOptions, collect_dataset, export_logs
 from annotator.labels import parse_labels
 from annotator.model import Document, LabelSet, Span, Turn
-from annotator.store import AnnotationLog, input_hash, task_hash
+from annotator.log import AnnotationLog, input_hash, task_hash
 
 LABELS_YAML = """
 labels:

@@ -116,7 +116,7 @@ def test_a_decision_line_stands_alone_and_reads_as_prodigy(
 
 
 def test_hashes_are_the_same_in_every_process() -> None:
-    code = "from annotator.store import prodigy_hash; print(prodigy_hash('Thank you.'))"
+    code = "from annotator.log import prodigy_hash; print(prodigy_hash('Thank you.'))"
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert int(out.stdout) == prodigy_hash("Thank you.")

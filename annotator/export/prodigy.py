@@ -23,7 +23,7 @@ import srsly
 
 from annotator.export._files import Written, atomic_output, is_stdout
 from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
-from annotator.store import input_hash, task_hash
+from annotator.log import input_hash, task_hash
 
 
 def dataset_name(out: Path, options: ExportOptions) -> str:

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from annotator.errors import AnnotatorError
+from annotator.log import LABEL, Decision, LogState, read_log
 from annotator.log.anchor import overlapping
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
-from annotator.store import LABEL, Decision, LogState, read_log
 
 #: How the labels of several annotators become the labels of a sentence.
 COMBINE_MODES = ("majority", "union", "intersection")

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 
 from annotator.errors import TranscriptError
+from annotator.inputs import open_input, shown
 from annotator.model import Document
 
 #: Suffixes read through an extractor, and the extra that installs its library.
@@ -81,8 +82,7 @@ def extract_file(path: str | Path) -> Extraction:
     kind = EXTRACT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
         raise TranscriptError(f"{path}: not an HTML, PDF or Word (.docx) file")
-    if not path.is_file():
-        raise TranscriptError(f"{path}: no such file")
+    open_input(path, what=f"{kind.upper() if kind != 'docx' else 'Word'} file").close()
     if kind == "html":
         from annotator.extract.html import extract_html
 
@@ -113,8 +113,8 @@ def read_extracted(
     extraction = extract_file(path)
     document = parse_text(
         extraction.text,
-        doc_id=doc_id or path.stem,
-        source=str(path),
+        doc_id=doc_id or shown(path.stem),
+        source=shown(path),
         speaker_pattern=speaker_pattern,
         warnings=extraction.notes,
     )

@@ -18,16 +18,14 @@ from typing import Any
 
 from annotator.errors import TranscriptError
 from annotator.extract import Extraction, require, table_row_text
+from annotator.inputs import read_input
 
 #: A ``<pre>`` holding at least this share of a page's text is the page's text.
 PRE_SHARE = 0.5
 
 
 def _read(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise TranscriptError(f"{path}: cannot read ({error.strerror})") from None
+    data = read_input(path, what="web page")
     if not data.strip():
         raise TranscriptError(f"{path}: the file is empty")
     return data

@@ -67,7 +67,7 @@ class AnnotatorApp(App[str]):
             self.set_keymap(self.keymap_overrides)
         if self.adjudication is not None:
             self.annotate_screen: AnnotateScreen = AdjudicateScreen(
-                self.session, self.log_name, self.adjudication
+                self.session, self.log_name, self.adjudication, self.keymap_overrides
             )
         else:
             self.annotate_screen = AnnotateScreen(self.session, self.log_name)

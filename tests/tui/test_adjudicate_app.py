@@ -61,3 +61,18 @@ async def test_take_an_analysts_labels_or_set_your_own(
     assert {line["annotator"] for line in lines} == {"gold"}
     # A second adjudication still lists the disputes: the gold log is not an analyst.
     assert len(open_adjudication([ana, ben, gold]).disputes) == 2
+
+
+def test_take_keys_never_shadow_a_label_or_an_action() -> None:
+    from dataclasses import replace
+
+    from annotator.keys import reserved_keys
+    from annotator.labels import load_labels
+    from annotator.tui.screens.adjudicate import take_keys
+
+    labels = load_labels()
+    first = replace(labels.labels[0], key="A")
+    labels = replace(labels, labels=(first, *labels.labels[1:]))
+    keys = take_keys(labels, {"flag": "B", "documents": "D"})
+    assert keys[:3] == "CEG"  # A: a label; B: flag remapped; D: documents; F, U: actions
+    assert not set(keys) & (set(reserved_keys()) | {"A", "B"})

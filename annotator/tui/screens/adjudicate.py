@@ -16,25 +16,42 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from annotator.adjudication import Adjudication
+from annotator.keys import reserved_keys
+from annotator.model import LabelSet
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
 from annotator.tui.chips import chip
 from annotator.tui.screens.annotate import AnnotateScreen
 
-#: Keys that take an analyst's labels, in annotator order.
-TAKE_KEYS = string.ascii_uppercase[:8].replace("F", "").replace("U", "")
+
+def take_keys(labels: LabelSet, keymap: dict[str, str]) -> str:
+    """Capital letters that take an analyst's labels, in annotator order: every one no
+    action (by default or as remapped in annotator.toml) and no label's key uses."""
+    used = set(reserved_keys()) | {label.key for label in labels.labels}
+    for keys in keymap.values():
+        used.update(keys.split(","))
+    return "".join(letter for letter in string.ascii_uppercase if letter not in used)
 
 
 class AdjudicateScreen(AnnotateScreen):
     """Settle disagreements one sentence at a time."""
 
-    def __init__(self, session: AnnotationSession, log_name: str, adjudication: Adjudication):
+    def __init__(
+        self,
+        session: AnnotationSession,
+        log_name: str,
+        adjudication: Adjudication,
+        keymap: dict[str, str] | None = None,
+    ):
         super().__init__(session, log_name)
         self.adjudication = adjudication
-        self.analysts = adjudication.annotators[: len(TAKE_KEYS)]
+        self.keys = take_keys(session.labels, keymap or {})
+        self.analysts = adjudication.annotators[: len(self.keys)]
+        #: Analysts beyond the free letters: their labels are shown but have no key.
+        self.keyless = adjudication.annotators[len(self.keys) :]
         for index, name in enumerate(self.analysts):
             binding = Binding(
-                TAKE_KEYS[index], f"take({index})", f"take {name}", show=False, id=f"take.{name}"
+                self.keys[index], f"take({index})", f"take {name}", show=False, id=f"take.{name}"
             )
             self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
 
@@ -54,9 +71,19 @@ class AdjudicateScreen(AnnotateScreen):
         )
         self.say(
             f"{total} disputed sentences{note}. "
-            f"{'/'.join(TAKE_KEYS[: len(self.analysts)])} take an analyst's labels; "
+            f"{'/'.join(self.keys[: len(self.analysts)])} take an analyst's labels; "
             f"gold log: {self.log_name}"
         )
+        if self.keyless:
+            self.notify(
+                terminal_safe(
+                    f"{len(self.keyless)} analysts have no take key (no capital letter is "
+                    f"free): {', '.join(self.keyless)}; set their labels with the label keys"
+                ),
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         for warning in self.adjudication.warnings:
             self.notify(terminal_safe(warning), severity="warning", timeout=15, markup=False)
 
@@ -67,9 +94,10 @@ class AdjudicateScreen(AnnotateScreen):
         dispute = self.adjudication.dispute(self.session.document.id, span.start, span.end)
         by_name = {label.name: label for label in self.session.labels.labels}
         text = Text()
-        for index, name in enumerate(self.analysts):
+        for index, name in enumerate(self.adjudication.annotators):
             coding = dispute.coding_of(name) if dispute else None
-            text.append(f" {TAKE_KEYS[index]} ", style="bold reverse")
+            key = self.keys[index] if index < len(self.analysts) else "·"
+            text.append(f" {key} ", style="bold reverse")
             text.append(f" {terminal_safe(name, keep_newlines=False):<12} ", style="bold")
             if coding is None:
                 text.append("did not code this sentence", style="dim italic")
