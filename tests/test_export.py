@@ -20,8 +20,8 @@ import pytest
 from annotator.corpus import write_corpus
 from annotator.export import FORMATS, ExportError, ExportOptions, collect_dataset, export_logs
 from annotator.labels import parse_labels
-from annotator.model import Document, LabelSet, Span, Turn
 from annotator.log import AnnotationLog, input_hash, task_hash
+from annotator.model import Document, LabelSet, Span, Turn
 
 LABELS_YAML = """
 labels:

@@ -109,7 +109,7 @@ def test_long_text_is_cut_at_paragraphs_first_and_offsets_cover_it() -> None:
     pieces = list(cut_long_text(7, text, limit=10_000))
     assert all(len(piece) <= 10_000 for _, piece in pieces)
     assert "".join(piece for _, piece in pieces) == text
-    assert [offset for offset, _ in pieces][0] == 7
+    assert pieces[0][0] == 7
     assert all(piece.endswith("\n\n") for _, piece in pieces[:-1])
     spans = next(split_texts(["Yes. " * (PIECE_CHARS // 4)], load_pipeline()))
     assert len(spans) == PIECE_CHARS // 4
