@@ -16,7 +16,7 @@ from pathlib import Path
 from annotator.agreement import Disagreement, disagreements_in, read_codings
 from annotator.errors import AnnotatorError
 from annotator.model import Document
-from annotator.sources import documents_named_in_logs, load_documents
+from annotator.sources import Reading, documents_named_in_logs, load_documents
 
 GOLD = "gold"
 
@@ -50,7 +50,7 @@ def open_adjudication(
     log_paths: Sequence[str | Path],
     corpus: Sequence[str | Path] | None = None,
     *,
-    pipeline: str | None = None,
+    reading: Reading | None = None,
     include_flagged: bool = False,
 ) -> Adjudication:
     """Gather the disputes of ``log_paths`` and the documents they sit in."""
@@ -63,9 +63,9 @@ def open_adjudication(
     disputes = {(d.document, d.start, d.end): d for d in found}
     wanted = {d.document for d in found}
     if corpus:
-        documents = [d for d in load_documents(corpus, pipeline=pipeline) if d.id in wanted]
+        documents = [d for d in load_documents(corpus, reading=reading) if d.id in wanted]
     else:
-        documents, problems = documents_named_in_logs(paths, wanted, pipeline=pipeline)
+        documents, problems = documents_named_in_logs(paths, wanted, reading=reading)
         for doc_id, problem in problems.items():
             raise AdjudicationError(
                 f"{doc_id}: {problem}; name the corpus the analysts used with --corpus"

@@ -20,6 +20,7 @@ from annotator.cli_console import err, report_console
 from annotator.cli_export import register as register_export
 from annotator.cli_suggest import register as register_suggest
 from annotator.cli_team import register as register_team
+from annotator.config import load_config, resolve_reading
 from annotator.errors import AnnotatorError
 from annotator.model import Document, LabelSet
 
@@ -79,18 +80,6 @@ PatternOption = Annotated[
 ]
 
 
-def _settings(
-    pipeline: str | None, speaker_pattern: str | None
-) -> tuple[str | None, re.Pattern[str] | None]:
-    """Merge command-line options over the config file."""
-    from annotator.config import load_config
-    from annotator.transcript import compile_speaker_pattern
-
-    config = load_config()
-    pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
-    return pipeline or config.pipeline, pattern
-
-
 def _warn(messages: Iterable[str]) -> None:
     for message in messages:
         err.print(f"warning: {message}", markup=False)
@@ -120,7 +109,8 @@ def parse(
     from annotator.resources import sample_transcript
     from annotator.sources import load_documents
 
-    nlp_name, pattern = _settings(pipeline, speaker_pattern)
+    reading = resolve_reading(pipeline, speaker_pattern)
+    pattern = reading.speaker_pattern
     out = report_console()
     if explain:
         from annotator.ingest.report import terminal_safe
@@ -129,9 +119,7 @@ def parse(
         for explanation in explain_paths(paths or [sample_transcript()], pattern):
             sys.stdout.write(terminal_safe(explanation) + "\n")
         return
-    for document in load_documents(
-        paths or [sample_transcript()], pipeline=nlp_name, speaker_pattern=pattern
-    ):
+    for document in load_documents(paths or [sample_transcript()], reading=reading):
         err.print(_report(document, allow_one_speech, pattern), markup=False)
         if pretty:
             from annotator.outline import render_outline
@@ -210,7 +198,8 @@ def import_(
 
     if out.exists() and not force:
         raise AnnotatorError(f"{out}: already exists; use --force to overwrite it")
-    nlp_name, pattern = _settings(pipeline, speaker_pattern)
+    reading = resolve_reading(pipeline, speaker_pattern)
+    nlp_name, pattern = reading.pipeline, reading.speaker_pattern
     parsed = list(read_documents(paths, pattern))
     for document in parsed:
         check_one_speech(document, allow_one_speech)
@@ -283,11 +272,9 @@ def annotate(
     """Label sentences in the terminal. Reopening resumes at the first undecided one."""
     import getpass
 
-    from annotator.config import load_config
     from annotator.labels import load_labels
     from annotator.resources import sample_transcript
     from annotator.sources import count_documents, load_documents
-    from annotator.transcript import compile_speaker_pattern
 
     if order not in ("reading", "uncertain", "uncertain-doc"):
         raise AnnotatorError(f"--order {order}: choose reading, uncertain or uncertain-doc")
@@ -307,11 +294,9 @@ def annotate(
         work = load_worklist(worklist)
     name = annotator or config.annotator or (work.annotator if work else getpass.getuser())
     log_path = out or Path("annotations") / f"{name}.jsonl"
-    pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
     documents = load_documents(
         paths or [sample_transcript()],
-        pipeline=pipeline or config.pipeline,
-        speaker_pattern=pattern,
+        reading=resolve_reading(pipeline, speaker_pattern, config),
     )
     scope: Scope | None = None
     if work is not None:
@@ -363,14 +348,20 @@ def adjudicate(
         bool, typer.Option("--flagged", help="Also review agreed sentences someone flagged.")
     ] = False,
     pipeline: PipelineOption = None,
+    speaker_pattern: PatternOption = None,
 ) -> None:
     """Settle the analysts' disagreements into a gold log, sentence by sentence."""
     from annotator.adjudication import GOLD, open_adjudication
-    from annotator.config import load_config
     from annotator.labels import load_labels
 
     label_set = load_labels(labels)
-    adjudication = open_adjudication(logs, corpus, pipeline=pipeline, include_flagged=flagged)
+    config = load_config()
+    adjudication = open_adjudication(
+        logs,
+        corpus,
+        reading=resolve_reading(pipeline, speaker_pattern, config),
+        include_flagged=flagged,
+    )
     _warn(adjudication.warnings)
     if not adjudication.documents:
         err.print("Nothing to adjudicate: the analysts agree on every sentence they share.")
@@ -382,7 +373,7 @@ def adjudicate(
         label_set,
         documents,
         None,
-        load_config().keys,
+        config.keys,
         adjudication,
         scope=adjudication.disputed,
     )
@@ -450,6 +441,7 @@ def status(
         typer.Option("--corpus", help="The documents annotated, for totals and re-anchoring."),
     ] = None,
     pipeline: PipelineOption = None,
+    speaker_pattern: PatternOption = None,
     all_flagged: Annotated[
         bool, typer.Option("--all", help="List every flagged sentence (default: the first 20).")
     ] = False,
@@ -462,9 +454,10 @@ def status(
     for log in logs:
         if not log.exists():
             raise AnnotatorError(f"{log}: no such annotation log")
-    documents = list(load_documents(corpus, pipeline=pipeline)) if corpus else None
+    reading = resolve_reading(pipeline, speaker_pattern)
+    documents = list(load_documents(corpus, reading=reading)) if corpus else None
     # Without --corpus, the transcripts the logs name are reopened where unchanged.
-    report = status_report(logs, documents, find_sources=True, pipeline=pipeline)
+    report = status_report(logs, documents, find_sources=True, reading=reading)
     if as_json:
         import srsly
 

@@ -80,9 +80,11 @@ CombineOption = Annotated[
 def _documents(corpus: list[Path] | None) -> list[Document] | None:
     if not corpus:
         return None
+    from annotator.config import resolve_reading
     from annotator.sources import load_documents
 
-    return list(load_documents(corpus))
+    # Read as annotate read them (annotator.toml's pipeline and speaker pattern).
+    return list(load_documents(corpus, reading=resolve_reading()))
 
 
 # Control characters (escape sequences, carriage returns) from names and notes in a log

@@ -70,9 +70,10 @@ def train(
             raise AnnotatorError(f"{log}: no such annotation log")
     documents = None
     if corpus:
+        from annotator.config import resolve_reading
         from annotator.sources import load_documents
 
-        documents = list(load_documents(corpus))
+        documents = list(load_documents(corpus, reading=resolve_reading()))
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

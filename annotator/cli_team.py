@@ -69,12 +69,13 @@ def assign(
 ) -> None:
     """Split a corpus into one work list per analyst, with a shared overlap."""
     from annotator.assign import plan_assignment, write_assignment
+    from annotator.config import resolve_reading
     from annotator.sources import load_documents
 
     # A fresh seed is still reproducible: it is printed and written to the manifest.
     drawn = seed if seed is not None else secrets.randbelow(2**31)
     assignment = plan_assignment(
-        load_documents(corpus, pipeline=pipeline),
+        load_documents(corpus, reading=resolve_reading(pipeline)),
         [a for a in annotators.split(",") if a.strip()],
         overlap,
         drawn,

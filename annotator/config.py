@@ -12,10 +12,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.errors import ConfigError
 from annotator.inputs import read_input
 from annotator.keys import KEY_ACTIONS
+
+if TYPE_CHECKING:
+    from annotator.sources import Reading
 
 KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator"}
 
@@ -29,6 +33,20 @@ class Config:
     pipeline: str | None = None
     annotator: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+
+
+def resolve_reading(
+    pipeline: str | None = None, speaker_pattern: str | None = None, config: Config | None = None
+) -> Reading:
+    """How this command reads transcripts: its options over the config file's. Every
+    command that opens transcripts resolves this once, so export, stats, status,
+    train, assign and adjudicate read them as annotate and parse did."""
+    from annotator.sources import Reading
+    from annotator.transcript import compile_speaker_pattern
+
+    config = config or load_config()
+    pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
+    return Reading(pipeline or config.pipeline, pattern)
 
 
 def config_candidates() -> list[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,9 +70,21 @@ def read_documents(
                 yield parse_transcript(file, speaker_pattern, doc_id)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How raw transcripts become documents: the spaCy pipeline and the speaker-label
+    pattern. Resolved once per command (options over annotator.toml,
+    ``config.resolve_reading``) and handed to everything that reads transcripts, so
+    that reopening a transcript gives the sentences the analysts coded."""
+
+    pipeline: str | None = None
+    speaker_pattern: re.Pattern[str] | None = None
+
+
 def load_documents(
     paths: Iterable[str | Path],
     *,
+    reading: Reading | None = None,
     nlp: Language | None = None,
     pipeline: str | None = None,
     speaker_pattern: re.Pattern[str] | None = None,
@@ -81,8 +94,11 @@ def load_documents(
 
     Prepared corpora are read as they are (already segmented); everything else
     is parsed and split into sentences with ``nlp`` (built from ``pipeline`` on
-    first need, so opening a corpus never loads spaCy).
+    first need, so opening a corpus never loads spaCy). ``reading``, when given,
+    supplies ``pipeline`` and ``speaker_pattern``.
     """
+    if reading is not None:
+        pipeline, speaker_pattern = reading.pipeline, reading.speaker_pattern
     for item in paths:
         path = Path(item)
         if is_corpus(path):
@@ -117,7 +133,7 @@ def count_documents(paths: Iterable[str | Path]) -> int:
 
 
 def documents_named_in_logs(
-    log_paths: Iterable[str | Path], ids: Iterable[str], *, pipeline: str | None = None
+    log_paths: Iterable[str | Path], ids: Iterable[str], *, reading: Reading | None = None
 ) -> tuple[list[Document], dict[str, str]]:
     """Reopen the transcripts the logs' lines name (``source``), for the documents
     ``ids``, when no corpus is given.
@@ -142,7 +158,7 @@ def documents_named_in_logs(
             problems[doc_id] = f"its transcript {source or '(not recorded)'} is not there"
             continue
         try:
-            matching = [d for d in load_documents([source], pipeline=pipeline) if d.id == doc_id]
+            matching = [d for d in load_documents([source], reading=reading) if d.id == doc_id]
         except AnnotatorError as error:
             problems[doc_id] = str(error)
             continue

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -18,6 +18,9 @@ from rich.text import Text
 
 from annotator.log import CLEAR, EXCLUDE, Decision, read_log
 from annotator.model import Document
+
+if TYPE_CHECKING:
+    from annotator.sources import Reading
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def status_report(
     corpus_documents: Sequence[Document] | None = None,
     *,
     find_sources: bool = False,
-    pipeline: str | None = None,
+    reading: Reading | None = None,
 ) -> StatusReport:
     """Progress per document and annotator, label counts, flags, orphans, torn lines.
 
@@ -108,7 +111,7 @@ def status_report(
 
         logs = [p for p in log_paths if Path(p).is_file()]
         ids = {doc for path in logs for doc in read_log(path).documents}
-        found, problems = documents_named_in_logs(logs, ids, pipeline=pipeline)
+        found, problems = documents_named_in_logs(logs, ids, reading=reading)
         corpus = {doc.id: doc for doc in found}
         warnings += [
             f"{doc_id}: total unknown ({problem}; give --corpus)"
