@@ -20,7 +20,7 @@ from annotator.cli_console import err, report_console
 from annotator.cli_export import register as register_export
 from annotator.cli_suggest import register as register_suggest
 from annotator.cli_team import register as register_team
-from annotator.config import load_config, resolve_reading
+from annotator.config import Config, load_config, resolve_reading
 from annotator.errors import AnnotatorError
 from annotator.model import Document, LabelSet
 
@@ -325,7 +325,7 @@ def annotate(
         label_set,
         loaded,
         pending,
-        config.keys,
+        config,
         remaining=remaining,
         suggester=suggester,
         order=order,
@@ -373,7 +373,7 @@ def adjudicate(
         label_set,
         documents,
         None,
-        config.keys,
+        config,
         adjudication,
         scope=adjudication.disputed,
     )
@@ -385,7 +385,7 @@ def _run_tui(
     label_set: LabelSet,
     first: list[Document],
     pending: Iterator[Document] | None,
-    keymap: dict[str, str],
+    config: Config,
     adjudication: Adjudication | None = None,
     remaining: int | None = None,
     suggester: Suggester | None = None,
@@ -401,6 +401,7 @@ def _run_tui(
     try:
         _warn(log.warnings)
         session = AnnotationSession(first, label_set, log, scope=scope)
+        session.enter_moves_to = config.enter
         session.use_suggester(suggester)
         if order != "reading":
             session.order_by_uncertainty(per_document=order == "uncertain-doc")
@@ -410,7 +411,7 @@ def _run_tui(
             str(log_path),
             pending=pending,
             pending_total=remaining,
-            keymap=keymap,
+            keymap=config.keys,
             adjudication=adjudication,
             model_dir=suggester.model_dir if suggester else None,
             training_logs=[log_path],

@@ -21,7 +21,9 @@ from annotator.keys import KEY_ACTIONS
 if TYPE_CHECKING:
     from annotator.sources import Reading
 
-KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator"}
+KNOWN_FIELDS = {"speaker_pattern", "pipeline", "keys", "annotator", "behaviour"}
+#: Where Enter moves once a sentence is decided: the next sentence, or the next undecided.
+ENTER_MOVES = ("next", "next-undecided")
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Config:
     pipeline: str | None = None
     annotator: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    #: ``[behaviour] enter``: one of ``ENTER_MOVES``.
+    enter: str = "next"
 
 
 def resolve_reading(
@@ -86,6 +90,14 @@ def load_config(path: str | Path | None = None) -> Config:
                     f"{candidate}: [keys] has no action {action_id!r} "
                     f"(actions: {', '.join(sorted(known))}, label.NAME)"
                 )
+        behaviour = data.get("behaviour", {})
+        if not isinstance(behaviour, dict) or set(behaviour) - {"enter"}:
+            raise ConfigError(f"{candidate}: [behaviour] may only set enter")
+        enter = behaviour.get("enter", "next")
+        if enter not in ENTER_MOVES:
+            raise ConfigError(
+                f"{candidate}: [behaviour] enter must be one of {', '.join(ENTER_MOVES)}"
+            )
         for name in ("speaker_pattern", "pipeline", "annotator"):
             if name in data and not isinstance(data[name], str):
                 raise ConfigError(f"{candidate}: field {name!r} must be a string")
@@ -95,5 +107,6 @@ def load_config(path: str | Path | None = None) -> Config:
             pipeline=data.get("pipeline"),
             annotator=data.get("annotator"),
             keys=dict(keys),
+            enter=enter,
         )
     return Config()

@@ -57,6 +57,16 @@ class Filter:
     def describe(self) -> str:
         return self.kind if not self.value else f"{self.kind}: {self.value}"
 
+    def phrase(self) -> str:
+        """The sentences shown, as words ("flagged sentences"); empty for all."""
+        return {
+            "all": "",
+            "undecided": "undecided sentences",
+            "flagged": "flagged sentences",
+            "speaker": f"sentences by {self.value}",
+            "label": f"sentences labelled {self.value}",
+        }.get(self.kind, f"{self.describe()} sentences")
+
 
 class AnnotationSession:
     """The state of one analyst's session over a list of documents.
@@ -98,6 +108,9 @@ class AnnotationSession:
         #: Where ``resume`` left the cursor when every loaded sentence was done.
         self._waiting: Position | None = None
         self._waiting_from: Position | None = None
+        #: Where Enter goes on a decided sentence: "next" or "next-undecided"
+        #: (annotator.toml's ``[behaviour] enter``).
+        self.enter_moves_to = "next"
         self.add_documents(documents)
 
     # --- documents ----------------------------------------------------------------
@@ -197,6 +210,14 @@ class AnnotationSession:
         return sum(
             1 for t in document.turns for s in t.sentences if scope(document.id, s.start, s.end)
         )
+
+    def hidden_in_turn(self, doc_index: int, turn_index: int) -> set[int] | None:
+        """Sentences of a turn that the cursor does not visit (out of a work list's scope,
+        or hidden by the filter), shown dimmed as context; None when it visits all."""
+        if self.scope is None and self.filter.kind == "all":
+            return None
+        count = len(self.documents[doc_index].turns[turn_index].sentences)
+        return {i for i in range(count) if not self._visible(Position(doc_index, turn_index, i))}
 
     def _position_in_scope(self, position: Position) -> bool:
         span = self._span_at(position)
@@ -631,7 +652,8 @@ class AnnotationSession:
         move on. False if nothing is chosen."""
         if self.decision is None:
             return self.accept_suggestion() is not None
-        self.next()
+        if self.enter_moves_to != "next-undecided" or not self.next_undecided():
+            self.next()
         return True
 
     def no_label(self) -> Decision | None:

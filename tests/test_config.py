@@ -36,6 +36,8 @@ def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.Monke
         ("[keys]\nno_label = 3\n", "must map action names"),
         ("pipeline = 3\n", "'pipeline' must be a string"),
         ('[keys]\nnope = "z"\n', "no action 'nope'"),
+        ('[behaviour]\nenter = "jump"\n', "enter must be one of next, next-undecided"),
+        ('[behaviour]\nspeed = "fast"\n', "may only set enter"),
     ],
 )
 def test_bad_config_names_the_file(tmp_path: Path, content: str, message: str) -> None:
@@ -44,3 +46,32 @@ def test_bad_config_names_the_file(tmp_path: Path, content: str, message: str) -
     with pytest.raises(ConfigError, match=message) as caught:
         load_config(path)
     assert str(path) in str(caught.value)
+
+
+def test_enter_can_move_to_the_next_undecided_sentence(tmp_path: Path) -> None:
+    from annotator.labels import load_labels
+    from annotator.log import AnnotationLog
+    from annotator.resources import sample_transcript
+    from annotator.session import AnnotationSession, Position
+    from annotator.sources import load_documents
+
+    path = tmp_path / "annotator.toml"
+    path.write_text('[behaviour]\nenter = "next-undecided"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.enter == "next-undecided"
+    documents = list(load_documents([sample_transcript()]))
+    labels = load_labels()
+    with AnnotationLog.open(tmp_path / "a.jsonl", "a", labels=labels) as log:
+        session = AnnotationSession(documents, labels, log)
+        session.enter_moves_to = config.enter
+        session.go_to(0, 0, 1)
+        session.toggle_label("commitment")  # sentence 2 and 3 decided...
+        session.go_to(0, 0, 2)
+        session.toggle_label("procedural")
+        session.go_to(0, 0, 1)  # ...back on sentence 2, Enter skips sentence 3
+        assert session.confirm()
+        assert session.position == Position(0, 0, 3)
+        session.enter_moves_to = "next"
+        session.go_to(0, 0, 1)
+        session.confirm()
+        assert session.position == Position(0, 0, 2)

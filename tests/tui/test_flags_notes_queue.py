@@ -127,3 +127,28 @@ async def test_order_uncertain_never_lands_on_a_decided_sentence(
             assert session.decision is None
         assert len(visited) == len(spans) - 1 - 3
     assert isinstance(AnnotatorApp, type)
+
+
+async def test_a_filter_dims_what_it_hides_and_says_when_no_more_match(
+    make_app, sample: Document, workdir: Path
+) -> None:
+    from annotator.session import Filter
+    from annotator.tui.widgets.transcript_view import TranscriptView
+
+    app = make_app([sample])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "f")  # flag the second sentence of the first turn
+        flagged = app.session.sentence.text
+        assert app.session.set_filter(Filter("flagged"))
+        app.screen.redraw(full=True)
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        count = len(app.session.turn.sentences)
+        assert view._out_of_scope == set(range(count)) - {1}  # the rest dimmed as context
+        await pilot.press("j")  # nothing flagged after it
+        status = str(app.screen.query_one("#status").render())
+        assert "No more flagged sentences after this one" in status
+        assert app.session.sentence.text == flagged
+        await pilot.press("k")
+        status = str(app.screen.query_one("#status").render())
+        assert "No more flagged sentences before this one" in status

@@ -162,11 +162,7 @@ class AnnotateScreen(Screen[None]):
         turn = session.turn
         decisions = [session.line_for(position.doc, span) for span in turn.sentences]
         suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
-        context = (
-            None
-            if session.scope is None
-            else {i for i, s in enumerate(turn.sentences) if not session.in_scope(position.doc, s)}
-        )
+        context = session.hidden_in_turn(position.doc, position.turn)
         if view.show_turn(
             session.document,
             position.turn,
@@ -311,10 +307,18 @@ class AnnotateScreen(Screen[None]):
             self.say(message)
 
     def action_next(self) -> None:
-        self._moved(self.session.next(), "This is the last sentence.")
+        self._moved(self.session.next(), self._end_message(forward=True))
 
     def action_previous(self) -> None:
-        self._moved(self.session.previous(), "This is the first sentence.")
+        self._moved(self.session.previous(), self._end_message(forward=False))
+
+    def _end_message(self, *, forward: bool) -> str:
+        """What the cursor hit: the end of the corpus or the last sentence the filter shows."""
+        shown = self.session.filter.phrase()
+        if not shown:
+            return "This is the last sentence." if forward else "This is the first sentence."
+        where = "after" if forward else "before"
+        return f"No more {shown} {where} this one (F to show all)."
 
     def action_next_turn(self) -> None:
         self._moved(self.session.next_turn(1), "This is the last turn.")
@@ -331,7 +335,7 @@ class AnnotateScreen(Screen[None]):
         self.redraw()
 
     def action_skip(self) -> None:
-        self._moved(self.session.next(), "This is the last sentence.")
+        self._moved(self.session.next(), self._end_message(forward=True))
 
     def action_next_undecided(self) -> None:
         if self.session.next_undecided():
@@ -501,11 +505,11 @@ class AnnotateScreen(Screen[None]):
                 return
             kind, _, argument = value.partition("|")
             if session.set_filter(Filter(kind, argument)):
-                self.redraw()
+                self.redraw(full=True)
                 self.say(f"Showing {session.filter.describe()}.")
             else:
                 session.set_filter(Filter())
-                self.redraw()
+                self.redraw(full=True)
                 self.say(f"No sentence is {kind} {argument}; showing all.".replace("  ", " "))
 
         self.app.push_screen(ChoicePrompt("Show only", choices), done)
