@@ -428,9 +428,15 @@ def labels_check(
     ] = None,
 ) -> None:
     """Validate a label set and print it as a table."""
-    from annotator.labels import format_label_table, load_labels
+    from annotator.labels import LabelErrors, format_label_table, load_labels
 
-    label_set = load_labels(path)
+    try:
+        label_set = load_labels(path)
+    except LabelErrors as errors:
+        for message in errors.messages:
+            err.print(f"annotator: error: {message}", markup=False)
+        err.print(f"{len(errors.messages)} errors", markup=False)
+        raise typer.Exit(1) from None
     report_console().print(format_label_table(label_set))
 
 

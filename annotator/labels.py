@@ -141,16 +141,41 @@ def parse_labels(text: str, source: str = "labels.yaml", where: _Where | None = 
     if not labels_node.value:
         raise where.error(labels_node, "the label set is empty; add at least one label", "labels")
 
+    # Every label is checked, so that one run lists every error in the file.
+    errors: list[LabelsError] = []
     exclusive = False
-    if "exclusive" in fields:
-        exclusive = _scalar(fields["exclusive"][1], where, "exclusive", bool)
     guidelines = ""
-    if "guidelines" in fields:
-        guidelines = _text(fields["guidelines"][1], where, "guidelines").strip()
-
-    raw = [_read_label(node, where) for node in labels_node.value]
-    labels = _assign_keys(raw, where)
+    try:
+        if "exclusive" in fields:
+            exclusive = _scalar(fields["exclusive"][1], where, "exclusive", bool)
+        if "guidelines" in fields:
+            guidelines = _text(fields["guidelines"][1], where, "guidelines").strip()
+    except LabelsError as error:
+        errors.append(error)
+    raw: list[_RawLabel] = []
+    for node in labels_node.value:
+        try:
+            raw.append(_read_label(node, where))
+        except LabelsError as error:
+            errors.append(error)
+    labels: list[Label] = []
+    try:
+        labels = _assign_keys(raw, where)
+    except LabelsError as error:
+        errors.append(error)
+    if errors:
+        raise LabelErrors([str(error) for error in errors])
     return LabelSet(labels=tuple(labels), exclusive=exclusive, guidelines=guidelines, source=source)
+
+
+class LabelErrors(LabelsError):
+    """Every error found in a labels file; its message is the first, with a count."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        more = len(messages) - 1
+        suffix = f" (and {more} more: annotator labels check lists them)" if more else ""
+        super().__init__(messages[0] + suffix)
 
 
 @dataclass(frozen=True)

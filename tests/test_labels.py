@@ -392,3 +392,26 @@ def test_decision_rules_must_be_text_and_near_misses_need_text() -> None:
     )
     assert parsed.labels[0].decision_rules == ("If x, then a.",)
     assert parsed.labels[0].near_misses[0].instead is None
+
+
+def test_labels_check_lists_every_error_in_the_file(tmp_path: Path) -> None:
+    from annotator.labels import LabelErrors
+    from tests.test_cli import run_cli
+
+    (tmp_path / "bad.yaml").write_text(
+        "labels:\n"
+        "  - name: commitment\n    color: notacolour\n"
+        "  - name: threat\n    key: '1'\n"
+        "  - name: procedural\n    exclusive: maybe\n"
+        "  - description: no name\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LabelErrors) as caught:
+        load_labels(tmp_path / "bad.yaml")
+    assert len(caught.value.messages) == 3
+    assert "(and 2 more: annotator labels check lists them)" in str(caught.value)
+    result = run_cli("labels", "check", "bad.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[3] for line in lines[:3]] == ["3", "7", "8"], lines
+    assert lines[-1] == "3 errors"
