@@ -72,6 +72,24 @@ class Block:
     top: int = 0
 
 
+#: The preamble shown above a document's first turn: at most this many characters.
+PREAMBLE_CHARS = 600
+
+
+def preamble_text(preamble: str, title: str = "") -> str:
+    """A document's preamble as shown above its first turn: without a YAML front-matter
+    block or the title (the header shows it), lines joined, cut at ``PREAMBLE_CHARS``."""
+    text = preamble.strip()
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        text = text[end + 4 :] if end >= 0 else ""
+    lines = [line.strip() for line in text.splitlines()]
+    text = " · ".join(line for line in lines if line and line != title.strip())
+    if len(text) > PREAMBLE_CHARS:
+        text = text[:PREAMBLE_CHARS].rsplit(" ", 1)[0] + " …"
+    return plain(text)
+
+
 class TranscriptView(ScrollView, can_focus=False):
     """The current turn with its sentences; the turns before and after, dimmed."""
 
@@ -133,6 +151,10 @@ class TranscriptView(ScrollView, can_focus=False):
         blocks: list[Block] = []
         if turn_index > 0:
             blocks += self._context_blocks(document.turns[turn_index - 1], before=True)
+        elif preamble := preamble_text(document.preamble, document.title):
+            # What came before the first speaker (title, date, a readout's opening), dimmed.
+            blocks += [Block("context", Text("Before the first speaker", style="bold"))]
+            blocks += [Block("context", Text(preamble))]
         heading = Text(plain(turn.speaker) or "Unknown speaker")
         heading.append(f"   turn {turn_index + 1} of {len(document.turns)}", style="dim")
         if turn.timestamp:
