@@ -64,6 +64,7 @@ def train(
     from annotator.errors import AnnotatorError
     from annotator.labels import load_labels
     from annotator.suggest import train_model
+    from annotator.suggest.train import MIN_HELD_OUT
 
     for log in logs:
         if not log.is_file():
@@ -114,6 +115,9 @@ def train(
     )
     if not report.scores:
         err.print("no held-out documents: nothing was scored (--dev-share)", markup=False)
+        return
+    if report.dev_sentences < MIN_HELD_OUT:
+        err.print(f"not scored: {report.summary}", markup=False)
         return
     table = Table(
         title=(f"held out: {report.dev_sentences:,} sentences in {report.dev_documents} documents"),

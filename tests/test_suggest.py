@@ -242,11 +242,22 @@ def test_refuses_to_train_with_too_few_decisions_for_a_label(tmp_path: Path) -> 
     assert "'commitment'" not in message
     assert "\n" not in message
     assert not (tmp_path / "model").exists()
-    # Training only the label that has enough examples works.
+    # Six in all, but the minimum holds for the training part once sentences are held out.
+    with pytest.raises(TooFewDecisionsError, match="training sentences; 'commitment' 4"):
+        train_model(
+            [log], tmp_path / "model", labels=LABELS, only_labels=["commitment"], max_steps=5
+        )
+    # Training only the label that has enough examples, holding none out, works.
     report = train_model(
-        [log], tmp_path / "model", labels=LABELS, only_labels=["commitment"], max_steps=5
+        [log],
+        tmp_path / "model",
+        labels=LABELS,
+        only_labels=["commitment"],
+        max_steps=5,
+        dev_share=0,
     )
     assert report.labels == ("commitment",)
+    assert report.summary == "no held-out documents were scored"
 
 
 def test_exclusive_label_set_trains_textcat(tmp_path: Path) -> None:
@@ -368,3 +379,18 @@ def test_suggestions_read_a_document_in_context(
     spans = [s for t in document.turns for s in t.sentences]
     assert sorted(found) == sorted((s.start, s.end) for s in spans)
     assert "calibration" in json.loads((report.model_dir / MODEL_META).read_text())
+
+
+def test_the_model_records_its_options_and_retraining_repeats_them(tmp_path: Path) -> None:
+    """Ctrl+T retrains with the options the model was trained with (issue 11, 9)."""
+    from annotator.suggest.suggester import read_model_meta
+
+    log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=4)
+    model = tmp_path / "model"
+    first = train_model(
+        [log], model, labels=LABELS, only_labels=["commitment"], max_steps=STEPS, dev_share=0
+    )
+    options = read_model_meta(model)["options"]
+    assert options["only_labels"] == ["commitment"] and options["dev_share"] == 0
+    again = train_model([log], model, labels=LABELS, force=True, **options)
+    assert again.labels == first.labels == ("commitment",)

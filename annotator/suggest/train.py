@@ -53,6 +53,10 @@ SEED_WEIGHT = 1.0
 _SEED = SentenceContext()
 
 
+#: Fewer held-out sentences than this give no score worth reading (0.00 on two sentences).
+MIN_HELD_OUT = 20
+
+
 @dataclass(frozen=True)
 class TrainReport:
     """What ``train_model`` trained, on what, and how well it did on held-out documents.
@@ -83,9 +87,15 @@ class TrainReport:
 
     @property
     def summary(self) -> str:
-        """The held-out figures in one line (what the screen says after retraining)."""
+        """The held-out figures in one line (what the screen says after retraining);
+        too few held-out sentences to support a score are said as such, not scored."""
         if self.held_out is None:
             return "no held-out documents were scored"
+        if self.dev_sentences < MIN_HELD_OUT:
+            return (
+                f"only {self.dev_sentences} held-out sentences: too few to score "
+                f"(at least {MIN_HELD_OUT})"
+            )
         return f"held out: {self.held_out.summary()}"
 
 
@@ -234,12 +244,15 @@ def train_model(
     train, dev, split_note = split_by_document(dataset.records, dev_share, seed)
     train_counts = count_positives(train, dataset.labels)
     notes = [split_note] if split_note else []
-    missing = [name for name in dataset.labels if not train_counts[name]]
-    if missing:
-        notes.append(
-            "no training sentence carries "
-            + ", ".join(repr(m) for m in missing)
-            + " (all its examples are in the held-out documents)"
+    # The minimum holds for what the model learns from, not for the whole dataset.
+    short = [name for name in dataset.labels if train_counts[name] < min_per_label]
+    if short and dev:
+        listed = ", ".join(f"{name!r} {train_counts[name]}" for name in short)
+        raise TooFewDecisionsError(
+            f"too few decisions to train once {len({r.document for r in dev})} documents "
+            f"are held out: each label needs at least {min_per_label} training sentences; "
+            f"{listed}. Label more sentences, hold out none (--dev-share 0), or train on "
+            "some labels only (--label)"
         )
     label_names = tuple(dataset.labels)
     settings = ModelSettings(steps=max_steps)
@@ -304,6 +317,17 @@ def train_model(
         "logs": [str(p) for p in log_paths],
         "max_steps": max_steps,
         "seed": seed,
+        # What retraining from the screen (Ctrl+T) repeats: the same model, newer data.
+        "options": {
+            "only_labels": list(only_labels),
+            "annotators": list(annotators),
+            "dev_share": dev_share,
+            "seed": seed,
+            "max_steps": max_steps,
+            "min_per_label": min_per_label,
+            "threshold": threshold,
+            "min_precision": min_precision,
+        },
     }
     report(0.96, "scoring the held-out documents")
     scores: tuple[LabelScore, ...] = ()

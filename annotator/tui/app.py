@@ -143,8 +143,12 @@ class AnnotatorApp(App[str]):
     @work(thread=True, exclusive=True, group="train")
     def _train(self) -> None:
         from annotator.suggest import Suggester, train_model
+        from annotator.suggest.suggester import read_model_meta
 
         assert self.model_dir is not None
+        # The options the model was trained with (its labels, held-out share, minimums):
+        # retraining repeats them on the decisions made since.
+        options = dict(read_model_meta(self.model_dir).get("options") or {})
 
         def progress(share: float, message: str) -> None:
             self.call_from_thread(
@@ -158,6 +162,7 @@ class AnnotatorApp(App[str]):
                 labels=self.session.labels,
                 force=True,
                 progress=progress,
+                **options,
             )
             suggester = Suggester.load(self.model_dir)
         except Exception as error:  # training must never take the session down
@@ -166,14 +171,13 @@ class AnnotatorApp(App[str]):
                 self.annotate_screen.say, f"Retraining failed: {error}", error=True
             )
             return
-        self.call_from_thread(self._model_ready, suggester, report.macro_f1)
+        self.call_from_thread(self._model_ready, suggester, report.summary)
 
-    def _model_ready(self, suggester: Suggester, macro_f1: float) -> None:
+    def _model_ready(self, suggester: Suggester, scored: str) -> None:
         self.session.use_suggester(suggester)
         self.annotate_screen.documents_loaded("", 0, None)
         self.annotate_screen.model_ready(
-            f"New model {suggester.model_id} (held-out macro F1 {macro_f1:.2f}): its suggestions "
-            "are showing."
+            f"New model {suggester.model_id} ({scored}): its suggestions are showing."
         )
 
     def _deliver(
