@@ -85,7 +85,7 @@ def _warn(messages: Iterable[str]) -> None:
         err.print(f"warning: {message}", markup=False)
 
 
-@app.command()
+@app.command(short_help="Read transcripts into speaker turns and sentences (JSON or --pretty).")
 def parse(
     paths: Annotated[
         list[Path] | None,
@@ -122,7 +122,7 @@ def parse(
     for document in load_documents(paths or [sample_transcript()], reading=reading):
         err.print(_report(document, allow_one_speech, pattern), markup=False)
         if pretty:
-            from annotator.outline import render_outline
+            from annotator.render.outline import render_outline
 
             out.print(render_outline(document))
         else:
@@ -140,7 +140,7 @@ def _report(document: Document, allow_one_speech: bool, pattern: re.Pattern[str]
     return safe(format_report(build_report(document, convention)))
 
 
-@app.command()
+@app.command(short_help="Add sentence offsets to JSON Lines texts on stdin.")
 def sentences(
     pipeline: PipelineOption = None,
     field: Annotated[str, typer.Option(help="The field holding the text.")] = "text",
@@ -175,11 +175,14 @@ def sentences(
         sys.stdout.write(srsly.json_dumps(record) + "\n")
 
 
-@app.command("import")
+@app.command("import", short_help="Parse and segment transcripts once into a prepared corpus.")
 def import_(
     paths: Annotated[list[Path], typer.Argument(help="Transcripts, folders or JSONL turns.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="The corpus file to write.")],
-    processes: Annotated[int, typer.Option("--processes", "-j", min=1)] = 1,
+    processes: Annotated[
+        int,
+        typer.Option("--processes", "-j", min=1, help="Worker processes for segmenting."),
+    ] = 1,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing corpus.")] = False,
     allow_one_speech: AllowOneSpeechOption = False,
     pipeline: PipelineOption = None,
@@ -234,7 +237,7 @@ def import_(
     )
 
 
-@app.command()
+@app.command(short_help="Label sentences in the terminal; reopening resumes.")
 def annotate(
     paths: Annotated[
         list[Path] | None,
@@ -333,7 +336,7 @@ def annotate(
     )
 
 
-@app.command()
+@app.command(short_help="Settle the analysts' disagreements into a gold log.")
 def adjudicate(
     logs: Annotated[list[Path], typer.Argument(help="The analysts' annotation logs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="The gold log to write.")] = Path(
@@ -428,7 +431,8 @@ def labels_check(
     ] = None,
 ) -> None:
     """Validate a label set and print it as a table."""
-    from annotator.labels import LabelErrors, format_label_table, load_labels
+    from annotator.labels import LabelErrors, load_labels
+    from annotator.render.labels import format_label_table
 
     try:
         label_set = load_labels(path)
@@ -440,7 +444,7 @@ def labels_check(
     report_console().print(format_label_table(label_set))
 
 
-@app.command()
+@app.command(short_help="Progress per document and annotator, flags, orphans.")
 def status(
     logs: Annotated[list[Path], typer.Argument(help="Annotation logs (JSONL).")],
     corpus: Annotated[
@@ -455,8 +459,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
 ) -> None:
     """Progress per document and annotator, label counts, flags, orphans, torn lines."""
+    from annotator.render.status import format_status
     from annotator.sources import load_documents
-    from annotator.status import format_status, status_report
+    from annotator.status import status_report
 
     for log in logs:
         if not log.exists():
@@ -473,7 +478,7 @@ def status(
     report_console().print(format_status(report, all_flagged=all_flagged))
 
 
-@app.command()
+@app.command(short_help="Write the text of a web page, PDF or Word file.")
 def extract(
     path: Annotated[Path, typer.Argument(help="A web page (.html), a PDF or a Word (.docx) file.")],
     out: Annotated[

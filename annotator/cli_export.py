@@ -243,7 +243,8 @@ def stats(
     import srsly
 
     from annotator.labels import load_labels
-    from annotator.stats import format_stats, stats_report
+    from annotator.render.stats import format_stats
+    from annotator.stats import stats_report
 
     report = stats_report(
         logs,
@@ -267,5 +268,5 @@ def stats(
 
 def register(app: typer.Typer) -> None:
     """Add the ``export`` and ``stats`` commands to the ``annotator`` app."""
-    app.command("export")(export)
-    app.command("stats")(stats)
+    app.command("export", short_help="Write decided sentences as a dataset (7 formats).")(export)
+    app.command("stats", short_help="Label counts overall, per speaker and per document.")(stats)

@@ -142,4 +142,4 @@ def train(
 
 def register(app: typer.Typer) -> None:
     """Add the ``train`` command to the ``annotator`` app."""
-    app.command("train")(train)
+    app.command("train", short_help="Train a label-suggestion model on annotation logs.")(train)

@@ -27,7 +27,8 @@ def agree(
     """Agreement between analysts on the sentences two or more of them decided."""
     import srsly
 
-    from annotator.agreement import agreement_report, format_agreement, read_codings
+    from annotator.agreement import agreement_report, read_codings
+    from annotator.render.agreement import format_agreement
 
     report = agreement_report(read_codings(logs), top=top)
     if as_json:
@@ -94,5 +95,7 @@ def assign(
 
 def register(app: typer.Typer) -> None:
     """Add ``agree`` and ``assign`` to the ``annotator`` app."""
-    app.command("agree")(agree)
-    app.command("assign")(assign)
+    app.command("agree", short_help="Agreement between analysts, per label and overall.")(agree)
+    app.command("assign", short_help="Split a corpus into work lists with a shared overlap.")(
+        assign
+    )

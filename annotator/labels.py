@@ -32,9 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from rich.color import ANSI_COLOR_NAMES
-from rich.table import Table
-from rich.text import Text
 
 from annotator import resources
 from annotator.errors import LabelsError
@@ -308,11 +305,9 @@ def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
     for label in raw:
         key = label.key
         if key is None:
-            key = next(free, None)
-            if key is None:
-                raise _Where(file.path, label.name).error(
-                    label.node, "no default key (1-9, 0) is left; give this label a key", "key"
-                )
+            # Beyond the ten number keys a label has no key: ``l`` (pick a label) and the
+            # command palette reach it, so a codebook may have any number of labels.
+            key = next(free, None) or ""
         labels.append(
             Label(
                 name=label.name,
@@ -453,31 +448,10 @@ def _near_misses(node: yaml.Node, where: _Where) -> tuple[tuple[NearMiss, yaml.N
 
 
 def _is_color(value: str) -> bool:
+    """A #rrggbb colour or a colour name the screen can draw (the terminal library's
+    names, read from it so that the two never disagree)."""
     if value.startswith("#"):
         return _HEX_COLOR.fullmatch(value) is not None
+    from rich.color import ANSI_COLOR_NAMES
+
     return value.lower() in ANSI_COLOR_NAMES
-
-
-def format_label_table(label_set: LabelSet) -> Table:
-    """The label set as a table for ``annotator labels check``.
-
-    Descriptions are ``Text``, never markup: a description containing
-    ``[bold]`` prints as written.
-    """
-    mode = "exclusive (one label per sentence)" if label_set.exclusive else "multi-label"
-    title = f"{label_set.source or 'labels'} - {len(label_set.labels)} labels, {mode}"
-    table = Table(title=Text(title), show_lines=False)
-    table.add_column("Key", justify="center", no_wrap=True)
-    table.add_column("Label", no_wrap=True)
-    table.add_column("Colour", no_wrap=True)
-    table.add_column("Description")
-    table.add_column("Examples", justify="right")
-    for label in label_set.labels:
-        table.add_row(
-            Text(label.key, style="bold"),
-            Text(label.name, style=f"bold {label.color}"),
-            Text("■ ", style=label.color) + Text(label.color),
-            Text(label.description),
-            str(len(label.examples)),
-        )
-    return table

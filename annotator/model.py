@@ -147,3 +147,21 @@ def restrict_sentences(document: Document, keep: Callable[[Span], bool]) -> Docu
         if kept:
             turns.append(replace(turn, sentences=kept))
     return replace(document, turns=tuple(turns)) if turns else None
+
+
+def turn_units(turn: Turn) -> list[tuple[str, Span]]:
+    """The sentences and notes of a turn in reading order, tagged by kind.
+
+    A note inside a sentence (``with Ukraine (applause) for as long``, a page header
+    in a sentence that runs across a page break) is part of that sentence's line,
+    shown dimmed there, not a unit of its own.
+    """
+    inside = {
+        note
+        for note in turn.notes
+        for sentence in turn.sentences
+        if sentence.start < note.start and note.end < sentence.end
+    }
+    units = [("sentence", s) for s in turn.sentences]
+    units += [("note", n) for n in turn.notes if n not in inside]
+    return sorted(units, key=lambda unit: unit[1].start)

@@ -333,3 +333,11 @@ def test_cli_import_does_not_load_spacy(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_top_level_help_summaries_are_whole_and_every_option_is_explained(tmp_path: Path) -> None:
+    env_cols = run_cli("--help", cwd=tmp_path)
+    commands = env_cols.stdout.split("Commands:")[1]
+    assert "..." not in commands and "…" not in commands, commands
+    imported = run_cli("import", "--help", cwd=tmp_path)
+    assert "Worker processes for segmenting" in imported.stdout

@@ -10,7 +10,8 @@ from rich.console import Console
 
 from annotator import resources
 from annotator.errors import LabelsError
-from annotator.labels import format_label_table, load_labels, navigation_keys, parse_labels
+from annotator.labels import load_labels, navigation_keys, parse_labels
+from annotator.render.labels import format_label_table
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -259,12 +260,6 @@ BAD_FILES = [
         ["field 'examples'", "list of example sentences"],
     ),
     (
-        "eleven labels without keys",
-        "labels:\n" + "".join(f"  - name: label {n}\n" for n in range(11)),
-        12,
-        ["label 'label 10'", "field 'key'", "no default key"],
-    ),
-    (
         "invalid YAML",
         """
         labels:
@@ -415,3 +410,13 @@ def test_labels_check_lists_every_error_in_the_file(tmp_path: Path) -> None:
     lines = result.stderr.splitlines()
     assert [line.split(":")[3] for line in lines[:3]] == ["3", "7", "8"], lines
     assert lines[-1] == "3 errors"
+
+
+def test_a_codebook_beyond_ten_labels_needs_no_keys_and_ships_an_example() -> None:
+    """Labels past the ten number keys have no key (the picker reaches them); the CAP
+    major-topic codebook in data/ is such a set."""
+    eleven = parse_labels("labels:\n" + "".join(f"  - name: label {n}\n" for n in range(11)))
+    assert [label.key for label in eleven.labels][-2:] == ["0", ""]
+    cap = load_labels(Path(__file__).parent.parent / "data" / "labels-cap-major-topics.yaml")
+    assert len(cap.labels) == 21 and sum(1 for label in cap.labels if label.key) == 10
+    assert {"defense", "international affairs", "foreign trade"} <= set(cap.names)

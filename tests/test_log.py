@@ -23,7 +23,8 @@ from annotator.errors import LogLockedError, StoreError
 from annotator.labels import load_labels
 from annotator.log import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
 from annotator.model import Document, LabelSet, Span, Turn
-from annotator.status import format_status, status_report
+from annotator.render.status import format_status
+from annotator.status import status_report
 
 REPO = Path(__file__).resolve().parents[1]
 

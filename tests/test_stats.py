@@ -12,7 +12,8 @@ from rich.console import Console
 
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog
-from annotator.stats import NO_LABEL, bar, format_stats, stats_report
+from annotator.render.stats import bar, format_stats
+from annotator.stats import NO_LABEL, stats_report
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 
 LABELS = parse_labels(LABELS_YAML, source="labels.yaml")

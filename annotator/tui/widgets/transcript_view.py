@@ -21,8 +21,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.model import Document, LabelSet, Span, Turn
-from annotator.outline import turn_units
+from annotator.model import Document, LabelSet, Span, Turn, turn_units
 from annotator.printable import terminal_safe
 from annotator.tui.chips import chip
 from annotator.tui.messages import SentenceClicked

@@ -10,25 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from annotator.model import Document, Span, Turn
-
-
-def turn_units(turn: Turn) -> list[tuple[str, Span]]:
-    """The sentences and notes of a turn in reading order, tagged by kind.
-
-    A note inside a sentence (``with Ukraine (applause) for as long``, a page header
-    in a sentence that runs across a page break) is part of that sentence's line,
-    shown dimmed there, not a unit of its own.
-    """
-    inside = {
-        note
-        for note in turn.notes
-        for sentence in turn.sentences
-        if sentence.start < note.start and note.end < sentence.end
-    }
-    units = [("sentence", s) for s in turn.sentences]
-    units += [("note", n) for n in turn.notes if n not in inside]
-    return sorted(units, key=lambda unit: unit[1].start)
+from annotator.model import Document, Span, turn_units
 
 
 def sentence_text(sentence: Span, notes: tuple[Span, ...]) -> Text:
