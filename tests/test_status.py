@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -63,3 +64,33 @@ def test_status_prints_a_bounded_list_of_flags_and_a_totals_row(tmp_path: Path) 
     assert len(result.stdout.splitlines()) < 60
     every = CliRunner().invoke(app, ["status", str(log), "--all"], env={"COLUMNS": "160"})
     assert every.stdout.count("Point 39.") == 3
+
+
+def test_a_documents_hash_is_computed_once_per_document_not_per_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: export and stats with --corpus asked for the text hash per record,
+    hashing the whole document each time (quadratic in its length)."""
+    import annotator.model as model
+    from annotator.export import collect_dataset
+    from annotator.labels import parse_labels
+    from tests.test_export import LABELS_YAML, make_document, units
+
+    turns = [(f"SPEAKER {n % 3}", [f"We will act on item {n}.", "Thank you."]) for n in range(300)]
+    document = make_document(turns, "long")
+    labels = parse_labels(LABELS_YAML)
+    with AnnotationLog.open(tmp_path / "a.jsonl", "ana", labels=labels) as log:
+        for turn, span in units(document):
+            log.decide(document, turn, span, ("commitment",))
+    hashed: list[int] = []
+    real = model.text_hash
+
+    def counting(text: str) -> str:
+        hashed.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(model, "text_hash", counting)
+    fresh = make_document(turns, "long")  # no hash cached yet
+    dataset = collect_dataset([tmp_path / "a.jsonl"], documents=[fresh], label_set=labels)
+    assert len(dataset.records) == 600
+    assert sum(1 for size in hashed if size == len(fresh.text)) <= 2, len(hashed)
