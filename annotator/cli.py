@@ -113,7 +113,7 @@ def parse(
     pattern = reading.speaker_pattern
     out = report_console()
     if explain:
-        from annotator.ingest.report import terminal_safe
+        from annotator.printable import terminal_safe
         from annotator.transcript import explain_paths
 
         for explanation in explain_paths(paths or [sample_transcript()], pattern):
@@ -132,7 +132,7 @@ def parse(
 def _report(document: Document, allow_one_speech: bool, pattern: re.Pattern[str] | None) -> str:
     """The import report of one document; a long unlabelled text is an error."""
     from annotator.ingest.report import build_report, check_one_speech, format_report
-    from annotator.ingest.report import terminal_safe as safe
+    from annotator.printable import terminal_safe as safe
     from annotator.transcript import explain_text
 
     check_one_speech(document, allow_one_speech)
@@ -487,7 +487,7 @@ def extract(
 ) -> None:
     """Write the text read out of a web page, PDF or Word file: what parse and import read."""
     from annotator.extract import extract_file
-    from annotator.ingest.report import terminal_safe
+    from annotator.printable import terminal_safe
 
     extraction = extract_file(path)
     for note in extraction.notes:

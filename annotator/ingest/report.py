@@ -9,7 +9,6 @@ prints ``format_report`` after ``annotator import`` and ``annotator parse``.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from annotator.errors import TranscriptError
@@ -125,15 +124,6 @@ def format_report(report: ImportReport) -> str:
     if report.sentences:
         head += f", {report.sentences:,} sentences"
     return "\n".join([head, *(f"  warning: {w}" for w in report.warnings)])
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with control and format characters shown as ``\\uXXXX``: file text
-    (speaker names, paths) must never drive the terminal."""
-    return "".join(
-        ch if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
 
 
 def check_one_speech(document: Document, allow: bool) -> None:
