@@ -80,6 +80,7 @@ _LABEL_FIELDS = (
     "examples",
     "decision_rules",
     "near_misses",
+    "group",
 )
 _NEAR_MISS_FIELDS = ("text", "because", "instead")
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -189,6 +190,7 @@ class _RawLabel:
     examples: tuple[str, ...]
     decision_rules: tuple[str, ...] = ()
     near_misses: tuple[tuple[NearMiss, yaml.Node | None], ...] = ()
+    group: str = ""
 
 
 def _read_label(node: yaml.Node, file: _Where) -> _RawLabel:
@@ -247,24 +249,49 @@ def _read_label(node: yaml.Node, file: _Where) -> _RawLabel:
     if "near_misses" in fields:
         near_misses = _near_misses(fields["near_misses"][1], where)
 
+    group = ""
+    if "group" in fields:
+        group = " ".join(_text(fields["group"][1], where, "group").split())
+
     return _RawLabel(
-        node, name, key, key_node, description, color, guidance, examples, rules, near_misses
+        node,
+        name,
+        key,
+        key_node,
+        description,
+        color,
+        guidance,
+        examples,
+        rules,
+        near_misses,
+        group,
     )
 
 
 def _read_key(node: yaml.Node, where: _Where) -> str:
+    """One printable key, or two (a chord: the first key, then the second)."""
     if not isinstance(node, yaml.ScalarNode):
         raise where.error(node, "must be a single key such as '1' or 'c'", "key")
     # An unquoted 1 is read as text: YAML would make it an int, but to the user it is a key.
     key = str(node.value)
     lowered = key.lower()
     reserved = navigation_keys()
-    if key in reserved or (len(key) > 1 and lowered in reserved) or key == " ":
+    if key in reserved or lowered in reserved or key == " " or (key and key[0] in reserved):
         shown = "space" if key == " " else key
-        message = f"{shown!r} is a navigation key (the annotation screen uses it); choose another"
+        used = shown if key in reserved or lowered in reserved or key == " " else key[0]
+        message = (
+            f"{used!r} is a navigation key (the annotation screen uses it); choose another"
+            if used == shown
+            else f"{shown!r} starts with {used!r}, a navigation key; a chord must start "
+            "with a key no action uses"
+        )
         raise where.error(node, message, "key")
-    if len(key) != 1 or not key.isprintable():
-        raise where.error(node, f"{key!r} is not a single printable key", "key")
+    if len(key) not in (1, 2) or not key.isprintable() or " " in key:
+        raise where.error(
+            node,
+            f"{key!r} is not a key: give one printable key ('c') or two for a chord ('d1')",
+            "key",
+        )
     return key
 
 
@@ -327,8 +354,20 @@ def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
                     )
                     for m, _ in label.near_misses
                 ),
+                group=label.group,
             )
         )
+    # A chord's first key waits for a second: no label may have it as its own key.
+    single = {done.key: done for done in labels if len(done.key) == 1}
+    for done, read in zip(labels, raw, strict=True):
+        if done.chord and done.key[0] in single:
+            owner = single[done.key[0]]
+            raise _Where(file.path, done.name).error(
+                read.key_node,
+                f"chord {done.key!r} starts with {done.key[0]!r}, the key of label "
+                f"{owner.name!r}; a chord must start with a key no label has",
+                "key",
+            )
     return labels
 
 

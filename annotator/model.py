@@ -106,6 +106,13 @@ class Label:
     examples: tuple[str, ...] = ()
     decision_rules: tuple[str, ...] = ()
     near_misses: tuple[NearMiss, ...] = ()
+    #: The codebook's group (a CAMEO root code, a CAP major topic); "" for none.
+    group: str = ""
+
+    @property
+    def chord(self) -> bool:
+        """Whether the key is two keystrokes (``d1``: ``d``, then ``1``)."""
+        return len(self.key) == 2
 
 
 @dataclass(frozen=True)

@@ -130,14 +130,14 @@ BAD_FILES = [
         ["field 'key'", "'space' is a navigation key"],
     ),
     (
-        "key longer than one character",
+        "key longer than a chord",
         """
         labels:
           - name: commitment
             key: ctrl+c
         """,
         3,
-        ["field 'key'", "'ctrl+c' is not a single printable key"],
+        ["field 'key'", "'ctrl+c' is not a key: give one printable key"],
     ),
     (
         "missing name",

@@ -119,3 +119,64 @@ def test_the_turn_list_names_the_person_first_when_the_label_is_long() -> None:
     row = turn_prompt(0, "FOREIGN MINISTER KAMIKAWA", 2, 7, key="kamikawa").plain
     assert row.split()[1] == "KAMIKAWA"
     assert turn_prompt(1, "MR MILLER", 0, 3, key="miller").plain.split()[1:3] == ["MR", "MILLER"]
+
+
+GROUPED = """
+labels:
+  - name: alliances
+    group: Defense
+    key: d1
+  - name: weapons
+    group: Defense
+    key: d2
+  - name: tariffs
+    group: Trade
+    key: t1
+  - name: procedural
+"""
+
+
+async def test_a_grouped_codebook_takes_two_key_chords(workdir: Path, sample: Document) -> None:
+    from annotator.labels import parse_labels
+
+    labels = parse_labels(GROUPED)
+    assert [label.key for label in labels.labels] == ["d1", "d2", "t1", "1"]
+    app, log = app_over(workdir, [sample], labels)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            panel = app.screen.query_one(LabelPanel)
+            groups = [str(s.render()) for s in panel.query(".label-group")]
+            assert groups == ["Defense", "Trade"]
+            first = app.session.sentence
+            await pilot.press("d")
+            status = str(app.screen.query_one("#status").render())
+            assert "d… Defense: 1 alliances  2 weapons" in status
+            await pilot.press("2")
+            assert app.session.line_at(app.session.position).labels == ("weapons",)
+            await pilot.press("t", "z")  # no such chord: nothing recorded
+            status = str(app.screen.query_one("#status").render())
+            assert "No label on t z" in status
+            await pilot.press("t", "1")
+            assert app.session.sentence == first
+    finally:
+        log.close()
+    assert [line["labels"] for line in log_lines(workdir)] == [["weapons"], ["weapons", "tariffs"]]
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [
+        ("[d1, d]", "chord 'd1' starts with 'd', the key of label"),
+        ("[f1, 2]", "'f1' starts with 'f', a navigation key"),
+        ("[zzz, 2]", "is not a key: give one printable key"),
+    ],
+)
+def test_chords_are_checked_against_labels_and_actions(keys: str, message: str) -> None:
+    from annotator.errors import LabelsError
+    from annotator.labels import parse_labels
+
+    first, second = keys.strip("[]").split(", ")
+    text = f"labels:\n  - name: a\n    key: {first}\n  - name: b\n    key: {second}\n"
+    with pytest.raises(LabelsError, match=message):
+        parse_labels(text)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -84,7 +84,14 @@ class AnnotateScreen(Screen[None]):
         self._doc_shown = -1
         self._stale_turns: set[int] = set()
         self._turn_timer: Timer | None = None
+        #: Chords (``d1``): first key -> second key -> label index; the first key held
+        #: while waiting for the second.
+        self._chords: dict[str, dict[str, int]] = {}
+        self._chord: str | None = None
         for index, label in enumerate(session.labels.labels):
+            if label.chord:
+                self._chords.setdefault(label.key[0], {})[label.key[1]] = index
+                continue
             if not label.key:
                 continue  # reached through the label picker (l)
             # Labels are listed with their keys in the label panel, so the footer
@@ -121,6 +128,32 @@ class AnnotateScreen(Screen[None]):
     def compose_extra(self) -> ComposeResult:
         """Widgets between the transcript and the status line (none here)."""
         yield from ()
+
+    def on_key(self, event: events.Key) -> None:
+        """Two-key chords of grouped codebooks: the first key names a group and waits;
+        the second chooses the label (Escape, or any other key, cancels)."""
+        if self._chord is not None:
+            first, self._chord = self._chord, None
+            event.stop()
+            event.prevent_default()
+            index = self._chords[first].get(event.character or "")
+            if index is None:
+                shown = "Escape" if event.key == "escape" else terminal_safe(event.key)
+                self.say(f"No label on {first} {shown}: chord cancelled.")
+            else:
+                self.action_toggle_label(index)
+            return
+        if event.character and event.character in self._chords:
+            self._chord = event.character
+            event.stop()
+            event.prevent_default()
+            labels = self.session.labels.labels
+            choices = "  ".join(
+                f"{second} {labels[index].name}"
+                for second, index in self._chords[event.character].items()
+            )
+            group = labels[next(iter(self._chords[event.character].values()))].group
+            self.say(f"{event.character}… {group + ': ' if group else ''}{choices}")
 
     def on_resize(self) -> None:
         self._fit_width()

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from annotator.keys import KEY_ACTIONS
 from annotator.model import LabelSet
+from annotator.printable import terminal_safe
 from annotator.tui.chips import chip
 
 KEY_NAMES = {
@@ -83,7 +84,10 @@ def keys_table(labels: LabelSet, keymap: dict[str, str]) -> Text:
         else "Labels: a key turns its label on or off, saved at once (several may apply)"
     )
     for label in labels.labels:
-        rows.append((labels_title, label.key, chip(label)))
+        entry = chip(label)
+        if label.group:
+            entry.append(f"  {terminal_safe(label.group)}", style="dim")
+        rows.append((labels_title, label.key, entry))
     titles = dict(SECTIONS)
     for action in KEY_ACTIONS:
         keys = key_display(keymap.get(action.id, action.keys))

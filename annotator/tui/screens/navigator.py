@@ -149,7 +149,10 @@ class LabelPicker(_FilteredList):
             row.append("✓ " if label.name in self.active else "  ", style="bold")
             row.append(f"{terminal_safe(label.key):>3} ", style="bold")
             row.append_text(chip(label))
-            about = terminal_safe(label.description, keep_newlines=False)
+            about = terminal_safe(
+                " · ".join(part for part in (label.group, label.description) if part),
+                keep_newlines=False,
+            )
             row.append("  " + (about if len(about) <= 60 else about[:59] + "…"), style="dim")
             options.append(Option(row, id=str(index)))
         return options

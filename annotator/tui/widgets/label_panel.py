@@ -88,7 +88,13 @@ class LabelPanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield self._title
-        yield from self.entries
+        group = ""
+        for entry in self.entries:
+            if entry.label.group and entry.label.group != group:
+                group = entry.label.group
+                # A grouped codebook: each group's name above its labels.
+                yield Static(Text(terminal_safe(group), style="dim bold"), classes="label-group")
+            yield entry
 
     def on_mount(self) -> None:
         self.show_active(())
@@ -99,7 +105,8 @@ class LabelPanel(VerticalScroll, can_focus=False):
     def _show_title(self) -> None:
         # Entries are one line each (descriptions off): what does not fit is hidden.
         room = max(0, self.size.height - 1)
-        hidden = 0 if self.show_guidance else max(0, len(self.entries) - room)
+        groups = len({entry.label.group for entry in self.entries if entry.label.group})
+        hidden = 0 if self.show_guidance else max(0, len(self.entries) + groups - room)
         if hidden == self._hidden:
             return
         self._hidden = hidden
