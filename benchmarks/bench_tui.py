@@ -17,9 +17,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
+from textual.screen import Screen
+from textual.widgets import OptionList
 
 from annotator.tui.app import AnnotatorApp
 
@@ -27,6 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 TARGET_WORDS = 1_000_000
 KEYSTROKES = 300
+#: Times the navigator and the picker are opened and filtered.
+PANEL_ROUNDS = 20
 
 
 def build_corpus(path: Path) -> tuple[int, int, int]:
@@ -99,6 +104,63 @@ async def keystroke(app: AnnotatorApp, key: str) -> float:
     return marks["frame"] - began
 
 
+async def frame_when(app: AnnotatorApp, key: str, ready: Callable[[], bool]) -> float:
+    """Seconds from a key reaching the app until a frame is on screen with ``ready()`` true
+    (for screens and lists, where there is no single action to time)."""
+    marks: dict[str, float] = {}
+    display = app._display
+
+    def shown(*args: object) -> None:
+        display(*args)  # type: ignore[arg-type]
+        if "frame" not in marks and ready():
+            marks["frame"] = time.perf_counter()
+
+    app._display = shown  # type: ignore[method-assign]
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    began = time.perf_counter()
+    assert app._driver is not None
+    app._driver.send_message(event)
+    while "frame" not in marks:
+        await asyncio.sleep(0.0005)
+        if time.perf_counter() - began > 5:
+            raise RuntimeError(f"no frame after key {key!r}")
+    app._display = display  # type: ignore[method-assign]
+    return marks["frame"] - began
+
+
+def options_changed(screen: Screen[object]) -> Callable[[], bool]:
+    """True once the screen's option list shows a different number of rows than now."""
+    listing = screen.query_one(OptionList)
+    before = listing.option_count
+    return lambda: listing.option_count != before
+
+
+async def panels(app: AnnotatorApp, rounds: int) -> dict[str, list[float]]:
+    """The document navigator (D) and the label picker (l): opening each, and a letter
+    typed into its filter, until the frame that shows the result."""
+    from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
+
+    found: dict[str, list[float]] = {
+        "open navigator (D)": [],
+        "filter navigator": [],
+        "open picker (l)": [],
+        "filter picker": [],
+    }
+    for _ in range(rounds):
+        found["open navigator (D)"].append(
+            await frame_when(app, "D", lambda: isinstance(app.screen, DocumentNavigator))
+        )
+        found["filter navigator"].append(await frame_when(app, "9", options_changed(app.screen)))
+        await frame_when(app, "escape", lambda: not isinstance(app.screen, DocumentNavigator))
+        found["open picker (l)"].append(
+            await frame_when(app, "l", lambda: isinstance(app.screen, LabelPicker))
+        )
+        found["filter picker"].append(await frame_when(app, "z", options_changed(app.screen)))
+        await frame_when(app, "escape", lambda: not isinstance(app.screen, LabelPicker))
+    return found
+
+
 async def drive(corpus: Path, log_path: Path) -> dict[str, list[float] | float]:
     """Open the corpus as the CLI does and time the first screen and keystrokes."""
     started = time.perf_counter()
@@ -134,6 +196,7 @@ async def drive(corpus: Path, log_path: Path) -> dict[str, list[float] | float]:
             undo.append(await keystroke(app, "u"))
         results.update({"label (1)": label, "decide (Enter)": enter})
         results.update({"move (j)": move, "undo (u)": undo})
+        results.update(await panels(app, PANEL_ROUNDS))
     log.close()
     return results
 
@@ -160,6 +223,11 @@ def main() -> None:
         median, p99 = statistics.median(values) * 1000, percentile(values, 0.99) * 1000
         target = "< 30 ms p99" if name.startswith("label") else ""
         print(f"{'keystroke ' + name:<28}{median:>10.1f}ms{p99:>10.1f}ms{target:>14}")
+    for name in ("open navigator (D)", "filter navigator", "open picker (l)", "filter picker"):
+        values = results[name]
+        assert isinstance(values, list)
+        median, p99 = statistics.median(values) * 1000, percentile(values, 0.99) * 1000
+        print(f"{name:<28}{median:>10.1f}ms{p99:>10.1f}ms{'< 100 ms p99':>14}")
     print(f"{'peak memory (RSS)':<28}{peak_mb:>10.0f}MB{'':>12}{'< 500 MB':>14}")
     print(f"documents loaded in the session: {int(results['documents']):,}")
 
