@@ -357,7 +357,7 @@ def _collect(
         path = Path(raw)
         if not path.is_file():
             raise ExportError(f"{path}: no such annotation log")
-        state = read_log(path)
+        state = read_log(path, keep=True)
         skipped = getattr(state, "skipped", None)  # the log package counts them itself
         for warning in state.warnings:
             if skipped is None and "unreadable line" in warning:

@@ -137,12 +137,10 @@ def _add_tokens_and_cats(docs: DocBin, doc: Doc, cats: dict[str, float], user_da
     import numpy
     from spacy.attrs import SPACY
 
-    array = doc.to_array(list[int | str](docs.attrs))
-    if len(array.shape) == 1:
-        array = array.reshape((array.shape[0], 1))
-    docs.tokens.append(array)
-    spaces = doc.to_array(SPACY).reshape((-1, 1))
-    docs.spaces.append(numpy.asarray(spaces, dtype=bool))
+    # One to_array call for the token columns and the spaces (DocBin keeps SPACY apart).
+    both = doc.to_array([*docs.attrs, SPACY])
+    docs.tokens.append(both[:, :-1])
+    docs.spaces.append(numpy.asarray(both[:, -1:], dtype=bool))
     docs.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
     docs.cats.append(cats)
     docs.user_data.append(user_data)

@@ -66,8 +66,11 @@ class LogState:
     writer (``AnnotationLog``) records each line it appends with ``record``.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, keep: bool = False) -> None:
         self.path = path
+        #: Keep each sentence's last line decoded while replaying (export reads them all
+        #: at once; the others read a few, by offset, when asked).
+        self.keep = keep
         #: Lines read (valid or not), and what was skipped or noticed, one line each.
         self.lines = 0
         self.skipped = 0
@@ -106,6 +109,7 @@ class LogState:
         check = _check_hash
         units_by_document = self._units
         versions = self._versions
+        kept = self._decisions if self.keep else None
         offset = 0
         number = 0
         for number, line in enumerate(handle, 1):
@@ -130,9 +134,14 @@ class LogState:
             if units is None:
                 units = units_by_document[document] = {}
             key = (decision.annotator, decision.doc_hash, decision.start, decision.end)
-            units.pop(key, None)  # re-insert: dict order stays the order of last write
+            # Re-insert: dict order stays the order of last write.
+            old = units.pop(key, None)
             units[key] = (at, action)
             versions[document] += 1
+            if kept is not None:
+                if old is not None:
+                    kept.pop(old[0], None)
+                kept[at] = decision
         self.lines = number - (1 if self.torn else 0)
         self.size = offset if self.torn is None else self.torn[0]
 
@@ -324,13 +333,16 @@ def _runs(offsets: list[int]) -> Iterator[list[int]]:
         yield run
 
 
-def read_log(path: str | Path) -> LogState:
+def read_log(path: str | Path, *, keep: bool = False) -> LogState:
     """Replay a log without locking or changing it (a missing file is an empty log).
+
+    ``keep``: hold every sentence's last line decoded (for readers of the whole log,
+    such as export, which would otherwise decode each line a second time).
 
     A torn last line is reported in ``warnings`` and left in place: only the
     writer (``AnnotationLog.open``) sets it aside.
     """
-    state = LogState(Path(path))
+    state = LogState(Path(path), keep=keep)
     state.replay()
     if state.torn is not None:
         state.warnings.append(
