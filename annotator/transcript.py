@@ -38,7 +38,7 @@ from annotator.ingest.furniture import (
     is_furniture,
     is_page_number,
 )
-from annotator.ingest.keys import speaker_keys
+from annotator.ingest.keys import STATEMENT, speaker_keys
 from annotator.ingest.labels import (
     LabelMatch,
     custom_match,
@@ -278,6 +278,10 @@ _OFFICE = re.compile(
 )
 
 
+#: How many lines at the top of an unlabelled document may name its issuing office.
+OFFICE_LINES = 8
+
+
 def parse_text(
     text: str,
     *,
@@ -316,9 +320,17 @@ def parse_text(
         end = _trim_end(text, start, len(text), furniture)
         if end <= start:
             raise TranscriptError(f"{source}: no text to annotate")
-        # A statement issued by an office names it on its own line at the top.
-        office = _OFFICE.match(text, start)
-        speaker = " ".join(office.group().split()) if office else ""
+        # A statement issued by an office names it on its own line near the top (after a
+        # title, perhaps): the office is the speaker, and what is above it the preamble.
+        # Without one the turn is "(statement)", never an unnamed speaker.
+        head_end = start
+        for _ in range(OFFICE_LINES):
+            newline = text.find("\n", head_end, end)
+            if newline < 0:
+                break
+            head_end = newline + 1
+        office = _OFFICE.search(text, start, head_end)
+        speaker = " ".join(office.group().split()) if office else STATEMENT
         if office and text[office.end() : end].strip():
             start = office.end()
             while start < end and text[start].isspace():

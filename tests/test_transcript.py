@@ -250,7 +250,9 @@ def test_single_speech_is_one_turn_with_a_warning() -> None:
         "My fellow citizens, today we gather. We will prevail.\n", doc_id="s", source="speech.txt"
     )
     assert len(document.turns) == 1
-    assert document.turns[0].speaker == "" and document.turns[0].speaker_key == "unknown"
+    # Never an unnamed speaker: the document's own voice (issue 11).
+    assert document.turns[0].speaker == "(statement)"
+    assert document.turns[0].speaker_key == "statement"
     assert any("no speaker labels" in w for w in document.warnings)
 
 
@@ -331,3 +333,20 @@ def test_only_stage_directions_are_notes() -> None:
 
     text = "We met (in) Tokyo (ok) and (see above). (Laughter.) (inaudible) (NL) (00:51)"
     assert [n.text for n in find_notes(text)] == ["(Laughter.)", "(inaudible)", "(NL)", "(00:51)"]
+
+
+def test_an_unlabelled_readout_is_spoken_by_its_issuing_office() -> None:
+    """A readout: title, office, date, then the statement. The office below the title is
+    the speaker; the title above it is preamble; every sentence is annotatable."""
+    text = (
+        "Readout of the Secretary's Meeting with Japanese Foreign Minister\n\n"
+        "Office of the Spokesperson\n"
+        "December 3, 2026\n\n"
+        "The Secretary reaffirmed the United States' ironclad commitment to the defense "
+        "of Japan. They agreed to meet again in the spring.\n"
+    )
+    document = parse_text(text, doc_id="readout", source="readout.txt")
+    (turn,) = document.turns
+    assert turn.speaker == "Office of the Spokesperson"
+    assert "Readout of the Secretary" in document.preamble
+    assert "ironclad commitment" in turn.text and "Office of" not in turn.text

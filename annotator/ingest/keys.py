@@ -81,6 +81,10 @@ def _surname(words: list[str]) -> str:
     return " ".join(words[index:])
 
 
+#: The speaker of a document with no speaker labels and no issuing office.
+STATEMENT = "(statement)"
+
+
 def speaker_keys(speakers: list[str]) -> list[str]:
     """A key per turn that groups labels naming one person within a document.
 
@@ -102,6 +106,9 @@ def speaker_keys(speakers: list[str]) -> list[str]:
             given_by_surname.setdefault(surname, set()).add(given)
     keys: list[str] = []
     for index, speaker in enumerate(speakers):
+        if speaker == STATEMENT:
+            keys.append("statement")  # one issuer: the document's own voice
+            continue
         plain = _plain(speaker).lower()
         if not plain or ANONYMOUS.match(plain.rstrip(".")):
             keys.append(f"{plain or 'unknown'}#{index + 1}")
