@@ -165,6 +165,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     from spacy.cli.init_config import init_config
     from spacy.tokens import Doc, DocBin
 
+    from annotator.memory import paused_gc
     from annotator.segment import make_doc
 
     global _EMPTY_SPANS
@@ -189,11 +190,18 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         docs = DocBin(attrs=["ORTH", "SPACY"], store_user_data=True)
         # segment.make_doc keeps spaCy's tokenizer cache warm (it stops caching after a
         # special case such as "U.S."), several times faster than nlp.pipe here.
-        for record in part:
-            chosen = set(record.labels)
-            cats = {label: 1.0 if label in chosen else 0.0 for label in labels}
-            user_data = pack(record.user_data())
-            _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats, user_data)
+        # Equal label sets share one cats dict; the collector is paused while 100,000s of
+        # acyclic rows pile up (see annotator.memory).
+        cats_for: dict[tuple[str, ...], dict[str, float]] = {}
+        with paused_gc():
+            for record in part:
+                cats = cats_for.get(record.labels)
+                if cats is None:
+                    chosen = set(record.labels)
+                    cats = {label: 1.0 if label in chosen else 0.0 for label in labels}
+                    cats_for[record.labels] = cats
+                user_data = pack(record.user_data())
+                _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats, user_data)
         _add_strings(docs, nlp)
         with atomic_output(out / name, binary=True) as handle:
             handle.write(docs.to_bytes())
