@@ -82,26 +82,10 @@ async def keystroke(app: AnnotatorApp, key: str) -> float:
         marks["action"] = time.perf_counter()
 
     setattr(screen, f"action_{action}", timed)
-    display = app._display
-
-    def shown(*args: object) -> None:
-        display(*args)  # type: ignore[arg-type]
-        if "action" in marks and "frame" not in marks:
-            marks["frame"] = time.perf_counter()
-
-    app._display = shown  # type: ignore[method-assign]
-    event = events.Key(key, key if len(key) == 1 else None)
-    event.set_sender(app)
-    began = time.perf_counter()
-    assert app._driver is not None
-    app._driver.send_message(event)
-    while "frame" not in marks:
-        await asyncio.sleep(0.0005)
-        if time.perf_counter() - began > 5:
-            raise RuntimeError(f"no frame after key {key!r}")
-    app._display = display  # type: ignore[method-assign]
-    delattr(screen, f"action_{action}")
-    return marks["frame"] - began
+    try:
+        return await frame_when(app, key, lambda: "action" in marks)
+    finally:
+        delattr(screen, f"action_{action}")
 
 
 async def frame_when(app: AnnotatorApp, key: str, ready: Callable[[], bool]) -> float:
