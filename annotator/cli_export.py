@@ -204,7 +204,7 @@ def export(
         lang=lang,
         labelstudio_users=_parse_users(ls_user),
         prodigy_dataset=prodigy_dataset or "",
-        split_by=split_by or ("sentence" if format_name == "spacy" else ""),
+        split_by=split_by or ("sentence" if format_name in ("spacy", "hf") else ""),
     )
     result = export_logs(
         logs,
@@ -268,5 +268,5 @@ def stats(
 
 def register(app: typer.Typer) -> None:
     """Add the ``export`` and ``stats`` commands to the ``annotator`` app."""
-    app.command("export", short_help="Write decided sentences as a dataset (7 formats).")(export)
+    app.command("export", short_help="Write decided sentences as a dataset (8 formats).")(export)
     app.command("stats", short_help="Label counts overall, per speaker and per document.")(stats)

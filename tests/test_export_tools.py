@@ -144,3 +144,27 @@ def test_spacy_export_from_the_command_line_splits_by_sentence_and_prints_counts
     assert wrong.stderr.strip().splitlines() == [
         "annotator: error: --split-by x: spacy can be split by sentence, document"
     ]
+
+
+def test_hf_export_loads_in_datasets_with_class_labels(tmp_path: Path, label_set: LabelSet) -> None:
+    """Issue 13, 7: `-f hf` is a folder `datasets.load_from_disk` opens, with the label
+    set as ClassLabel names (a label nobody used is still there) and the splits."""
+    datasets = pytest.importorskip("datasets")
+    documents = [make_document(BRIEFING, f"brief-{n}") for n in range(4)]
+    log = annotate(tmp_path / "a.jsonl", "alice", documents, label_set)
+    done = run("export", str(log), "-f", "hf", "-o", str(tmp_path / "hf"))
+    assert done.returncode == 0, done.stderr
+    assert "datasets.load_from_disk" in done.stderr
+    loaded = datasets.load_from_disk(str(tmp_path / "hf"))
+    assert set(loaded) == {"train", "validation"}
+    rows = loaded["train"].num_rows + loaded["validation"].num_rows
+    decided = [json.loads(line) for line in log.read_text().splitlines()]
+    assert rows == len([d for d in decided if d["action"] == "label"])
+    feature = loaded["train"].features["label_ids"].feature
+    assert feature.names == list(label_set.names)  # every label, in the set's order
+    for row in loaded["train"]:
+        assert [feature.names[i] for i in row["label_ids"]] == row["labels"]
+        assert row["text"] and row["document"].startswith("brief-")
+    # Again without --force: refused, the folder is left as it was.
+    again = run("export", str(log), "-f", "hf", "-o", str(tmp_path / "hf"))
+    assert again.returncode != 0 and "Traceback" not in again.stderr

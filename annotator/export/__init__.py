@@ -100,6 +100,12 @@ FORMATS: dict[str, ExportFormat] = {
         ),
         ExportFormat("parquet", "annotator.export.parquet", "typed table for pandas/datasets"),
         ExportFormat(
+            "hf",
+            "annotator.export.hf",
+            "Hugging Face datasets folder, train/validation, ClassLabel ids (OUT is a folder)",
+            splits=("sentence", "document"),
+        ),
+        ExportFormat(
             "spacy",
             "annotator.export.spacy_docbin",
             "train/dev DocBins with doc.cats and a config.cfg (OUT is a folder)",

@@ -11,6 +11,7 @@ so a label nobody chose is still on record. pyarrow is imported only here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import srsly
 
 from annotator.export._files import Written, atomic_output
 from annotator.export.csvfile import LABEL_PREFIX
-from annotator.export.records import Dataset, ExportError, ExportOptions
+from annotator.export.records import Dataset, ExportError, ExportOptions, SentenceRecord
 
 #: The schema metadata key of the label set.
 LABELS_KEY = b"annotator.labels"
@@ -67,15 +68,14 @@ def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> An
     return pa.schema(fields, metadata=metadata)
 
 
-def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
-    """Write ``dataset`` as one Parquet file (zstd-compressed)."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ExportError("the parquet export needs pyarrow: pip install pyarrow") from None
+def records_table(
+    dataset: Dataset, records: Sequence[SentenceRecord], options: ExportOptions
+) -> Any:
+    """``records`` as an Arrow table with ``parquet_schema`` (also the hf export's rows)."""
+    import pyarrow as pa
+
     schema = parquet_schema(options, dataset)
-    rows = [record.to_dict(options) for record in dataset.records]
+    rows = [record.to_dict(options) for record in records]
     # Column-wise construction is several times faster than from_pylist for 100k rows.
     label_columns = {LABEL_PREFIX + name for name in dataset.labels}
     columns = {
@@ -83,7 +83,16 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     }
     for name in dataset.labels:
         columns[LABEL_PREFIX + name] = [name in row["labels"] for row in rows]
-    table = pa.Table.from_pydict(columns, schema=schema)
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
+    """Write ``dataset`` as one Parquet file (zstd-compressed)."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ExportError("the parquet export needs pyarrow: pip install pyarrow") from None
+    table = records_table(dataset, dataset.records, options)
     with atomic_output(out, binary=True) as handle:
         pq.write_table(table, handle, compression="zstd")
     return Written([out])
