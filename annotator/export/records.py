@@ -18,11 +18,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.log import LABEL, Decision, LogState, read_log
 from annotator.log.anchor import overlapping
+from annotator.log.schema import Option
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 
@@ -369,7 +370,7 @@ def _collect(
         states.append(state)
 
     wanted = _annotator_filter(options)
-    recorded: dict[tuple[str, ...], None] = {}
+    recorded: dict[tuple[Option, ...], None] = {}
     if documents is not None:
         corpus = {document.id: document for document in documents}
         groups = _from_corpus(states, corpus, wanted, options, left_out, recorded)
@@ -521,13 +522,6 @@ def _combine(annotations: Sequence[AnnotatorLabels], mode: str) -> tuple[str, ..
     return tuple(name for name, count in votes.items() if count >= needed)
 
 
-def _option_names(decision: Decision) -> tuple[str, ...]:
-    """The label names a decision was offered (the log package calls them ``option_names``;
-    the store's ``options`` were the names themselves)."""
-    names = getattr(decision, "option_names", None)
-    return cast("tuple[str, ...]", tuple(names if names is not None else decision.options))
-
-
 def _annotation(decision: Decision) -> AnnotatorLabels:
     return AnnotatorLabels(
         annotator=decision.annotator,
@@ -553,7 +547,7 @@ def _from_corpus(
     wanted: set[str] | None,
     options: ExportOptions,
     left_out: LeftOut,
-    recorded: dict[tuple[str, ...], None],
+    recorded: dict[tuple[Option, ...], None],
 ) -> list[_Pending]:
     """Re-anchor every decision to the current text of its document."""
     # (document, start, end) -> annotator -> decision; sentence info beside it
@@ -577,7 +571,7 @@ def _from_corpus(
                     continue
                 left_out.orphans += len(attached.orphans)
                 for (start, end), decision in attached.decisions.items():
-                    recorded[_option_names(decision)] = None
+                    recorded[decision.options] = None
                     key = (doc_id, start, end)
                     _merge_annotations(found.setdefault(key, {}), decision)
                     if key not in info:
@@ -627,7 +621,7 @@ def _from_log_lines(
     wanted: set[str] | None,
     options: ExportOptions,
     left_out: LeftOut,
-    recorded: dict[tuple[str, ...], None],
+    recorded: dict[tuple[Option, ...], None],
 ) -> list[_Pending]:
     """Records from the log lines alone: the latest text version of each document."""
     by_document: dict[str, list[Decision]] = {}
@@ -651,7 +645,7 @@ def _from_log_lines(
             if decision.doc_hash != latest:
                 left_out.earlier_text += 1
                 continue
-            recorded[_option_names(decision)] = None
+            recorded[decision.options] = None
             key = (decision.start, decision.end)
             _merge_annotations(found.setdefault(key, {}), decision)
             first.setdefault(key, decision)
@@ -709,7 +703,7 @@ def _drop_overlaps(
 
 
 def _label_names(
-    recorded: Mapping[tuple[str, ...], None],
+    recorded: Mapping[tuple[Option, ...], None],
     label_set: LabelSet | None,
     groups: Sequence[_Pending],
     warnings: list[str],
@@ -726,8 +720,9 @@ def _label_names(
         exclusive = label_set.exclusive
         where = label_set.source or "the label set"
     else:
+        # Offered label sets, each once (equal options tuples are one key).
         for recorded_options in recorded:
-            options.update(dict.fromkeys(recorded_options))
+            options.update(dict.fromkeys(option.id for option in recorded_options))
         names = list(options)
         exclusive = False
         where = "the options recorded in the log"
