@@ -68,6 +68,13 @@ def write_synthetic(folder: Path, decisions: int) -> tuple[Path, Path]:
     return log, corpus
 
 
+def size_of(path: Path) -> int:
+    """Bytes in a file, or in every file of a folder (the spacy and hf exports)."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=100_000)
@@ -90,7 +97,7 @@ def main() -> None:
             options = ExportOptions(force=True, split_by=split)
             result = export_logs([log], name, out, documents=documents, options=options)
             seconds = time.perf_counter() - started
-            written = sum(p.stat().st_size for p in result.files) / 1e6
+            written = sum(size_of(p) for p in result.files) / 1e6
             verdict = "ok" if seconds < 5 else "SLOW"
             print(f"{name:<12} {seconds:>8.2f} {result.records:>9,} {written:>10.1f}  {verdict}")
 

@@ -28,6 +28,9 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         ) from None
     from annotator.export.parquet import records_table
 
+    # The command prints its own summary; datasets' progress bars would only clutter it.
+    datasets.disable_progress_bars()
+
     if out.exists() and not out.is_dir():
         raise ExportError(f"{out}: the hf export writes a folder; this is a file")
     names = list(dataset.labels)
