@@ -26,6 +26,8 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         raise ExportError(
             "the hf export needs the 'datasets' package: pip install 'annotator[hf]'"
         ) from None
+    import pyarrow as pa
+
     from annotator.export.parquet import records_table
 
     # The command prints its own summary; datasets' progress bars would only clutter it.
@@ -43,13 +45,16 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     splits = {}
     for split, records in (("train", train), ("validation", dev)):
         table = records_table(dataset, records, options)
-        part = datasets.Dataset(table)
         ids = [[index[n] for n in record.labels if n in index] for record in records]
-        column = [row[0] if row else -1 for row in ids] if dataset.exclusive else ids
-        features = part.features.copy()
+        if dataset.exclusive:
+            column = pa.array([row[0] if row else -1 for row in ids], pa.int64())
+        else:
+            column = pa.array(ids, pa.list_(pa.int64()))
+        table = table.append_column("label_ids", column)
+        # The Arrow types are already those of the features: no cast, no copy.
+        features = datasets.Features.from_arrow_schema(table.schema)
         features["label_ids"] = label_feature
-        part = part.add_column("label_ids", column, feature=label_feature)
-        splits[split] = part.cast(features)
+        splits[split] = datasets.Dataset(table, info=datasets.DatasetInfo(features=features))
     # Written beside the target and moved into place, so a failed export leaves
     # the previous folder (or none) and never half a dataset.
     staging = out.with_name(f".{out.name}.partial-hf")
