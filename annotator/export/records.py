@@ -638,7 +638,8 @@ def _from_log_lines(
     for doc_id in sorted(by_document):
         decisions = by_document[doc_id]
         # The text version most recently annotated is the current one, as far as we know.
-        latest = max(decisions, key=lambda d: d.time).doc_hash
+        # Lines written in the same millisecond tie on time: the later-written wins.
+        latest = max(enumerate(decisions), key=lambda pair: (pair[1].time, pair[0]))[1].doc_hash
         found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
         first: dict[tuple[int, int], Decision] = {}
         for decision in decisions:
@@ -687,7 +688,10 @@ def _drop_overlaps(
     Without the text, a merge or split shows only as decisions on overlapping
     stretches of text; the one decided last describes the sentence as it is now.
     """
-    latest = {key: max(a.time for a in found[key].values()) for key in found}
+    # Decided last: by time, and by order of writing where times tie (same millisecond).
+    latest = {
+        key: (max(a.time for a in found[key].values()), order) for order, key in enumerate(found)
+    }
     kept: list[tuple[int, int]] = []
     for key in sorted(found):
         if kept and key[0] < kept[-1][1]:
