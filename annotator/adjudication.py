@@ -76,20 +76,12 @@ def open_adjudication(
             f"documents {', '.join(sorted(missing))} are not in the corpus given"
         )
     # Whole documents: the disputed sentences are adjudicated, the rest shown as context.
-    shown = [
-        document
-        for document in documents
-        if any(
-            (document.id, s.start, s.end) in disputes for t in document.turns for s in t.sentences
-        )
+    disputed_in = [
+        sum(1 for t in d.turns for s in t.sentences if (d.id, s.start, s.end) in disputes)
+        for d in documents
     ]
-    placed = sum(
-        1
-        for document in shown
-        for t in document.turns
-        for s in t.sentences
-        if (document.id, s.start, s.end) in disputes
-    )
+    shown = [document for document, count in zip(documents, disputed_in, strict=True) if count]
+    placed = sum(disputed_in)
     annotators = tuple(sorted({c.annotator for d in found for c in d.codings}))
     return Adjudication(
         tuple(shown), disputes, annotators, len(disputes) - placed, codings.warnings

@@ -26,7 +26,7 @@ from typing import Any
 import srsly
 
 from annotator.errors import AnnotatorError
-from annotator.model import Document, restrict_sentences
+from annotator.model import Document
 
 WORKLIST_FORMAT = "annotator-worklist"
 MANIFEST_FORMAT = "annotator-assignment"
@@ -89,13 +89,6 @@ class WorkList:
         """Whether any sentence of ``document`` is on this list."""
         return any(
             self.includes(document.id, s.start, s.end) for t in document.turns for s in t.sentences
-        )
-
-    def restrict(self, document: Document) -> Document | None:
-        """``document`` with only this list's sentences (turns without any dropped),
-        or None when none of its sentences is on the list."""
-        return restrict_sentences(
-            document, lambda span: self.includes(document.id, span.start, span.end)
         )
 
     def to_json(self) -> dict[str, Any]:

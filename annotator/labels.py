@@ -276,14 +276,14 @@ def _read_key(node: yaml.Node, where: _Where) -> str:
     key = str(node.value)
     lowered = key.lower()
     reserved = navigation_keys()
-    if key in reserved or lowered in reserved or key == " " or (key and key[0] in reserved):
+    if key in reserved or (len(key) > 1 and lowered in reserved) or key == " ":
         shown = "space" if key == " " else key
-        used = shown if key in reserved or lowered in reserved or key == " " else key[0]
+        message = f"{shown!r} is a navigation key (the annotation screen uses it); choose another"
+        raise where.error(node, message, "key")
+    if len(key) == 2 and key[0] in reserved:
         message = (
-            f"{used!r} is a navigation key (the annotation screen uses it); choose another"
-            if used == shown
-            else f"{shown!r} starts with {used!r}, a navigation key; a chord must start "
-            "with a key no action uses"
+            f"{key!r} starts with {key[0]!r}, a navigation key; a chord must start with a "
+            "key no action uses"
         )
         raise where.error(node, message, "key")
     if len(key) not in (1, 2) or not key.isprintable() or " " in key:

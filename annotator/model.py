@@ -8,8 +8,7 @@ All character offsets are into ``Document.text``: ``document.text[s.start:s.end]
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 
@@ -143,17 +142,6 @@ class LabelSet:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
-
-
-def restrict_sentences(document: Document, keep: Callable[[Span], bool]) -> Document | None:
-    """``document`` with only the sentences ``keep`` accepts (turns left empty are dropped),
-    or None when it keeps none. Work lists and adjudication both cut documents so."""
-    turns = []
-    for turn in document.turns:
-        kept = tuple(span for span in turn.sentences if keep(span))
-        if kept:
-            turns.append(replace(turn, sentences=kept))
-    return replace(document, turns=tuple(turns)) if turns else None
 
 
 def turn_units(turn: Turn) -> list[tuple[str, Span]]:

@@ -189,7 +189,7 @@ def split_texts(
 
     def docs() -> Iterator[tuple[Doc, int]]:
         for text in texts:
-            pieces = list(cut_long_text(0, text)) if len(text) > PIECE_CHARS else [(0, text)]
+            pieces = list(cut_long_text(0, text))
             counts.append(len(pieces))
             for offset, piece in pieces:
                 doc = make_doc(nlp, piece)
@@ -218,16 +218,14 @@ PIECE_CHARS = 100_000
 
 def _pieces(document: Document, turn: Turn) -> list[tuple[int, str]]:
     """The turn as text to segment, in pieces of at most ``PIECE_CHARS``."""
-    pieces = _turn_piece(document, turn)
-    if not pieces or len(pieces[0][1]) <= PIECE_CHARS:
-        return pieces
-    return list(cut_long_text(*pieces[0]))
+    return [piece for whole in _turn_piece(document, turn) for piece in cut_long_text(*whole)]
 
 
 def cut_long_text(offset: int, text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
     """``(offset, text)`` cut into pieces of at most ``limit`` characters, each cut at
     the last paragraph break before the limit, else the last line break, else the last
-    sentence-like ``. `` or space (so a cut inside a sentence is a last resort)."""
+    sentence-like ``. `` or space (so a cut inside a sentence is a last resort). A text
+    within the limit is one piece."""
     start = 0
     while len(text) - start > limit:
         window = text[start : start + limit]

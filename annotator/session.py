@@ -9,7 +9,7 @@ redraws; tests and scripts call them directly.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -220,13 +220,15 @@ class AnnotationSession:
         return {i for i in range(count) if not self._visible(Position(doc_index, turn_index, i))}
 
     def _position_in_scope(self, position: Position) -> bool:
+        if self.scope is None:
+            return True  # the common case, without looking the sentence up
         span = self._span_at(position)
         return span is not None and self.in_scope(position.doc, span)
 
     def to_do(self, position: Position) -> bool:
         """True for a sentence that still needs a decision (in scope, neither decided nor
         excluded)."""
-        if self.scope is not None and not self._position_in_scope(position):
+        if not self._position_in_scope(position):
             return False
         line = self.line_at(position)
         return line is None or line.action not in (LABEL, EXCLUDE)
@@ -252,12 +254,12 @@ class AnnotationSession:
         if doc_index is not None:
             attachment = self._attachments[doc_index]
             excluded = [loc for loc, line in attachment.marks.items() if line.action == EXCLUDE]
-            decided: Iterable[tuple[int, int]] = attachment.decisions
-            if self.scope is not None:
-                doc_id, scope = self.documents[doc_index].id, self.scope
-                decided = [loc for loc in decided if scope(doc_id, *loc)]
-                excluded = [loc for loc in excluded if scope(doc_id, *loc)]
-            return len(list(decided)), self._totals[doc_index] - len(excluded)
+            if self.scope is None:
+                return len(attachment.decisions), self._totals[doc_index] - len(excluded)
+            doc_id, scope = self.documents[doc_index].id, self.scope
+            decided = sum(1 for loc in attachment.decisions if scope(doc_id, *loc))
+            excluded = [loc for loc in excluded if scope(doc_id, *loc)]
+            return decided, self._totals[doc_index] - len(excluded)
         # Summed per call: cheap (a few ints per document), and always true after merges.
         pairs = [self.progress(d) for d in range(len(self._attachments))]
         return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
@@ -299,7 +301,7 @@ class AnnotationSession:
         for t, turn in enumerate(self.documents[doc_index].turns):
             for i in range(len(turn.sentences)):
                 position = Position(doc_index, t, i)
-                if self.scope is None or self._position_in_scope(position):
+                if self._position_in_scope(position):
                     first = first or position
                 if self.to_do(position):
                     self.position = position
@@ -311,7 +313,7 @@ class AnnotationSession:
 
     def _first_sentence_position(self) -> Position | None:
         for position in self._positions_from(Position(0, 0, -1), forward=True, wrap=False):
-            if self.scope is None or self._position_in_scope(position):
+            if self._position_in_scope(position):
                 return position
         return None
 
@@ -337,7 +339,7 @@ class AnnotationSession:
         return after + before if wrap else after
 
     def _visible(self, position: Position) -> bool:
-        if self.scope is not None and not self._position_in_scope(position):
+        if not self._position_in_scope(position):
             return False  # context around the sentences to code
         kind, value = self.filter.kind, self.filter.value
         if kind == "all":

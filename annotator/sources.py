@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 from annotator.corpus import is_corpus, read_corpus
 from annotator.errors import AnnotatorError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
-from annotator.inputs import shown
 from annotator.model import Document
-from annotator.transcript import parse_transcript, transcript_files
+from annotator.transcript import folder_doc_id, parse_transcript, transcript_files
 from annotator.transcript import read_documents as read_transcripts
 
 if TYPE_CHECKING:
@@ -57,12 +56,12 @@ def read_documents(
             yield from read_transcripts([path], speaker_pattern)
             continue
         files = sorted(transcript_files(path) + extracted)
-        stems = Counter(shown(file.relative_to(path).with_suffix("").as_posix()) for file in files)
-        for file in files:
-            doc_id = shown(file.relative_to(path).with_suffix("").as_posix())
+        ids = [folder_doc_id(path, file) for file in files]
+        stems = Counter(ids)
+        for file, doc_id in zip(files, ids, strict=True):
             if file.suffix.lower() in EXTRACT_SUFFIXES:
                 if stems[doc_id] > 1:
-                    doc_id = shown(file.relative_to(path).as_posix())
+                    doc_id = folder_doc_id(path, file, suffix=True)
                 yield read_extracted(file, speaker_pattern, doc_id)
             elif file.suffix.lower() == ".jsonl":
                 yield from read_transcripts([file], speaker_pattern)

@@ -488,6 +488,13 @@ def compile_speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
         raise TranscriptError(f"speaker pattern {pattern!r}: {error}") from None
 
 
+def folder_doc_id(folder: Path, file: Path, *, suffix: bool = False) -> str:
+    """A document's id from its path inside a folder (``briefings/2024-07-28``, with its
+    suffix when asked), printable whatever bytes the file name holds."""
+    relative = file.relative_to(folder)
+    return shown((relative if suffix else relative.with_suffix("")).as_posix())
+
+
 def transcript_files(folder: Path) -> list[Path]:
     """The transcripts in a folder and its subfolders, in a stable order."""
     # Anything named like a transcript but not a regular file (a FIFO, a symlink to
@@ -522,8 +529,7 @@ def read_documents(
                     f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"
                 )
             for file in files:
-                doc_id = shown(file.relative_to(path).with_suffix("").as_posix())
-                yield from _read_file(file, speaker_pattern, doc_id)
+                yield from _read_file(file, speaker_pattern, folder_doc_id(path, file))
         else:
             yield from _read_file(path, speaker_pattern, None)
 

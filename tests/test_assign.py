@@ -136,11 +136,14 @@ def test_write_and_load_round_trip(tmp_path: Path) -> None:
     assert (document, start, end) in loaded
     missing = next(k for k in ALL if k not in set(keys(loaded.units)))
     assert not loaded.includes(*missing)
-    restricted = loaded.restrict(DOCUMENTS[0])
-    assert restricted is not None
-    assert [s.start for t in restricted.turns for s in t.sentences] == [
-        u.start for u in loaded.units if u.document == "a"
-    ]
+    first = DOCUMENTS[0]
+    assert loaded.covers(first)
+    assert [
+        s.start
+        for t in first.turns
+        for s in t.sentences
+        if loaded.includes(first.id, s.start, s.end)
+    ] == [u.start for u in loaded.units if u.document == "a"]
     with pytest.raises(WorklistError, match="already exists"):
         write_assignment(plan, tmp_path / "lists")
     write_assignment(plan, tmp_path / "lists", force=True)

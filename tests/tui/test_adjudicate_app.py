@@ -76,3 +76,15 @@ def test_take_keys_never_shadow_a_label_or_an_action() -> None:
     keys = take_keys(labels, {"flag": "B", "documents": "D"})
     assert keys[:3] == "CEG"  # A: a label; B: flag remapped; D: documents; F, U: actions
     assert not set(keys) & (set(reserved_keys()) | {"A", "B"})
+
+
+def test_take_keys_never_shadow_a_chords_first_key() -> None:
+    from dataclasses import replace
+
+    from annotator.labels import load_labels
+    from annotator.tui.screens.adjudicate import take_keys
+
+    labels = load_labels()
+    chord = replace(labels.labels[0], key="C1")
+    labels = replace(labels, labels=(chord, *labels.labels[1:]))
+    assert "C" not in take_keys(labels, {})

@@ -27,7 +27,8 @@ from annotator.tui.screens.annotate import AnnotateScreen
 def take_keys(labels: LabelSet, keymap: dict[str, str]) -> str:
     """Capital letters that take an analyst's labels, in annotator order: every one no
     action (by default or as remapped in annotator.toml) and no label's key uses."""
-    used = set(reserved_keys()) | {label.key for label in labels.labels}
+    # A label's key, or a chord's first key (``D1`` would shadow ``D``).
+    used = set(reserved_keys()) | {label.key[:1] for label in labels.labels}
     for keys in keymap.values():
         used.update(keys.split(","))
     return "".join(letter for letter in string.ascii_uppercase if letter not in used)
