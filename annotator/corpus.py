@@ -51,6 +51,9 @@ def document_to_dict(document: Document, *, compact: bool = False) -> dict[str, 
     }
     if compact:
         record["text"] = document.text
+        if document.warnings:
+            # What reading the transcript warned about, for the TUI's header.
+            record["warnings"] = list(document.warnings)
     return record
 
 
@@ -84,6 +87,7 @@ def document_from_dict(record: dict[str, Any]) -> Document:
         text=text,
         preamble=record["preamble"],
         turns=tuple(turns),
+        warnings=tuple(str(w) for w in record.get("warnings", ())),
     )
 
 

@@ -159,6 +159,14 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
         detail="choose any label by name (codebooks beyond the keys)",
     ),
     KeyAction(
+        "reading_warnings",
+        "W",
+        "reading_warnings",
+        "reading warnings",
+        show=False,
+        detail="what reading this transcript warned about (turn sizes, labels not taken)",
+    ),
+    KeyAction(
         "retrain",
         "ctrl+t",
         "retrain",

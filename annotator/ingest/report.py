@@ -96,12 +96,19 @@ def sentence_warnings(document: Document) -> list[str]:
     ]
 
 
-def build_report(document: Document, convention: str) -> ImportReport:
-    """The report for one document; sentence warnings are added if it is segmented."""
-    speakers = {turn.speaker_key for turn in document.turns if turn.speaker}
+def reading_warnings(document: Document) -> list[str]:
+    """Everything the import report warns about one document: what reading the turns
+    noticed and, once it is segmented, its over-long sentences (the report, the TUI)."""
     warnings = list(document.warnings)
     if any(turn.sentences for turn in document.turns):
         warnings.extend(sentence_warnings(document))
+    return warnings
+
+
+def build_report(document: Document, convention: str) -> ImportReport:
+    """The report for one document; sentence warnings are added if it is segmented."""
+    speakers = {turn.speaker_key for turn in document.turns if turn.speaker}
+    warnings = reading_warnings(document)
     return ImportReport(
         doc_id=document.id,
         source=document.source,

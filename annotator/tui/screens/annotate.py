@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 
 from annotator.errors import AnnotatorError
+from annotator.ingest.report import reading_warnings
 from annotator.keys import KEY_ACTIONS
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession, Filter
@@ -36,6 +37,16 @@ from annotator.tui.widgets.turn_list import TurnList
 
 if TYPE_CHECKING:
     from annotator.log import Decision
+
+
+#: How many reading warnings one notification lists.
+_WARNINGS_SHOWN = 6
+
+
+def _unsourced(warning: str, source: str) -> str:
+    """A warning without its ``source:`` prefix (the header already names the document)."""
+    prefix = f"{source}: "
+    return warning[len(prefix) :] if source and warning.startswith(prefix) else warning
 
 
 class AnnotatorCommands(Provider):
@@ -83,6 +94,9 @@ class AnnotateScreen(Screen[None]):
         self._focused_row = -1
         self._doc_shown = -1
         self._stale_turns: set[int] = set()
+        #: Each shown document's reading warnings (the import report's), by index.
+        self._warnings: dict[int, list[str]] = {}
+        self._header_lines = 0
         self._turn_timer: Timer | None = None
         #: Chords (``d1``): first key -> second key -> label index; the first key held
         #: while waiting for the second.
@@ -192,6 +206,11 @@ class AnnotateScreen(Screen[None]):
                 [session.turn_progress(position.doc, turn) for turn in document.turns],
             )
             view.shown = None
+            if position.doc not in self._warnings:
+                # Told once, when the document is first opened; the header keeps it.
+                self._warnings[position.doc] = reading_warnings(document)
+                if self._warnings[position.doc]:
+                    self.action_reading_warnings()
         turn = session.turn
         decisions = [session.line_for(position.doc, span) for span in turn.sentences]
         suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
@@ -266,7 +285,20 @@ class AnnotateScreen(Screen[None]):
             text.append(f" · showing {session.filter.describe()}", style="yellow")
         if self.loading_message:
             text.append(f" · {self.loading_message}", style="cyan")
-        self.query_one("#header", Static).update(Group(title, text), layout=False)
+        lines = [title, text]
+        warnings = self._warnings.get(session.position.doc, [])
+        if warnings:
+            plural = "" if len(warnings) == 1 else "s"
+            warned = Text(no_wrap=True, overflow="ellipsis", style="yellow")
+            warned.append(f"⚠ {len(warnings)} reading warning{plural} (W): ", style="bold")
+            warned.append(
+                terminal_safe(_unsourced(warnings[0], document.source), keep_newlines=False)
+            )
+            lines.append(warned)
+        # Two lines, or three with warnings: the layout changes only when that does.
+        resized = len(lines) != self._header_lines
+        self._header_lines = len(lines)
+        self.query_one("#header", Static).update(Group(*lines), layout=resized)
 
     def say(self, message: str, *, error: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell."""
@@ -578,6 +610,24 @@ class AnnotateScreen(Screen[None]):
 
         self.app.push_screen(
             LabelPicker(self.session.labels, self.session.current_labels()), chosen
+        )
+
+    def action_reading_warnings(self) -> None:
+        """What reading this document's transcript warned about (the import report)."""
+        document = self.session.document
+        warnings = self._warnings.get(self.session.position.doc, [])
+        if not warnings:
+            self.notify("No reading warnings for this document.", timeout=4)
+            return
+        shown = [_unsourced(w, document.source) for w in warnings[:_WARNINGS_SHOWN]]
+        if len(warnings) > _WARNINGS_SHOWN:
+            shown.append(f"and {len(warnings) - _WARNINGS_SHOWN} more: annotator parse FILE")
+        self.notify(
+            terminal_safe("\n".join(f"• {w}" for w in shown)),
+            title=terminal_safe(f"Reading {document.source or document.id}", keep_newlines=False),
+            severity="warning",
+            timeout=20,
+            markup=False,
         )
 
     def action_guidance(self) -> None:
