@@ -201,7 +201,8 @@ def read_labels(
         for candidate in read_candidates(lines, infer)
         if not is_furniture_line(candidate[1], lines[candidate[0]][1])
     ]
-    counts = Counter(candidate[3].speaker for candidate in candidates)
+    # How often each speaker opens a line; a line two shapes read counts once.
+    counts = Counter(speaker for _, speaker in {(c[1], c[3].speaker) for c in candidates})
     if infer:
         convention = infer_convention(candidates, numbered_lines=bool(numbers))
     else:

@@ -238,6 +238,44 @@ def test_european_parliament_and_congressional_record() -> None:
     assert [t.speaker for t in read(record).turns] == ["Mr. HALVORSEN", "The PRESIDING OFFICER"]
 
 
+def test_parliamentary_labels_ending_in_a_bare_period() -> None:
+    # Some parliaments print ``Name (Group).`` with no dash before the speech.
+    text = (
+        "Debate on the harbour bill\n\n"
+        "President. The next item is the harbour bill. I call the first speaker.\n\n"
+        "Lena Moreau, on behalf of the Renew Group. Madam President, the bill is late.\n\n"
+        "Jan Kowal (EPP). Madam President, I disagree. It is on time.\n\n"
+        "Lena Moreau, on behalf of the Renew Group. It is late by a year.\n\n"
+        "President. The debate is closed.\n\n"
+        "Jan Kowal (EPP). On a point of order. The vote is tomorrow.\n"
+    )
+    document = read(text)
+    assert turns(document) == [
+        ("President", "The next item is"),
+        ("Lena Moreau, on behalf of the Renew Group", "Madam President, the bill"),
+        ("Jan Kowal (EPP)", "Madam President, I disagree."),
+        ("Lena Moreau, on behalf of the Renew Group", "It is late by"),
+        ("President", "The debate is closed."),
+        ("Jan Kowal (EPP)", "On a point of"),
+    ]
+    assert explain_text(text).name == "period-name"
+    assert [t.speaker_key for t in document.turns][:3] == ["president", "moreau", "kowal"]
+
+
+def test_bare_period_names_never_override_a_documents_own_labels() -> None:
+    # Paragraphs that open with a capitalised phrase and a period stay speech when the
+    # document has labels of its own.
+    text = "".join(
+        f"SECRETARY LAND: Thank you. Mr. President. We agree on item {n}.\n\n"
+        f"Madam Chair. I have a question on item {n}.\n\n"
+        f"Q: And item {n}?\n\n"
+        for n in range(4)
+    )
+    document = read(text)
+    assert {t.speaker for t in document.turns} == {"SECRETARY LAND", "Q"}
+    assert "period-name" not in explain_text(text).name
+
+
 def test_headings_and_editorial_notes_between_turns_are_notes() -> None:
     text = (
         "The SPEAKER: Order. We take statements.\n\n"

@@ -70,6 +70,11 @@ _QA_BARE = re.compile(rf"^(?P<indent>{_WS}*)(?P<label>Q|A)(?:[.:]{_WS}+|{_WS}{{2
 _DASH = re.compile(
     rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n:*]{{0,150}}?)\.{_BOLD}?{_WS}*[–—-]{_WS}+"
 )
+# The same without the dash, as some parliaments print it: ``Kati Piri (S&D). Mr President``,
+# ``President. The debate is closed``; prose-like, so believed only where it recurs.
+_PERIOD_NAME = re.compile(
+    rf"^{_WS}*{_BOLD}?(?P<label>[^\n.:*][^\n.:*]{{0,150}}?)\.{_BOLD}?{_WS}+(?=[^\s–—-])"
+)
 _LATIN = re.compile(r"[A-Za-z]")
 _BOLD_WORD = re.compile(r"^[A-Z][a-z'’-]{2,}$")
 # Roles that may carry a lower-case stage word: ``Announcer offscreen``.
@@ -287,6 +292,29 @@ def _dash(line: str) -> LabelMatch | None:
     return None
 
 
+def _period_name(line: str) -> LabelMatch | None:
+    dot = line.find(".", 0, 153)
+    if dot <= 0:
+        return None
+    # Cheap first: a name (or its group's parenthesis) ends right before the period;
+    # most prose lines end their first sentence on a lower-case word.
+    last = line[:dot].rstrip("*_ ").rpartition(" ")[2]
+    if not last or not (last[0].isupper() or last[-1] == ")"):
+        return None
+    found = _PERIOD_NAME.match(line)
+    if found is None:
+        return None
+    label = found["label"]
+    words = PAREN.sub("", label).split()
+    # ``President.`` alone is a label; so is a name with its group. A capitalised
+    # two-word sentence (``Thank you.``) fails the name test; ``Mr.`` ends at its period.
+    if words and words[-1].lower().strip(",") in CONNECTORS:
+        return None
+    if looks_like_speaker(label, dash_form=True):
+        return LabelMatch(clean_label(label), found.end(), None, _column(line))
+    return None
+
+
 #: Every shape the reader knows, in the order they are tried on a line.
 SHAPES: tuple[Shape, ...] = (
     Shape("timestamped", "Name (00:12):", False, _timestamped),
@@ -297,10 +325,12 @@ SHAPES: tuple[Shape, ...] = (
     Shape("period-title", "    Mr. Koo. / The Chairman. (GPO hearing)", True, _period_title),
     Shape("period-allcaps", "CHAIR POWELL.␣␣ (FOMC, PDF transcripts)", True, _period_allcaps),
     Shape("dash", "Name (PPE). – (European Parliament)", False, _dash),
+    Shape("period-name", "Name (S&D). / President. (parliaments, no dash)", True, _period_name),
     Shape("qa-numbered", "Q.1. / A.1. (written questions in an appendix)", False, _qa_numbered),
     Shape("qa", "Q.   / A.   (depositions, court transcripts)", True, _qa_bare),
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
+_PERIOD_NAME_SHAPE = SHAPE_BY_NAME["period-name"]
 
 # A label opens with a capital (or a letter of a caseless script), bold markup allowed.
 _GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
@@ -350,13 +380,16 @@ def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, L
         period and stripped.startswith(_TITLE_OPENERS),  # period-title
         period and stripped[:2].isupper(),  # period-allcaps
         period and ("–" in head or "—" in head or "-" in head),  # dash
+        period,  # period-name
         first in "QA" and second == ".",  # qa-numbered
         first in "QA" and second in ". :\t\u00a0",  # qa
     )
-    found = []
+    found: list[tuple[Shape, LabelMatch]] = []
     for shape, possible in zip(SHAPES, could, strict=True):
         if not possible or (first_plain and shape.needs_evidence):
             continue
+        if found and shape is _PERIOD_NAME_SHAPE:
+            continue  # the fallback shape only reads lines no other shape reads
         match = shape.find(line)
         if match is not None:
             found.append((shape, match))
