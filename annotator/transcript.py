@@ -16,8 +16,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import srsly
@@ -41,6 +41,7 @@ from annotator.ingest.furniture import (
 from annotator.ingest.keys import STATEMENT, speaker_keys
 from annotator.ingest.labels import (
     LabelMatch,
+    clean_label,
     custom_match,
     line_candidates,
     looks_like_speaker,
@@ -200,6 +201,7 @@ def read_labels(
         candidate
         for candidate in read_candidates(lines, infer)
         if not is_furniture_line(candidate[1], lines[candidate[0]][1])
+        and not _inside_bracket(lines, candidate[0])
     ]
     # How often each speaker opens a line; a line two shapes read counts once.
     counts = Counter(speaker for _, speaker in {(c[1], c[3].speaker) for c in candidates})
@@ -220,6 +222,7 @@ def read_labels(
         ):
             # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
             refused[start] = (number + 1 + text.count("\n", 0, body_start), match.speaker)
+    _join_wrapped_labels(lines, opened_at, is_furniture_line)
     first_label = min(opened_at, default=len(text))
     # Label-like lines in the front matter (a committee roster) are not worth a warning.
     not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
@@ -229,6 +232,65 @@ def read_labels(
         tuple(not_taken),
         tuple(furniture),
     )
+
+
+def _join_wrapped_labels(
+    lines: list[tuple[int, str]],
+    opened_at: dict[int, LabelMatch],
+    is_furniture_line: Callable[[int, str], bool],
+) -> None:
+    """Labels wrapped over two lines in a narrow column (``The DEPUTY CHIEF WHIP OF THE
+    MAJORITY⏎PARTY: Madam Speaker``) start on the line before, in place.
+
+    The line before must follow a finished sentence (or a blank line or a label), hold
+    no sentence punctuation itself, and make a name with the label it runs into.
+    """
+    if not opened_at:
+        return
+    number_of = {start: number for number, (start, _line) in enumerate(lines)}
+    for start, match in sorted(opened_at.items()):
+        number = number_of.get(start, 0)
+        if number < 2 or match.timestamp:
+            continue
+        head_start, head = lines[number - 1]
+        body = head.strip()
+        if (
+            not body
+            or head_start in opened_at
+            or len(body) > 80
+            or body[-1] in _SENTENCE_END
+            or any(ch in body for ch in ':;?!"“”')
+            or is_furniture_line(head_start, head)
+        ):
+            continue
+        before = lines[number - 2][1].rstrip()
+        if before and before[-1] not in _SENTENCE_END:
+            continue
+        if body[-1] == "-" and body[-2:-1].isalpha():
+            joined = body[:-1] + match.speaker  # a word hyphenated at the column's edge
+        else:
+            joined = f"{body} {match.speaker}"
+        if not looks_like_speaker(joined):
+            continue
+        opened_at.pop(start)
+        opened_at[head_start] = replace(
+            match,
+            speaker=clean_label(joined),
+            content_start=start - head_start + match.content_start,
+        )
+
+
+#: What ends a finished sentence (or an interjection in brackets) at a line end.
+_SENTENCE_END = frozenset(".?!])”\"'’:")
+
+
+def _inside_bracket(lines: list[tuple[int, str]], number: int) -> bool:
+    """Whether line ``number`` continues a bracket the line before left open: a
+    hard-wrapped interjection (``…with him—[Hon.⏎Members: “Why not?”]``) is no label."""
+    if number == 0:
+        return False
+    before = lines[number - 1][1]
+    return before.count("[") > before.count("]")
 
 
 def _blank_spans(

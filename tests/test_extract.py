@@ -71,33 +71,6 @@ def _truth() -> dict[str, list[tuple[str, str]]]:
 
 NAMES = sorted(_truth())
 SHORT = sorted(name for name in NAMES if (TRANSCRIPTS / name).exists())
-# Known misreadings, each by the transcript reader (issue 10), not by extraction:
-# the extracted text holds every line, in order, with the furniture gone.
-WRAPPED_LABEL = (
-    "hard-wrapped at 66 columns, the Hansard interjection '[Hon. Members: ...]' puts "
-    "'Members:' at a line start, which the reader takes as a label"
-)
-NEAR_PAGE_BREAK = (
-    "the reader takes speech lines that recur near page breaks ('Ms Dawn Matthias: That's "
-    "correct.', 'expired.') for running heads and makes them notes"
-)
-SPLIT_LABEL = (
-    "in a narrow column the label 'The DEPUTY CHIEF WHIP OF THE MAJORITY PARTY:' wraps over "
-    "two lines, and the reader reads labels on one line only"
-)
-KNOWN = {
-    ("govinfo", "10_uk-hansard-pmqs-2006.txt"): WRAPPED_LABEL,
-    ("numbered-lines", "22_chrg-house-financial-services-2010.txt"): NEAR_PAGE_BREAK,
-    ("numbered-lines", "28_uk-covid-inquiry-2025-03-20.txt"): NEAR_PAGE_BREAK,
-    ("two-columns", "20_za-hansard-na-2008-05-20.txt"): SPLIT_LABEL,
-}
-
-
-def known_misreading(request: pytest.FixtureRequest, kind: str, name: str) -> None:
-    """Mark a known misreading as an expected failure (it passes once the reader is fixed)."""
-    reason = KNOWN.get((kind, name))
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
 
 
 def turns_of(document: Document) -> list[tuple[str, str]]:
@@ -133,6 +106,8 @@ def test_web_page_in_site_boilerplate_reads_turn_for_turn(name: str, tmp_path: P
     check_offsets(document, page)
     leaked = [text for text in BOILERPLATE if text in document.text]
     assert leaked == []
+    # Every paragraph of speech was kept, so nothing is reported as left out beside it.
+    assert not any("left out" in warning for warning in document.warnings)
     if source.title:
         assert document.title == " ".join(source.title.split())
     if source.date:
@@ -141,10 +116,7 @@ def test_web_page_in_site_boilerplate_reads_turn_for_turn(name: str, tmp_path: P
 
 @needs_shared
 @pytest.mark.parametrize("name", NAMES)
-def test_govinfo_pre_page_reads_turn_for_turn(
-    name: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
-    known_misreading(request, "govinfo", name)
+def test_govinfo_pre_page_reads_turn_for_turn(name: str, tmp_path: Path) -> None:
     page = tmp_path / f"{Path(name).stem}.htm"
     page.write_text(build_govinfo_html(source_of(name)), encoding="utf-8")
     document = read_extracted(page)
@@ -191,6 +163,21 @@ def test_news_page_leaves_less_than_the_scraped_seed(tmp_path: Path) -> None:
         assert leftover in seed and leftover not in document.text
     assert "All rights reserved" not in document.text
     assert document.text.count(headline) == 1 < seed.count(headline)
+
+
+def test_paragraphs_lost_beside_kept_ones_are_reported() -> None:
+    from annotator.extract.html import left_out
+
+    article, footer = object(), object()
+    paragraphs = [
+        (article, "MR. HALE: The berth opens on Monday, as the minister said."),
+        (article, "MS. ROOK: And the dredging, when does the dredging start?"),
+        (footer, "Copyright the publisher, all rights reserved, cookie settings apply."),
+    ]
+    kept = "MR. HALE: The berth opens on Monday, as the minister said.\n"
+    # The lost answer is reported; the footer, in a container of its own, is not.
+    assert left_out(paragraphs, kept) == [paragraphs[1][1]]
+    assert left_out(paragraphs, kept + paragraphs[1][1]) == []
 
 
 def test_page_without_main_text_is_one_line_error(tmp_path: Path) -> None:
@@ -279,12 +266,11 @@ def pdf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ids=["numbered-lines", "two-columns"],
 )
 def test_pdf_with_page_furniture_reads_turn_for_turn(
-    name: str, layout: PdfLayout, pdf_dir: Path, request: pytest.FixtureRequest
+    name: str, layout: PdfLayout, pdf_dir: Path
 ) -> None:
     kind = "two-columns" if layout.columns == 2 else "numbered-lines"
     path = pdf_dir / f"{Path(name).stem}-{kind}.pdf"
     pages = build_pdf(source_of(name), path, layout)
-    known_misreading(request, kind, name)
     document = read_extracted(path)
     assert turns_of(document) == _truth()[name]
     check_offsets(document, path)

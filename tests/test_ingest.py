@@ -134,6 +134,56 @@ def test_form_feed_pages_repeat_headers_as_notes() -> None:
     assert any(note.text.startswith("Ministry of Ports") for note in first.notes)
 
 
+def test_a_speech_line_near_a_few_page_breaks_is_no_running_head() -> None:
+    # Twenty pages with a running head on each; "Agreed." happens to sit just after
+    # three of the breaks. The head is furniture; the speech stays speech.
+    pages = []
+    for n in range(20):
+        said = "CLERK: Agreed.\n" if n in (3, 9, 15) else ""
+        pages.append(
+            f"Harbour Committee   Hearing of 3 May\n{said}CHAIR: Item {n} is the berth. "
+            f"We move on.\nCLERK: Noted, item {n}.\n"
+        )
+    document = read("\f".join(pages))
+    speech = " ".join(turn.text for turn in document.turns)
+    notes = [note.text for turn in document.turns for note in turn.notes]
+    assert speech.count("Agreed.") == 3
+    assert not any("Agreed." in note for note in notes)
+    assert "Harbour Committee" not in " ".join(
+        sentence.text for turn in document.turns for sentence in turn.sentences
+    )
+
+
+def test_an_interjection_wrapped_in_brackets_is_no_label() -> None:
+    text = (
+        "MR. HALE: I have no intention of debating that with him—[Hon.\n"
+        "Members: Why not?] Frankly, enough are lining up already.\n\n"
+        "MS. ROOK: Then answer this.\n\n"
+        "MR. HALE: I did.\n"
+    )
+    assert [t.speaker for t in read(text).turns] == ["MR. HALE", "MS. ROOK", "MR. HALE"]
+
+
+def test_a_label_wrapped_over_two_lines_in_a_narrow_column() -> None:
+    text = (
+        "The SPEAKER: Are there any\nobjections?\n"
+        "The DEPUTY CHIEF WHIP OF THE\nMAJORITY PARTY: Madam Speaker, no\nobjection.\n"
+        "The SPEAKER: Agreed to.\n"
+        "The MINISTER OF CONSTITU-\nTIONAL AFFAIRS: I move the\nmotion.\n"
+        "The SPEAKER: The motion\nis carried.\n"
+    )
+    document = read(text)
+    assert [t.speaker for t in document.turns] == [
+        "The SPEAKER",
+        "The DEPUTY CHIEF WHIP OF THE MAJORITY PARTY",
+        "The SPEAKER",
+        "The MINISTER OF CONSTITUTIONAL AFFAIRS",
+        "The SPEAKER",
+    ]
+    assert document.turns[0].text == "Are there any\nobjections?"
+    assert document.turns[1].text.startswith("Madam Speaker")
+
+
 def test_rev_timestamps_with_single_first_names() -> None:
     text = (
         "Priya (00:00):\nWelcome back to the briefing.\n\n"

@@ -67,6 +67,8 @@ def extract_html(path: Path) -> Extraction:
         opening = f"{title}\n\n" if title and title not in pre[:2000] else ""
         notes = (f"{path}: read the page's <pre> text as printed",)
         return Extraction(text=opening + pre.strip("\n") + "\n", title=title, notes=notes)
+    # The page's own paragraphs, taken before trafilatura prunes the tree.
+    page_paragraphs = _paragraphs(tree)
     result = trafilatura.bare_extraction(
         tree,
         with_metadata=True,
@@ -89,11 +91,55 @@ def extract_html(path: Path) -> Extraction:
         head.append(date)
     text = "\n\n".join(head + paragraphs) + "\n"
     kept = len(text.split())
-    notes = (
+    notes = [
         f"{path}: kept the page's main text ({kept:,} of {page_words:,} words); "
         "navigation, footers and banners dropped",
-    )
-    return Extraction(text=text, title=title, date=date, notes=notes)
+    ]
+    missing = left_out(page_paragraphs, text)
+    if missing:
+        words = sum(len(paragraph.split()) for paragraph in missing)
+        first = " ".join(missing[0].split()[:12])
+        notes.append(
+            f"{path}: left out {len(missing)} paragraph(s) ({words:,} words) that sit beside "
+            f"kept ones, the first: {first!r}…; see the text with 'annotator extract'"
+        )
+    return Extraction(text=text, title=title, date=date, notes=tuple(notes))
+
+
+#: Paragraphs shorter than this (in words) are not checked: captions, bylines, buttons.
+CHECKED_WORDS = 8
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _paragraphs(tree: Any) -> list[tuple[object, str]]:
+    """The page's ``<p>`` paragraphs of some length, each with its parent element."""
+    found: list[tuple[object, str]] = []
+    for element in tree.iter("p"):
+        text = element.text_content()
+        if len(text.split()) >= CHECKED_WORDS:
+            found.append((element.getparent(), text))
+    return found
+
+
+def left_out(paragraphs: list[tuple[object, str]], text: str) -> list[str]:
+    """Paragraphs missing from the extracted ``text`` whose siblings made it in.
+
+    Boilerplate sits in containers of its own (a footer, a "related" box), so a
+    paragraph dropped from the same parent as kept ones is main text that the
+    extractor lost (a Hansard page lost 3 of 50 so), and worth a warning.
+    """
+    extracted = _normal(text)
+    kept_parents = set()
+    missing: list[tuple[object, str]] = []
+    for parent, paragraph in paragraphs:
+        if _normal(paragraph) in extracted:
+            kept_parents.add(parent)
+        else:
+            missing.append((parent, paragraph))
+    return [" ".join(p.split()) for parent, p in missing if parent in kept_parents]
 
 
 def _inline(element: Any) -> str:

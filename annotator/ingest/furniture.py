@@ -11,6 +11,7 @@ and editorial notes or stage directions standing alone (``[recess]``,
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -118,6 +119,8 @@ _DIGITS = re.compile(r"\d+")
 # Furniture lines repeat near page breaks; a page header sits within a few lines of one.
 _NEAR_BREAK = 3
 _MIN_REPEATS = 3
+# The share of pages a repeated line must be on to be a running head or footer.
+_PAGE_SHARE = 0.25
 # An editorial note standing alone may wrap over a few lines, but not run on for a page.
 _NOTE_LIMIT = 400
 
@@ -190,7 +193,11 @@ def _repeated_page_lines(lines: list[tuple[int, str]], breaks: list[int]) -> set
                         near[number] = _DIGITS.sub("#", " ".join(body.split()))
                 number += direction
     counts = Counter(near.values())
-    return {number for number, key in near.items() if counts[key] >= _MIN_REPEATS}
+    # A running head or footer is on a good share of the pages (alternating heads of
+    # left and right pages on half each); a line of speech that happens to fall near
+    # a few of a long hearing's page breaks (``expired.``) is not.
+    needed = max(_MIN_REPEATS, math.ceil(_PAGE_SHARE * (len(breaks) + 1)))
+    return {number for number, key in near.items() if counts[key] >= needed}
 
 
 def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
