@@ -91,7 +91,7 @@ def extract_html(path: Path) -> Extraction:
         head.append(date)
     text = "\n\n".join(head + paragraphs) + "\n"
     kept = len(text.split())
-    notes = [
+    said = [
         f"{path}: kept the page's main text ({kept:,} of {page_words:,} words); "
         "navigation, footers and banners dropped",
     ]
@@ -99,11 +99,11 @@ def extract_html(path: Path) -> Extraction:
     if missing:
         words = sum(len(paragraph.split()) for paragraph in missing)
         first = " ".join(missing[0].split()[:12])
-        notes.append(
+        said.append(
             f"{path}: left out {len(missing)} paragraph(s) ({words:,} words) that sit beside "
             f"kept ones, the first: {first!r}…; see the text with 'annotator extract'"
         )
-    return Extraction(text=text, title=title, date=date, notes=tuple(notes))
+    return Extraction(text=text, title=title, date=date, notes=tuple(said))
 
 
 #: Paragraphs shorter than this (in words) are not checked: captions, bylines, buttons.
