@@ -609,3 +609,29 @@ def test_cli_export_writes_and_reports_in_one_line_errors(
     assert again.stderr.strip().splitlines() == [
         f"annotator: error: {out}: already exists; use --force to overwrite it"
     ]
+
+
+def test_spacy_export_tokens_are_each_sentences_own() -> None:
+    # Sentences are tokenized a batch at a time; each must get exactly the tokens
+    # and spaces a Doc of its own would have.
+    import spacy
+    from spacy.attrs import ORTH, SPACY
+
+    from annotator.export.spacy_docbin import _token_arrays
+
+    nlp = spacy.blank("en")
+    texts = [
+        "The U.S. will act.",
+        "We said:\n“A full term is a full term.”",
+        "  Leading and trailing spaces stay their own  ",
+        "It's 5 p.m. -- (crosstalk) -- productive!",
+        "Mr. Koo.  Two spaces.\tA tab.",
+        "🇺🇦 flags, émigrés, 王毅：谢谢。",
+        "a",
+        "",
+        "end-of-line-\nhyphen",
+    ] * 300
+    arrays = _token_arrays(nlp, texts)
+    for text, array in zip(texts, arrays, strict=True):
+        own = nlp.make_doc(text).to_array([ORTH, SPACY])
+        assert array.tolist() == own.tolist(), text

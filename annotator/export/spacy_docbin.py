@@ -22,7 +22,7 @@ import random
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import srsly
 
@@ -31,7 +31,7 @@ from annotator.export.records import Dataset, ExportError, ExportOptions, Senten
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, DocBin
+    from spacy.tokens import DocBin
 
 TRAIN, DEV, CONFIG = "train.spacy", "dev.spacy", "config.cfg"
 # Serialised empty span groups, the same for every tokenizer-only Doc.
@@ -126,22 +126,67 @@ def split_by_document(
     return shuffled[n_dev:], shuffled[:n_dev], note
 
 
-def _add_tokens_and_cats(docs: DocBin, doc: Doc, cats: dict[str, float], user_data: bytes) -> None:
+#: Sentences tokenized together in one text (one Doc), joined by a line break.
+_BATCH = 2000
+
+
+def _token_arrays(nlp: Language, texts: Sequence[str]) -> list[Any]:
+    """Each text's ``(ORTH, SPACY)`` token array, as ``nlp.make_doc(text)`` gives it.
+
+    A Doc per sentence costs more than tokenizing (the Doc, its arrays, the call);
+    sentences are tokenized a batch at a time as one text joined by line breaks,
+    which the tokenizer never splits across (it splits at whitespace first), and
+    each sentence's tokens are cut out by their character offsets. A text that
+    begins or ends with whitespace would merge it with the line break, so it is
+    tokenized alone.
+    """
+    import numpy
+    from spacy.attrs import IDX, ORTH, SPACY
+
+    from annotator.segment import make_doc
+
+    out: list[Any] = [None] * len(texts)
+    for first in range(0, len(texts), _BATCH):
+        batch = [
+            (i, texts[i])
+            for i in range(first, min(first + _BATCH, len(texts)))
+            if texts[i] and texts[i] == texts[i].strip()
+        ]
+        starts, position = [], 0
+        for _, text in batch:
+            starts.append(position)
+            position += len(text) + 1
+        if batch:
+            joined = make_doc(nlp, "\n".join(text for _, text in batch))
+            array = joined.to_array([ORTH, SPACY, IDX])
+            offsets = array[:, 2]
+            begin = numpy.searchsorted(offsets, starts, side="left")
+            ends = [start + len(text) for start, (_, text) in zip(starts, batch, strict=True)]
+            stop = numpy.searchsorted(offsets, ends, side="left")
+            for (i, _), a, b in zip(batch, begin, stop, strict=True):
+                out[i] = array[a:b, :2]
+        for i in range(first, min(first + _BATCH, len(texts))):
+            if out[i] is None:
+                out[i] = make_doc(nlp, texts[i]).to_array([ORTH, SPACY])
+    return out
+
+
+def _add_tokens_and_cats(
+    docs: DocBin, tokens: Any, cats: dict[str, float], user_data: bytes
+) -> None:
     """``DocBin.add`` for what text classification reads: tokens, spaces, cats, user data.
 
     ``DocBin.add`` also walks every token to collect nine strings (tag, lemma,
     morph ...), all empty for a tokenizer-only Doc, which was over half of the
     export's time; the token texts are gathered once at the end instead
-    (``_add_strings``). The DocBin's lists are filled exactly as ``add`` fills them.
+    (``_add_strings``). ``tokens`` holds the ORTH and SPACY columns
+    (``_token_arrays``); the DocBin's lists are filled exactly as ``add`` fills them.
     """
     import numpy
-    from spacy.attrs import SPACY
 
-    # One to_array call for the token columns and the spaces (DocBin keeps SPACY apart).
-    both = doc.to_array([*docs.attrs, SPACY])
-    docs.tokens.append(both[:, :-1])
-    docs.spaces.append(numpy.asarray(both[:, -1:], dtype=bool))
-    docs.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    docs.tokens.append(tokens[:, :1])
+    docs.spaces.append(numpy.asarray(tokens[:, 1:], dtype=bool))
+    docs.flags.append({"has_unknown_spaces": False})
     docs.cats.append(cats)
     docs.user_data.append(user_data)
     docs.span_groups.append(_EMPTY_SPANS)
@@ -162,11 +207,11 @@ def _add_strings(docs: DocBin, nlp: Language) -> None:
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write the DocBins and the training config into the folder ``out``."""
     import spacy
+    from spacy.attrs import ORTH
     from spacy.cli.init_config import init_config
     from spacy.tokens import Doc, DocBin
 
     from annotator.memory import paused_gc
-    from annotator.segment import make_doc
 
     global _EMPTY_SPANS
 
@@ -188,20 +233,22 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         # Tokens and cats are all textcat reads; skipping the empty tag, parse and
         # entity columns makes adding a doc about twice as fast.
         docs = DocBin(attrs=["ORTH", "SPACY"], store_user_data=True)
+        if docs.attrs != [ORTH]:  # DocBin keeps ORTH as its only column (SPACY apart)
+            raise ExportError(f"this spaCy's DocBin stores columns {docs.attrs}; expected ORTH")
         # segment.make_doc keeps spaCy's tokenizer cache warm (it stops caching after a
         # special case such as "U.S."), several times faster than nlp.pipe here.
         # Equal label sets share one cats dict; the collector is paused while 100,000s of
         # acyclic rows pile up (see annotator.memory).
         cats_for: dict[tuple[str, ...], dict[str, float]] = {}
         with paused_gc():
-            for record in part:
+            arrays = _token_arrays(nlp, [record.text for record in part])
+            for record, tokens in zip(part, arrays, strict=True):
                 cats = cats_for.get(record.labels)
                 if cats is None:
                     chosen = set(record.labels)
                     cats = {label: 1.0 if label in chosen else 0.0 for label in labels}
                     cats_for[record.labels] = cats
-                user_data = pack(record.user_data())
-                _add_tokens_and_cats(docs, make_doc(nlp, record.text), cats, user_data)
+                _add_tokens_and_cats(docs, tokens, cats, pack(record.user_data()))
         _add_strings(docs, nlp)
         with atomic_output(out / name, binary=True) as handle:
             handle.write(docs.to_bytes())
