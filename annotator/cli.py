@@ -25,6 +25,8 @@ from annotator.errors import AnnotatorError
 from annotator.model import Document, LabelSet
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from annotator.adjudication import Adjudication
     from annotator.session import Scope
     from annotator.suggest import Suggester
@@ -103,9 +105,6 @@ def parse(
 
     The import report (convention, turns, speakers, warnings) goes to stderr.
     """
-    import srsly
-
-    from annotator.corpus import document_to_dict
     from annotator.resources import sample_transcript
     from annotator.sources import load_documents
 
@@ -119,14 +118,49 @@ def parse(
         for explanation in explain_paths(paths or [sample_transcript()], pattern):
             sys.stdout.write(terminal_safe(explanation) + "\n")
         return
-    for document in load_documents(paths or [sample_transcript()], reading=reading):
-        err.print(_report(document, allow_one_speech, pattern), markup=False)
-        if pretty:
-            from annotator.render.outline import render_outline
+    from annotator.stream import stream_parse, streamable
 
-            out.print(render_outline(document))
-        else:
-            sys.stdout.write(srsly.json_dumps(document_to_dict(document)) + "\n")
+    nlp = None
+    for item in paths or [sample_transcript()]:
+        if not pretty and streamable(item):
+            # A very large transcript is read and written a section at a time.
+            from annotator.ingest.report import check_one_speech, format_report
+            from annotator.printable import terminal_safe
+            from annotator.segment import load_pipeline
+
+            nlp = nlp or load_pipeline(reading.pipeline)
+            report = stream_parse(
+                item,
+                nlp,
+                sys.stdout.write,
+                speaker_pattern=pattern,
+                check=lambda document: check_one_speech(document, allow_one_speech),
+            )
+            err.print(terminal_safe(format_report(report)), markup=False)
+            continue
+        for document in load_documents([item], reading=reading, nlp=nlp):
+            _print_parsed(document, pretty, allow_one_speech, pattern, out)
+
+
+def _print_parsed(
+    document: Document,
+    pretty: bool,
+    allow_one_speech: bool,
+    pattern: re.Pattern[str] | None,
+    out: Console,
+) -> None:
+    """One parsed document: its report on stderr, then its outline or its JSON."""
+    import srsly
+
+    from annotator.corpus import document_to_dict
+
+    err.print(_report(document, allow_one_speech, pattern), markup=False)
+    if pretty:
+        from annotator.render.outline import render_outline
+
+        out.print(render_outline(document))
+    else:
+        sys.stdout.write(srsly.json_dumps(document_to_dict(document)) + "\n")
 
 
 def _report(document: Document, allow_one_speech: bool, pattern: re.Pattern[str] | None) -> str:

@@ -303,13 +303,21 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def segment_document(document: Document, nlp: Language) -> Document:
-    """Return ``document`` with every ``Turn.sentences`` filled (document offsets)."""
-    return next(segment_documents([document], nlp))
+def segment_document(document: Document, nlp: Language, wrap: int | None = None) -> Document:
+    """Return ``document`` with every ``Turn.sentences`` filled (document offsets).
+
+    ``wrap`` gives the hard-wrap width instead of judging it from the text (a
+    section of a long transcript uses the width judged on the first section).
+    """
+    return next(segment_documents([document], nlp, wrap=wrap))
 
 
 def segment_documents(
-    documents: Iterable[Document], nlp: Language, n_process: int = 1, batch_size: int = 256
+    documents: Iterable[Document],
+    nlp: Language,
+    n_process: int = 1,
+    batch_size: int = 256,
+    wrap: int | None = None,
 ) -> Iterator[Document]:
     """Fill ``Turn.sentences`` of many documents and yield them in order.
 
@@ -325,7 +333,10 @@ def segment_documents(
 
     def docs() -> Iterator[tuple[Doc, int]]:
         for document in documents:
-            width = wrap_width(document.text) if "\n" in document.text else 0
+            if wrap is not None:
+                width = wrap
+            else:
+                width = wrap_width(document.text) if "\n" in document.text else 0
             per_turn = [_pieces(document, turn) for turn in document.turns]
             pending.append(_Pending(document, per_turn))
             for turn_pieces in per_turn:

@@ -172,6 +172,7 @@ def read_labels(
     body_start: int = 0,
     speaker_pattern: re.Pattern[str] | None = None,
     infer: bool = True,
+    first_line: int = 0,
 ) -> Reading:
     """Find page furniture, infer the label convention and the lines that open turns.
 
@@ -221,7 +222,8 @@ def read_labels(
             shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
         ):
             # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
-            refused[start] = (number + 1 + text.count("\n", 0, body_start), match.speaker)
+            line_number = number + 1 + first_line + text.count("\n", 0, body_start)
+            refused[start] = (line_number, match.speaker)
     _join_wrapped_labels(lines, opened_at, is_furniture_line)
     first_label = min(opened_at, default=len(text))
     # Label-like lines in the front matter (a committee roster) are not worth a warning.
@@ -353,6 +355,7 @@ def parse_text(
     speaker_pattern: re.Pattern[str] | None = None,
     warnings: Iterable[str] = (),
     infer_labels: bool = True,
+    section: tuple[int, int] | None = None,
 ) -> Document:
     """Read decoded transcript text into a ``Document`` of speaker turns (no sentences yet).
 
@@ -361,8 +364,11 @@ def parse_text(
     hearing is not. A one-speech turn is given the issuing office when the preamble names it.
     """
     all_warnings = list(warnings)
-    body_start = _front_matter_end(text)
-    reading = read_labels(text, body_start, speaker_pattern, infer_labels)
+    # A later section of a long transcript (``annotator.stream``): no front matter, and
+    # line and turn numbers in warnings continue from the sections before it.
+    lines_before, turns_before = section or (0, 0)
+    body_start = _front_matter_end(text) if section is None else 0
+    reading = read_labels(text, body_start, speaker_pattern, infer_labels, lines_before)
     furniture = list(reading.furniture)
     opened = reading.opened
     raw: list[tuple[str, int, int, str | None]] = []  # speaker, start, end, timestamp
@@ -410,6 +416,7 @@ def parse_text(
             [turn.speaker for turn in turns],
             [len(turn.text.split()) for turn in turns],
             list(reading.not_taken),
+            turns_before,
         )
     )
     # The title is no running head: a furniture line the document repeats is not considered.

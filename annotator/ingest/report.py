@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.errors import TranscriptError
-from annotator.model import Document
+from annotator.model import Document, Span
 
 #: A document with more words than this and no labels is an error, unless allowed.
 ONE_SPEECH_WORDS = 1500
@@ -57,6 +57,7 @@ def document_warnings(
     speakers: list[str],
     turn_words: list[int],
     not_taken: list[tuple[int, str]],
+    turns_before: int = 0,
 ) -> list[str]:
     """Warnings about the turns read from one document (before sentences exist)."""
     warnings = []
@@ -69,7 +70,8 @@ def document_warnings(
     for index, count in enumerate(turn_words):
         if count > LONG_TURN_WORDS and len(turn_words) > 1:
             warnings.append(
-                f"{source}: turn {index + 1} ({speakers[index] or 'unknown'}) has {count:,} words"
+                f"{source}: turn {turns_before + index + 1} ({speakers[index] or 'unknown'}) "
+                f"has {count:,} words"
             )
     if not_taken:
         shown = ", ".join(f"{number} ({name})" for number, name in not_taken[:_LIST_LINES])
@@ -78,22 +80,31 @@ def document_warnings(
     return warnings
 
 
-def sentence_warnings(document: Document) -> list[str]:
-    """Warnings that need sentences: sentences of over 120 words."""
-    long = [
+def long_sentences(document: Document) -> list[tuple[int, Span]]:
+    """(turn index, sentence) of every sentence over 120 words."""
+    return [
         (turn.index, sentence)
         for turn in document.turns
         for sentence in turn.sentences
         if len(sentence.text.split()) > LONG_SENTENCE_WORDS
     ]
+
+
+def long_sentence_warning(source: str, count: int, line: int, turn: int) -> str:
+    return (
+        f"{source}: {count} sentence(s) of over {LONG_SENTENCE_WORDS} words "
+        f"(first at line {line}, turn {turn})"
+    )
+
+
+def sentence_warnings(document: Document) -> list[str]:
+    """Warnings that need sentences: sentences of over 120 words."""
+    long = long_sentences(document)
     if not long:
         return []
     first_turn, first = long[0]
     line = document.text.count("\n", 0, first.start) + 1
-    return [
-        f"{document.source}: {len(long)} sentence(s) of over {LONG_SENTENCE_WORDS} words "
-        f"(first at line {line}, turn {first_turn + 1})"
-    ]
+    return [long_sentence_warning(document.source, len(long), line, first_turn + 1)]
 
 
 def reading_warnings(document: Document) -> list[str]:
