@@ -170,7 +170,9 @@ def _report(document: Document, allow_one_speech: bool, pattern: re.Pattern[str]
     from annotator.transcript import explain_text
 
     check_one_speech(document, allow_one_speech)
-    convention = explain_text(document.text, pattern).name if document.text else "?"
+    convention = document.convention
+    if not convention:
+        convention = explain_text(document.text, pattern).name if document.text else "?"
     return safe(format_report(build_report(document, convention)))
 
 

@@ -54,6 +54,8 @@ def document_to_dict(document: Document, *, compact: bool = False) -> dict[str, 
         if document.warnings:
             # What reading the transcript warned about, for the TUI's header.
             record["warnings"] = list(document.warnings)
+        if document.convention:
+            record["convention"] = document.convention
     return record
 
 
@@ -88,6 +90,7 @@ def document_from_dict(record: dict[str, Any]) -> Document:
         preamble=record["preamble"],
         turns=tuple(turns),
         warnings=tuple(str(w) for w in record.get("warnings", ())),
+        convention=str(record.get("convention", "")),
     )
 
 

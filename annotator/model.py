@@ -70,6 +70,9 @@ class Document:
     preamble: str
     turns: tuple[Turn, ...]
     warnings: tuple[str, ...] = ()
+    #: The speaker-label convention the reader chose (``colon``, ``period-title`` ...);
+    #: empty for documents not read from raw text (JSONL turns, a prepared corpus).
+    convention: str = ""
 
     @cached_property
     def text_hash(self) -> str:

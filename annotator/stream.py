@@ -39,7 +39,7 @@ from annotator.ingest.report import (
 )
 from annotator.inputs import open_input, shown
 from annotator.model import Document
-from annotator.transcript import explain_text, parse_text
+from annotator.transcript import parse_text
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -162,7 +162,7 @@ def stream_parse(
         if not started:
             if check is not None:
                 check(document)
-            totals.convention = explain_text(buffer, speaker_pattern).name
+            totals.convention = document.convention
             write(_document_head(document))
             started = True
         # Warnings about turns and lines; whether the whole is one speech is decided
@@ -190,14 +190,12 @@ def _whole_document(warning: str) -> bool:
 
 
 def _document_head(document: Document) -> str:
-    """The JSON object's opening, up to its list of turns (keys as ``document_to_dict``)."""
-    head = {
-        "id": document.id,
-        "source": document.source,
-        "title": document.title,
-        "preamble": document.preamble,
-    }
-    return srsly.json_dumps(head)[:-1] + ',"turns":['
+    """The JSON object's opening, up to and into its list of turns: the whole-file
+    form without turns, open at the end (``..."turns":[``)."""
+    empty = srsly.json_dumps(document_to_dict(dataclasses.replace(document, turns=())))
+    if not empty.endswith('"turns":[]}'):
+        raise AssertionError("document_to_dict must end with its turns")
+    return empty[: -len("]}")]
 
 
 def _shift(entry: dict[str, Any], base: int) -> None:

@@ -211,12 +211,14 @@ def read_labels(
     else:
         convention = fixed_convention(candidates)
     opened_at: dict[int, LabelMatch] = {}
+    line_of: dict[int, int] = {}  # a label line's offset -> its index in ``lines``
     refused: dict[int, tuple[int, str]] = {}
     for number, start, shape, match in candidates:
         if start in opened_at:
             continue
         if convention.accepts(shape, match, counts):
             opened_at[start] = match
+            line_of[start] = number
             refused.pop(start, None)
         elif start not in refused and (
             shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
@@ -224,7 +226,7 @@ def read_labels(
             # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
             line_number = number + 1 + first_line + text.count("\n", 0, body_start)
             refused[start] = (line_number, match.speaker)
-    _join_wrapped_labels(lines, opened_at, is_furniture_line)
+    _join_wrapped_labels(lines, opened_at, line_of, is_furniture_line)
     first_label = min(opened_at, default=len(text))
     # Label-like lines in the front matter (a committee roster) are not worth a warning.
     not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
@@ -239,6 +241,7 @@ def read_labels(
 def _join_wrapped_labels(
     lines: list[tuple[int, str]],
     opened_at: dict[int, LabelMatch],
+    line_of: dict[int, int],
     is_furniture_line: Callable[[int, str], bool],
 ) -> None:
     """Labels wrapped over two lines in a narrow column (``The DEPUTY CHIEF WHIP OF THE
@@ -247,11 +250,8 @@ def _join_wrapped_labels(
     The line before must follow a finished sentence (or a blank line or a label), hold
     no sentence punctuation itself, and make a name with the label it runs into.
     """
-    if not opened_at:
-        return
-    number_of = {start: number for number, (start, _line) in enumerate(lines)}
     for start, match in sorted(opened_at.items()):
-        number = number_of.get(start, 0)
+        number = line_of[start]
         if number < 2 or match.timestamp:
             continue
         head_start, head = lines[number - 1]
@@ -442,6 +442,7 @@ def parse_text(
         preamble=full_preamble,
         turns=turns,
         warnings=tuple(all_warnings),
+        convention=reading.convention.name,
     )
 
 

@@ -25,9 +25,6 @@ Candidate = tuple[int, int, Shape, LabelMatch]
 _DIGITS = re.compile(r"\d+")
 # Evidence a prose-like shape needs: matches whose speaker recurs under it.
 _MIN_RECURRING = 3
-# Shapes so loose that they match most other conventions' labels too (``CHAIR POWELL.``
-# is also a name before a period): taken only when no other shape explains the document.
-_FALLBACK = frozenset(["period-name"])
 # A column holds at least this share of a shape's matches to count as its own.
 _COLUMN_SHARE = 0.2
 
@@ -121,7 +118,7 @@ def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) 
     chosen = []
     for item in evidence:
         shape = SHAPE_BY_NAME[item.shape]
-        if item.shape in _FALLBACK:
+        if shape.fallback:
             continue
         if shape.needs_evidence:
             if item in strong:
@@ -132,7 +129,7 @@ def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) 
             chosen.append(item.shape)
     if not any(item.recurring for item in evidence if item.shape in chosen):
         # Nothing more specific names anyone twice: the loosest shapes may explain it.
-        chosen.extend(item.shape for item in strong if item.shape in _FALLBACK)
+        chosen.extend(item.shape for item in strong if SHAPE_BY_NAME[item.shape].fallback)
     order = [shape.name for shape in SHAPES]
     chosen.sort(key=order.index)
     columns = {item.shape: frozenset(item.columns) for item in evidence}

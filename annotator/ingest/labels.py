@@ -179,13 +179,17 @@ class Shape:
 
     ``needs_evidence`` shapes can also match prose (``Mr. Koo. Thank you`` is a label
     in a hearing but could open a sentence elsewhere), so a document must use them
-    repeatedly before they are believed.
+    repeatedly before they are believed. A ``fallback`` shape is so loose that it
+    also reads most other shapes' labels (``CHAIR POWELL.`` is a name before a
+    period): it reads only lines no other shape reads, and a document is read with
+    it only when no other shape names anyone twice.
     """
 
     name: str
     example: str
     needs_evidence: bool
     find: Callable[[str], LabelMatch | None]
+    fallback: bool = False
 
 
 def _column(line: str) -> int:
@@ -325,12 +329,17 @@ SHAPES: tuple[Shape, ...] = (
     Shape("period-title", "    Mr. Koo. / The Chairman. (GPO hearing)", True, _period_title),
     Shape("period-allcaps", "CHAIR POWELL.␣␣ (FOMC, PDF transcripts)", True, _period_allcaps),
     Shape("dash", "Name (PPE). – (European Parliament)", False, _dash),
-    Shape("period-name", "Name (S&D). / President. (parliaments, no dash)", True, _period_name),
+    Shape(
+        "period-name",
+        "Name (S&D). / President. (parliaments, no dash)",
+        True,
+        _period_name,
+        fallback=True,
+    ),
     Shape("qa-numbered", "Q.1. / A.1. (written questions in an appendix)", False, _qa_numbered),
     Shape("qa", "Q.   / A.   (depositions, court transcripts)", True, _qa_bare),
 )
 SHAPE_BY_NAME = {shape.name: shape for shape in SHAPES}
-_PERIOD_NAME_SHAPE = SHAPE_BY_NAME["period-name"]
 
 # A label opens with a capital (or a letter of a caseless script), bold markup allowed.
 _GATE = re.compile(rf"^{_WS}*(?:\*\*|__)?[^\W\d_a-z]")
@@ -388,8 +397,8 @@ def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, L
     for shape, possible in zip(SHAPES, could, strict=True):
         if not possible or (first_plain and shape.needs_evidence):
             continue
-        if found and shape is _PERIOD_NAME_SHAPE:
-            continue  # the fallback shape only reads lines no other shape reads
+        if found and shape.fallback:
+            continue  # a fallback shape reads only lines no other shape reads
         match = shape.find(line)
         if match is not None:
             found.append((shape, match))
