@@ -18,12 +18,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 import srsly
 
 from annotator.export.records import Dataset, ExportError
 
 #: ``-o -``: write to standard output (line formats only).
 STDOUT = Path("-")
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def json_text(data: Any, indent: int = 0) -> str:
+    """``data`` as JSON (compact, or indented by ``indent``); text as UTF-8, not
+    ``\\u``-escaped (JSON is UTF-8), several times faster than srsly's ujson."""
+    encoded = _ENCODE(data)
+    return (msgspec.json.format(encoded, indent=indent) if indent else encoded).decode()
+
+
+def json_line(data: Any) -> str:
+    """``data`` as one line of JSON Lines, with its newline."""
+    return _ENCODE(data).decode() + "\n"
 
 
 @dataclass

@@ -22,9 +22,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-import srsly
-
-from annotator.export._files import Written, atomic_output, write_label_sidecar
+from annotator.export._files import Written, atomic_output, json_text, write_label_sidecar
 from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 
 #: Separator of list values inside one cell.
@@ -98,7 +96,7 @@ def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOpti
         "" if record.agreement is None else int(record.agreement),
         record.status,
         record.time,
-        srsly.json_dumps([a.to_dict() for a in record.annotations]),
+        json_text([a.to_dict() for a in record.annotations]),
     ]
     if options.context:
         row += [record.context_before or "", record.context_after or ""]

@@ -18,9 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import srsly
-
-from annotator.export._files import Written, atomic_output, refuse_to_overwrite
+from annotator.export._files import Written, atomic_output, json_line, refuse_to_overwrite
 from annotator.export.records import (
     AnnotatorLabels,
     Dataset,
@@ -79,11 +77,10 @@ def _guidance(dataset: Dataset, split: bool) -> list[str]:
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write one doccano example per decided sentence (per analyst with ``--split-by``)."""
-    dumps = srsly.json_dumps
     if options.split_by != "annotator":
         with atomic_output(out) as handle:
             handle.writelines(
-                dumps(doccano_example(record, options)) + "\n" for record in dataset.records
+                json_line(doccano_example(record, options)) for record in dataset.records
             )
         return Written([out], _guidance(dataset, split=False))
 
@@ -99,7 +96,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
             for record in dataset.records:
                 for annotation in record.annotations:
                     if annotation.annotator == name:
-                        handle.write(dumps(doccano_example(record, options, annotation)) + "\n")
+                        handle.write(json_line(doccano_example(record, options, annotation)))
                         count += 1
         written.files.append(path)
         written.notes.append(f"{path.name}: {count:,} sentences decided by {name}")

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import srsly
-
-from annotator.export._files import Written, atomic_output, write_label_sidecar
+from annotator.export._files import Written, atomic_output, json_line, write_label_sidecar
 from annotator.export.records import Dataset, ExportOptions
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write ``dataset`` as JSON Lines to ``out`` (``-``: stdout), the label set beside it."""
-    dumps = srsly.json_dumps
     with atomic_output(out) as handle:
-        handle.writelines(dumps(record.to_dict(options)) + "\n" for record in dataset.records)
+        handle.writelines(json_line(record.to_dict(options)) for record in dataset.records)
     written = Written([out])
     write_label_sidecar(dataset, out, written)
     return written

@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-import srsly
-
-from annotator.export._files import Written, atomic_output
+from annotator.export._files import Written, atomic_output, json_text
 from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 
 #: ``from_name`` and ``to_name`` of every result; the config below declares them.
@@ -126,7 +124,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     users = dict(options.labelstudio_users)
     tasks = [labelstudio_task(record, users, options) for record in dataset.records]
     with atomic_output(out) as handle:
-        handle.write(srsly.json_dumps(tasks, indent=1))
+        handle.write(json_text(tasks, indent=1))
         handle.write("\n")
     config = config_path(out)
     with atomic_output(config) as handle:

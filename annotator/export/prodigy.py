@@ -19,9 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import srsly
-
-from annotator.export._files import Written, atomic_output, is_stdout
+from annotator.export._files import Written, atomic_output, is_stdout, json_line
 from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 from annotator.log import input_hash, task_hash
 
@@ -87,7 +85,6 @@ def _unix_seconds(stamp: str) -> int:
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write one Prodigy task per sentence and annotator."""
-    dumps = srsly.json_dumps
     labels = dataset.labels
     name = dataset_name(out, options)
     exclusive = dataset.exclusive
@@ -96,7 +93,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         for record in dataset.records:
             for annotation in record.annotations:
                 task = prodigy_task(record, annotation, labels, options, name, exclusive)
-                handle.write(dumps(task) + "\n")
+                handle.write(json_line(task))
                 count += 1
     target = "FILE" if is_stdout(out) else str(out)
     return Written(
