@@ -80,6 +80,13 @@ PatternOption = Annotated[
         help="A regex matching a speaker label at line start (group 'speaker' or 1).",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Parse transcripts afresh instead of reusing (and filling) the parse cache.",
+    ),
+]
 
 
 def _warn(messages: Iterable[str]) -> None:
@@ -100,6 +107,7 @@ def parse(
     allow_one_speech: AllowOneSpeechOption = False,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Print each document as JSON (one object per line): turns, notes, sentences.
 
@@ -108,7 +116,7 @@ def parse(
     from annotator.resources import sample_transcript
     from annotator.sources import load_documents
 
-    reading = resolve_reading(pipeline, speaker_pattern)
+    reading = resolve_reading(pipeline, speaker_pattern, cache=not no_cache)
     pattern = reading.speaker_pattern
     out = report_console()
     if explain:
@@ -223,6 +231,7 @@ def import_(
     allow_one_speech: AllowOneSpeechOption = False,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Parse and segment a collection once into a prepared corpus (JSONL).
 
@@ -231,18 +240,11 @@ def import_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from annotator.corpus import write_corpus
-    from annotator.ingest.report import check_one_speech
-    from annotator.segment import load_pipeline, segment_documents
-    from annotator.sources import read_documents
+    from annotator.sources import count_documents, load_documents
 
     if out.exists() and not force:
         raise AnnotatorError(f"{out}: already exists; use --force to overwrite it")
-    reading = resolve_reading(pipeline, speaker_pattern)
-    nlp_name, pattern = reading.pipeline, reading.speaker_pattern
-    parsed = list(read_documents(paths, pattern))
-    for document in parsed:
-        check_one_speech(document, allow_one_speech)
-    nlp = load_pipeline(nlp_name)
+    reading = resolve_reading(pipeline, speaker_pattern, cache=not no_cache)
     words = sentences_total = 0
     reports: list[str] = []
     with Progress(
@@ -253,12 +255,13 @@ def import_(
         console=err,
         transient=True,
     ) as progress:
-        task = progress.add_task("segmenting", total=len(parsed))
+        task = progress.add_task("segmenting", total=count_documents(paths))
 
         def counted() -> Iterator[Document]:
             nonlocal words, sentences_total
-            for document in segment_documents(parsed, nlp, n_process=processes):
-                reports.append(_report(document, allow_one_speech, pattern))
+            # Transcripts in the parse cache come out of it; the rest go through spaCy.
+            for document in load_documents(paths, reading=reading, n_process=processes):
+                reports.append(_report(document, allow_one_speech, reading.speaker_pattern))
                 words += sum(len(turn.text.split()) for turn in document.turns)
                 sentences_total += document.sentence_count()
                 progress.advance(task)
@@ -307,6 +310,7 @@ def annotate(
     ] = "reading",
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Label sentences in the terminal. Reopening resumes at the first undecided one."""
     import getpass
@@ -335,7 +339,7 @@ def annotate(
     log_path = out or Path("annotations") / f"{name}.jsonl"
     documents = load_documents(
         paths or [sample_transcript()],
-        reading=resolve_reading(pipeline, speaker_pattern, config),
+        reading=resolve_reading(pipeline, speaker_pattern, config, cache=not no_cache),
     )
     scope: Scope | None = None
     if work is not None:
@@ -388,6 +392,7 @@ def adjudicate(
     ] = False,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Settle the analysts' disagreements into a gold log, sentence by sentence."""
     from annotator.adjudication import GOLD, open_adjudication
@@ -398,7 +403,7 @@ def adjudicate(
     adjudication = open_adjudication(
         logs,
         corpus,
-        reading=resolve_reading(pipeline, speaker_pattern, config),
+        reading=resolve_reading(pipeline, speaker_pattern, config, cache=not no_cache),
         include_flagged=flagged,
     )
     _warn(adjudication.warnings)

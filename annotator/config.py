@@ -40,17 +40,22 @@ class Config:
 
 
 def resolve_reading(
-    pipeline: str | None = None, speaker_pattern: str | None = None, config: Config | None = None
+    pipeline: str | None = None,
+    speaker_pattern: str | None = None,
+    config: Config | None = None,
+    *,
+    cache: bool = True,
 ) -> Reading:
     """How this command reads transcripts: its options over the config file's. Every
     command that opens transcripts resolves this once, so export, stats, status,
-    train, assign and adjudicate read them as annotate and parse did."""
+    train, assign and adjudicate read them as annotate and parse did. ``cache``:
+    ``False`` for ``--no-cache`` (parse every transcript afresh)."""
     from annotator.sources import Reading
     from annotator.transcript import compile_speaker_pattern
 
     config = config or load_config()
     pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
-    return Reading(pipeline or config.pipeline, pattern)
+    return Reading(pipeline or config.pipeline, pattern, cache=cache)
 
 
 def config_candidates() -> list[Path]:

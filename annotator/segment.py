@@ -11,6 +11,9 @@ transcripts are read as prose rather than as one sentence per line.
 The rules themselves live in ``sentence_rules.py`` (plain text in, offsets out);
 this module turns them into a component and feeds it documents, with notes
 blanked in place so that a note inside a sentence never cuts it.
+
+Changing which sentences come out? Bump ``transcript.READER_VERSION``, or analysts
+keep seeing the old sentences from their parse cache.
 """
 
 from __future__ import annotations

@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import srsly
-
 from annotator.errors import TranscriptError
 from annotator.ingest.conventions import (
     Convention,
@@ -60,11 +58,20 @@ __all__ = [
     "parse_text",
     "parse_transcript",
     "read_documents",
+    "read_file",
     "speaker_keys",
     "transcript_files",
+    "transcript_paths",
 ]
 
 TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".jsonl"}
+
+#: The reader's version, part of every parse cache key (``annotator.parse_cache``).
+#: Bump it in any change that alters what reading and segmenting a transcript gives
+#: (this module, ``ingest/``, ``segment.py``, ``sentence_rules.py``): turns, speakers,
+#: notes, sentences, warnings or the convention. Otherwise analysts keep being shown
+#: the old reading of a transcript from their cache.
+READER_VERSION = 1
 
 
 def match_label(line: str, custom: re.Pattern[str] | None = None) -> LabelMatch | None:
@@ -497,6 +504,8 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
     An optional ``document`` (or ``doc_id``) field groups lines into documents;
     without it the whole file is one document.
     """
+    import srsly  # here, not at the top: a warm open from the parse cache never needs it
+
     groups: dict[str, list[tuple[str, str]]] = {}
     name = shown(path)
     with open_input(path, what="JSON Lines file") as handle:
@@ -534,11 +543,19 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
 
 
 def parse_transcript(
-    path: str | Path, speaker_pattern: re.Pattern[str] | None = None, doc_id: str | None = None
+    path: str | Path,
+    speaker_pattern: re.Pattern[str] | None = None,
+    doc_id: str | None = None,
+    data: bytes | None = None,
 ) -> Document:
-    """Read one transcript file into a ``Document`` (turns and notes, no sentences)."""
+    """Read one transcript file into a ``Document`` (turns and notes, no sentences).
+
+    ``data``: the file's bytes when the caller has read them already (the parse
+    cache hashes them), so the file is not read twice.
+    """
     path = Path(path)
-    data = read_input(path, what="transcript")
+    if data is None:
+        data = read_input(path, what="transcript")
     text, warnings = decode_bytes(data, shown(path))
     return parse_text(
         text,
@@ -580,14 +597,12 @@ def transcript_files(folder: Path) -> list[Path]:
     )
 
 
-def read_documents(
-    paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
-) -> Iterator[Document]:
-    """Read transcripts, JSONL turn files and folders of them, in order.
+def transcript_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
+    """The files ``read_documents`` reads, in order, each with the document id it gets
+    from its place in a folder (``None``: the id comes from the file itself).
 
     Folders are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files;
-    a folder with none is an error. Documents are yielded lazily so a caller
-    can start on the first while the rest are read.
+    a folder with none, or a path that is not there, is an error.
     """
     for item in paths:
         path = Path(item)
@@ -600,18 +615,35 @@ def read_documents(
                     f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"
                 )
             for file in files:
-                yield from _read_file(file, speaker_pattern, folder_doc_id(path, file))
+                yield file, folder_doc_id(path, file)
         else:
-            yield from _read_file(path, speaker_pattern, None)
+            yield path, None
 
 
-def _read_file(
-    path: Path, speaker_pattern: re.Pattern[str] | None, doc_id: str | None
+def read_documents(
+    paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
 ) -> Iterator[Document]:
+    """Read transcripts, JSONL turn files and folders of them, in order.
+
+    Folders are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files;
+    a folder with none is an error. Documents are yielded lazily so a caller
+    can start on the first while the rest are read.
+    """
+    for path, doc_id in transcript_paths(paths):
+        yield from read_file(path, speaker_pattern, doc_id)
+
+
+def read_file(
+    path: Path,
+    speaker_pattern: re.Pattern[str] | None,
+    doc_id: str | None,
+    data: bytes | None = None,
+) -> Iterator[Document]:
+    """The documents of one transcript or JSONL turns file (``data``: its bytes, if read)."""
     if path.suffix.lower() == ".jsonl":
         yield from _turns_from_jsonl(path)
     else:
-        yield parse_transcript(path, speaker_pattern, doc_id)
+        yield parse_transcript(path, speaker_pattern, doc_id, data)
 
 
 def explain_paths(

@@ -1,4 +1,5 @@
-"""Suite-wide settings: the hypothesis profiles of the fuzz tests.
+"""Suite-wide settings: the hypothesis profiles of the fuzz tests, and a parse cache
+of each test's own.
 
 ``pytest`` runs the ``default`` profile (the whole fuzz suite well under a
 minute); ``HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_*.py`` runs many more
@@ -7,9 +8,16 @@ examples (``benchmarks/fuzz_long.sh``).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from annotator.parse_cache import CACHE_ENV
 
 settings.register_profile(
     "default",
@@ -24,3 +32,22 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Set before any test module is imported, so that environments copied at import time
+# (``ENV = {**os.environ, ...}``) point their commands at it too; each test then gets
+# a folder of its own below.
+_SESSION_CACHE = tempfile.mkdtemp(prefix="annotator-parse-cache-")
+os.environ[CACHE_ENV] = _SESSION_CACHE
+atexit.register(shutil.rmtree, _SESSION_CACHE, True)
+
+
+@pytest.fixture(autouse=True)
+def _parse_cache_per_test(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test (and every command it runs in a subprocess) keeps its parse cache in
+    a fresh temporary folder: the suite never writes to the user's cache, and no test
+    sees what another one cached."""
+    folder = tmp_path_factory.mktemp("parse-cache")
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder

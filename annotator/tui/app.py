@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App
 
-from annotator.adjudication import Adjudication
 from annotator.model import Document
 from annotator.session import AnnotationSession
-from annotator.tui.screens.adjudicate import AdjudicateScreen
 from annotator.tui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
+    from annotator.adjudication import Adjudication
     from annotator.suggest import Suggester
 
 #: Full garbage collections wait until the keyboard has rested this long…
@@ -66,6 +65,9 @@ class AnnotatorApp(App[str]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         if self.adjudication is not None:
+            # Imported here: annotating, the usual case, need not load the agreement code.
+            from annotator.tui.screens.adjudicate import AdjudicateScreen
+
             self.annotate_screen: AnnotateScreen = AdjudicateScreen(
                 self.session, self.log_name, self.adjudication, self.keymap_overrides
             )

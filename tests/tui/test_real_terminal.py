@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from annotator.parse_cache import CACHE_ENV
 
 ANNOTATOR = Path(sys.executable).parent / "annotator"
 pytestmark = pytest.mark.skipif(
@@ -37,7 +41,11 @@ def wait_for(session: str, needle: str, timeout: float = 30.0) -> str:
 
 def test_label_quit_and_check_the_log(tmp_path: Path) -> None:
     session = f"annotator-test-{uuid.uuid4().hex[:8]}"
-    command = f"cd {tmp_path} && {ANNOTATOR} annotate --annotator smoke; sleep 30"
+    # A tmux server started earlier does not pass on this process's environment.
+    cache = shlex.quote(os.environ[CACHE_ENV])
+    command = (
+        f"cd {tmp_path} && {CACHE_ENV}={cache} {ANNOTATOR} annotate --annotator smoke; sleep 30"
+    )
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
     try:
         wait_for(session, "FOREIGN MINISTER KAMIKAWA")
