@@ -25,7 +25,14 @@ def test_narrow_terminal(snap_compare, make_app, sample) -> None:  # type: ignor
 def test_wide_terminal(snap_compare, make_app, sample) -> None:  # type: ignore[no-untyped-def]
     """200×50: a readable transcript measure, every label on one line with its count."""
     app = make_app([sample])
-    assert snap_compare(app, press=["1", "enter", "3", "e"], terminal_size=(200, 50))
+
+    async def label_then_wait(pilot):  # type: ignore[no-untyped-def]
+        await pilot.press("1", "enter", "3", "e")
+        # The turn list's counts are refreshed 0.4 s after a keystroke: wait for them,
+        # so the picture never depends on how fast the machine pressed the keys.
+        await pilot.pause(0.6)
+
+    assert snap_compare(app, terminal_size=(200, 50), run_before=label_then_wait)
 
 
 def test_label_picker_over_a_large_codebook(  # type: ignore[no-untyped-def]
