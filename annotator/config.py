@@ -9,12 +9,13 @@ TUI actions to keys.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.errors import ConfigError
+from annotator.errors import ConfigError, TranscriptError
 from annotator.inputs import read_input
 from annotator.keys import KEY_ACTIONS
 
@@ -51,11 +52,20 @@ def resolve_reading(
     train, assign and adjudicate read them as annotate and parse did. ``cache``:
     ``False`` for ``--no-cache`` (parse every transcript afresh)."""
     from annotator.sources import Reading
-    from annotator.transcript import compile_speaker_pattern
 
     config = config or load_config()
     pattern = compile_speaker_pattern(speaker_pattern or config.speaker_pattern)
     return Reading(pipeline or config.pipeline, pattern, cache=cache)
+
+
+def compile_speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """Compile a user's speaker-label regex (matched at line start; group ``speaker`` or 1)."""
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise TranscriptError(f"speaker pattern {pattern!r}: {error}") from None
 
 
 def config_candidates() -> list[Path]:

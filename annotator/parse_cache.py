@@ -6,7 +6,7 @@ documents. So each transcript's documents are kept in the user cache folder as a
 small prepared corpus (``corpus.write_corpus``, the same compact JSON), under a key
 made of everything the reading depends on: the file's bytes, where it is (its id
 and source), the pipeline and its version, the speaker pattern, the spaCy and
-annotator versions and ``transcript.READER_VERSION``. Change any of them and the
+annotator versions and ``ingest.READER_VERSION``. Change any of them and the
 file is read afresh.
 
 The cache never decides what an analyst sees: an entry that is missing, damaged
@@ -32,8 +32,8 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.corpus import corpus_header, read_corpus, write_corpus
+from annotator.ingest import READER_VERSION
 from annotator.model import Document
-from annotator.transcript import READER_VERSION
 
 #: Set to a folder to keep the cache there (the test suite points it at a temporary one).
 CACHE_ENV = "ANNOTATOR_CACHE_DIR"

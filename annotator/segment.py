@@ -12,7 +12,7 @@ The rules themselves live in ``sentence_rules.py`` (plain text in, offsets out);
 this module turns them into a component and feeds it documents, with notes
 blanked in place so that a note inside a sentence never cuts it.
 
-Changing which sentences come out? Bump ``transcript.READER_VERSION``, or analysts
+Changing which sentences come out? Bump ``ingest.READER_VERSION``, or analysts
 keep seeing the old sentences from their parse cache.
 """
 

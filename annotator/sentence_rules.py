@@ -8,7 +8,7 @@ line. ``segment.py`` wraps it in the spaCy component; the rules look at the text
 only where a sentence could end (after ``.?!``, at line breaks, before list
 markers), found with one regular expression.
 
-Changing what these rules find? Bump ``transcript.READER_VERSION``, or analysts
+Changing what these rules find? Bump ``ingest.READER_VERSION``, or analysts
 keep seeing the old sentences from their parse cache.
 """
 

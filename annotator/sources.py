@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from annotator.corpus import is_corpus, read_corpus
 from annotator.errors import AnnotatorError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
+from annotator.ingest.files import folder_doc_id, transcript_files, transcript_paths
 from annotator.inputs import read_input, shown
 from annotator.model import Document
-from annotator.transcript import folder_doc_id, read_file, transcript_files, transcript_paths
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -90,6 +90,8 @@ def read_source(
     when already read."""
     if file.kind == "extracted":
         return [read_extracted(file.path, speaker_pattern, file.doc_id)]
+    from annotator.transcript import read_file  # the reader: only when there is reading to do
+
     return list(read_file(file.path, speaker_pattern, file.doc_id, data))
 
 
@@ -268,23 +270,23 @@ def count_documents(paths: Iterable[str | Path]) -> int:
 
 
 def documents_named_in_logs(
-    log_paths: Iterable[str | Path], ids: Iterable[str], *, reading: Reading | None = None
+    logs: Iterable[str | Path | LogState], ids: Iterable[str], *, reading: Reading | None = None
 ) -> tuple[list[Document], dict[str, str]]:
     """Reopen the transcripts the logs' lines name (``source``), for the documents
-    ``ids``, when no corpus is given.
+    ``ids``, when no corpus is given (``logs``: paths, or logs already replayed).
 
     A transcript is used only if its text still hashes to what the analysts saw.
     Returns the documents found and, for each one that could not be used, why.
     """
-    from annotator.log import read_log
+    from annotator.log import LogState, read_log
 
     recorded: dict[str, tuple[str, str]] = {}
-    for path in log_paths:
-        state = read_log(path)
+    for log in logs:
+        state = log if isinstance(log, LogState) else read_log(log)
         for document in state.documents:
-            for line in state.entries(document)[-1:]:
-                if line.source:
-                    recorded[document] = (line.source, line.doc_hash)
+            line = state.last_entry(document)
+            if line is not None and line.source:
+                recorded[document] = (line.source, line.doc_hash)
     found: list[Document] = []
     problems: dict[str, str] = {}
     for doc_id in sorted(set(ids)):

@@ -9,6 +9,9 @@ uses is inferred from the document itself (``annotator.ingest.conventions``):
 ``President. –`` and more. Page furniture (repeated headers, line numbers,
 headings, editorial notes) and stage directions stay in the text at their
 offsets and are recorded as notes, which are shown but never annotated.
+
+Changing what a transcript reads as (turns, speakers, notes, warnings, the
+convention)? Bump ``ingest.READER_VERSION``, the parse cache's key.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from annotator.config import compile_speaker_pattern
 from annotator.errors import TranscriptError
 from annotator.ingest.conventions import (
     Convention,
@@ -28,6 +32,12 @@ from annotator.ingest.conventions import (
     infer_convention,
     line_number_spans,
     read_candidates,
+)
+from annotator.ingest.files import (
+    TRANSCRIPT_SUFFIXES,
+    folder_doc_id,
+    transcript_files,
+    transcript_paths,
 )
 from annotator.ingest.furniture import (
     TIME_LINE,
@@ -49,9 +59,11 @@ from annotator.inputs import open_input, read_input, shown
 from annotator.model import Document, Turn
 
 __all__ = [
+    "TRANSCRIPT_SUFFIXES",
     "compile_speaker_pattern",
     "decode_bytes",
     "find_notes",
+    "folder_doc_id",
     "is_furniture",
     "looks_like_speaker",
     "match_label",
@@ -63,15 +75,6 @@ __all__ = [
     "transcript_files",
     "transcript_paths",
 ]
-
-TRANSCRIPT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".jsonl"}
-
-#: The reader's version, part of every parse cache key (``annotator.parse_cache``).
-#: Bump it in any change that alters what reading and segmenting a transcript gives
-#: (this module, ``ingest/``, ``segment.py``, ``sentence_rules.py``): turns, speakers,
-#: notes, sentences, warnings or the convention. Otherwise analysts keep being shown
-#: the old reading of a transcript from their cache.
-READER_VERSION = 1
 
 
 def match_label(line: str, custom: re.Pattern[str] | None = None) -> LabelMatch | None:
@@ -564,60 +567,6 @@ def parse_transcript(
         speaker_pattern=speaker_pattern,
         warnings=warnings,
     )
-
-
-def compile_speaker_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    """Compile a user's speaker-label regex (matched at line start; group ``speaker`` or 1)."""
-    if not pattern:
-        return None
-    try:
-        return re.compile(pattern)
-    except re.error as error:
-        raise TranscriptError(f"speaker pattern {pattern!r}: {error}") from None
-
-
-def folder_doc_id(folder: Path, file: Path, *, suffix: bool = False) -> str:
-    """A document's id from its path inside a folder (``briefings/2024-07-28``, with its
-    suffix when asked), printable whatever bytes the file name holds."""
-    relative = file.relative_to(folder)
-    return shown((relative if suffix else relative.with_suffix("")).as_posix())
-
-
-def transcript_files(folder: Path) -> list[Path]:
-    """The transcripts in a folder and its subfolders, in a stable order."""
-    # Anything named like a transcript but not a regular file (a FIFO, a symlink to
-    # a device) is kept, so that reading it says what it is instead of skipping it.
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if not p.is_dir()
-        and p.suffix.lower() in TRANSCRIPT_SUFFIXES
-        and not p.name.startswith(".")
-        and p.name.lower() != "readme.md"
-    )
-
-
-def transcript_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """The files ``read_documents`` reads, in order, each with the document id it gets
-    from its place in a folder (``None``: the id comes from the file itself).
-
-    Folders are searched recursively for ``.txt``, ``.md`` and ``.jsonl`` files;
-    a folder with none, or a path that is not there, is an error.
-    """
-    for item in paths:
-        path = Path(item)
-        if not path.exists():
-            raise TranscriptError(f"{path}: no such file or folder")
-        if path.is_dir():
-            files = transcript_files(path)
-            if not files:
-                raise TranscriptError(
-                    f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"
-                )
-            for file in files:
-                yield file, folder_doc_id(path, file)
-        else:
-            yield path, None
 
 
 def read_documents(

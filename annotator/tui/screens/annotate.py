@@ -135,9 +135,8 @@ class AnnotateScreen(Screen[None]):
         # the sentences keep most of an 80-column screen; from 175 the transcript keeps
         # a readable measure and the panels take the rest.
         width = self.size.width
-        self.set_class(width < 120, "-medium")
-        self.set_class(width < 100, "-narrow")
-        self.set_class(width >= 175, "-wide")
+        # One mapping, so that the screen is restyled once, not once per class changed.
+        self.update_classes({"-medium": width < 120, "-narrow": width < 100, "-wide": width >= 175})
 
     def compose_extra(self) -> ComposeResult:
         """Widgets between the transcript and the status line (none here)."""
