@@ -24,23 +24,16 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.labels import load_labels
 from annotator.model import LabelSet
-from annotator.suggest.calibrate import assign_folds, calibrate
 from annotator.suggest.features import contexts_in_turn
-from annotator.suggest.network import (
-    ModelSettings,
-    TrainingExample,
-    featurize,
-    fit_pipeline,
-    make_docs,
-    new_pipeline,
-)
-from annotator.suggest.scoring import HeldOutScores, held_out_scores
-from annotator.suggest.suggester import Suggester, make_suggestion
-from annotator.suggest.train import SEED_WEIGHT, seed_examples
+from annotator.suggest.network import ModelSettings, TrainingExample
+from annotator.suggest.scoring import HeldOutScores, held_out_scores, score_suggestions
+from annotator.suggest.suggester import Suggester, Suggestion
+from annotator.suggest.train import fit_suggestion_model
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT.parent / "shared" / "corpora" / "labelled" / "analyst_labels.jsonl"
@@ -93,6 +86,17 @@ def keyword_predict(rules: dict[str, set[str]], text: str) -> tuple[str, ...]:
     return tuple(name for name, keys in rules.items() if words & keys)
 
 
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """The pooled figures, each transcript's own, and how many shown suggestions
+    were "no label" (and how many of those were right)."""
+
+    pooled: HeldOutScores
+    per_transcript: dict[str, HeldOutScores]
+    shown_empty: int
+    shown_empty_right: int
+
+
 def leave_one_out(
     files: Sequence[str],
     examples: Sequence[TrainingExample],
@@ -100,58 +104,55 @@ def leave_one_out(
     settings: ModelSettings,
     *,
     seeds: bool = True,
-    abstain: bool = True,
-) -> HeldOutScores:
-    """Train on all transcripts but one, suggest for that one; pool the figures."""
+    seed: int = 0,
+) -> LeaveOneOut:
+    """Train on all transcripts but one exactly as ``annotator train`` does
+    (``fit_suggestion_model``), suggest for that one as the screen does
+    (``Suggester.suggest`` with each sentence's context); pool the figures."""
     names = labels.names
-    nlp = new_pipeline(names, exclusive=labels.exclusive, settings=settings)
-    always = seed_examples(labels, names) if seeds else []
-    always_rows = featurize(nlp, always)
-    rows = featurize(nlp, examples)
     gold: list[tuple[str, ...]] = []
-    predicted: list[tuple[str, ...]] = []
-    shown: list[bool] = []
+    found: list[Suggestion] = []
+    per_transcript = {}
     for held in sorted(set(files)):
         train = [i for i, f in enumerate(files) if f != held]
         test = [i for i, f in enumerate(files) if f == held]
-        train_examples = [examples[i] for i in train]
-        fold = assign_folds([files[i] for i in train], [i for i in train])
-        calibration = calibrate(
-            train_examples,
-            [rows[i] for i in train],
-            fold,
+        nlp, calibration, _ = fit_suggestion_model(
+            [examples[i] for i in train],
+            [files[i] for i in train],
+            train,
             names,
             exclusive=labels.exclusive,
+            labels=labels if seeds else None,
             settings=settings,
-            always=always,
-            always_rows=always_rows,
-            always_weight=SEED_WEIGHT,
+            seed=seed,
         )
-        fit_pipeline(
-            [*train_examples, *always],
-            names,
-            exclusive=labels.exclusive,
-            settings=settings,
-            weights=[1.0] * len(train) + [SEED_WEIGHT] * len(always),
-            rows=[*(rows[i] for i in train), *always_rows],
-            nlp=nlp,
+        suggester = Suggester(
+            nlp,
+            {
+                "model_id": "bench",
+                "labels": list(names),
+                "exclusive": labels.exclusive,
+                "calibration": calibration.to_meta(),
+            },
+            Path("bench"),
         )
-        docs = make_docs(nlp, [examples[i].text for i in test], [examples[i].context for i in test])
-        for i, doc in zip(test, nlp.pipe(docs), strict=True):
-            context = examples[i].context
-            suggestion = make_suggestion(
-                {name: float(doc.cats[name]) for name in names},
-                names,
-                calibration.thresholds,
-                0.5,
-                calibration.cutoff if abstain else 0.0,
-                calibration.accept,
-                context.role if context is not None and settings.context else None,
-            )
-            gold.append(examples[i].labels)
-            predicted.append(suggestion.labels)
-            shown.append(suggestion.confident)
-    return held_out_scores(gold, predicted, names, shown)
+        suggested = suggester.suggest(
+            [examples[i].text for i in test], [examples[i].context for i in test]
+        )
+        truth = [examples[i].labels for i in test]
+        per_transcript[held] = score_suggestions(truth, suggested, names)
+        gold.extend(truth)
+        found.extend(suggested)
+    empty = [g for g, s in zip(gold, found, strict=True) if s.confident and not s.labels]
+    return LeaveOneOut(
+        score_suggestions(gold, found, names),
+        per_transcript,
+        len(empty),
+        sum(1 for g in empty if not g),
+    )
+
+
+HEADER = "| | micro F1 | macro F1 | exact label set | right when suggested | coverage |"
 
 
 def row(name: str, scores: HeldOutScores) -> str:
@@ -164,6 +165,12 @@ def row(name: str, scores: HeldOutScores) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--ablations", action="store_true", help="also measure each feature")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        help="also train with this many training seeds and print the spread of the figures",
+    )
     args = parser.parse_args(argv)
     labels = load_labels()
     files, examples = load_analyst_labels()
@@ -174,10 +181,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "leave one transcript out, pooled"
     )
     print()
-    print("| | micro F1 | macro F1 | exact label set | right when suggested | coverage |")
+    print(HEADER)
     print("| --- | --- | --- | --- | --- | --- |")
     model = leave_one_out(files, examples, labels, ModelSettings())
-    print(row("`annotator train` model (abstains when unsure)", model))
+    print(row("`annotator train` model (abstains when unsure)", model.pooled))
     rules = keyword_rules(labels)
     keywords = [keyword_predict(rules, e.text) for e in examples]
     print(row("keyword rules from `labels.yaml` examples", held_out_scores(gold, keywords, names)))
@@ -190,16 +197,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     nothing = held_out_scores(gold, [()] * len(gold), names)
     print(row('always "no label"', nothing))
-    ratio = model.micro_f1 / max(held_out_scores(gold, keywords, names).micro_f1, 1e-9)
+    ratio = model.pooled.micro_f1 / max(held_out_scores(gold, keywords, names).micro_f1, 1e-9)
     print()
     print(f"micro F1 / keyword baseline: {ratio:.2f}x (target 1.5x)")
+    shown = model.pooled.shown
+    labelled_right = round(model.pooled.right_when_shown * shown) - model.shown_empty_right
+    print(
+        f"shown: {shown} suggestions, {model.shown_empty} of them 'no label' "
+        f"({model.shown_empty_right} right), {shown - model.shown_empty} with labels "
+        f"({labelled_right} right)"
+    )
+    print()
+    print(HEADER.replace("| |", "| held-out transcript (keyword micro F1) |", 1))
+    print("| --- | --- | --- | --- | --- | --- |")
+    for held, scores in model.per_transcript.items():
+        mine = [i for i, f in enumerate(files) if f == held]
+        baseline = held_out_scores([gold[i] for i in mine], [keywords[i] for i in mine], names)
+        print(row(f"{held} ({len(mine)}; {baseline.micro_f1:.3f})", scores))
+    if args.seeds > 1:
+        _spread(files, examples, labels, args.seeds)
     if args.ablations:
         print()
-        print(
-            "| ablation | micro F1 | macro F1 | exact label set | right when suggested | coverage |"
-        )
+        print(HEADER.replace("| |", "| ablation |", 1))
         print("| --- | --- | --- | --- | --- | --- |")
-        variants: list[tuple[str, Callable[[], HeldOutScores]]] = [
+        variants: list[tuple[str, Callable[[], LeaveOneOut]]] = [
             (
                 "words only, no seed sentences",
                 lambda: leave_one_out(
@@ -219,8 +240,33 @@ def main(argv: Sequence[str] | None = None) -> None:
             ("+ speaker role and position (shipped)", lambda: model),
         ]
         for name, run in variants:
-            print(row(name, run()))
+            print(row(name, run().pooled))
     _timings(examples, labels)
+
+
+def _spread(
+    files: Sequence[str], examples: Sequence[TrainingExample], labels: LabelSet, seeds: int
+) -> None:
+    """The figures' range over training seeds: how much of a difference is noise."""
+    runs = [
+        leave_one_out(files, examples, labels, ModelSettings(), seed=seed).pooled
+        for seed in range(seeds)
+    ]
+    figures: list[tuple[str, Callable[[HeldOutScores], float], str]] = [
+        ("micro F1", lambda s: s.micro_f1, ".3f"),
+        ("macro F1", lambda s: s.macro_f1, ".3f"),
+        ("exact label set", lambda s: s.exact, ".1%"),
+        ("right when suggested", lambda s: s.right_when_shown, ".1%"),
+        ("coverage", lambda s: s.coverage, ".1%"),
+    ]
+    print()
+    print(f"over training seeds 0..{seeds - 1}: mean (min-max)")
+    for name, value, form in figures:
+        values = [value(s) for s in runs]
+        print(
+            f"  {name}: {sum(values) / len(values):{form}} "
+            f"({min(values):{form}}-{max(values):{form}})"
+        )
 
 
 def _timings(examples: Sequence[TrainingExample], labels: LabelSet) -> None:
@@ -230,28 +276,14 @@ def _timings(examples: Sequence[TrainingExample], labels: LabelSet) -> None:
     names = labels.names
     decisions = [*examples, *examples[: 500 - len(examples)]][:500]
     started = time.perf_counter()
-    settings = ModelSettings()
-    nlp = new_pipeline(names, exclusive=labels.exclusive, settings=settings)
-    seeds = seed_examples(labels, names)
-    rows, seed_rows = featurize(nlp, decisions), featurize(nlp, seeds)
-    fold = assign_folds(["one"] * len(decisions), [n // 5 for n in range(len(decisions))])
-    calibration = calibrate(
+    nlp, calibration, _ = fit_suggestion_model(
         decisions,
-        rows,
-        fold,
+        ["one"] * len(decisions),
+        [n // 5 for n in range(len(decisions))],
         names,
         exclusive=labels.exclusive,
-        settings=settings,
-        always=seeds,
-        always_rows=seed_rows,
-    )
-    fit_pipeline(
-        [*decisions, *seeds],
-        names,
-        exclusive=labels.exclusive,
-        settings=settings,
-        rows=[*rows, *seed_rows],
-        nlp=nlp,
+        labels=labels,
+        settings=ModelSettings(),
     )
     seconds = time.perf_counter() - started
     print()

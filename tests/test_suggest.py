@@ -394,3 +394,19 @@ def test_the_model_records_its_options_and_retraining_repeats_them(tmp_path: Pat
     assert options["only_labels"] == ["commitment"] and options["dev_share"] == 0
     again = train_model([log], model, labels=LABELS, force=True, **options)
     assert again.labels == first.labels == ("commitment",)
+
+
+def test_the_precision_asked_for_sets_the_cut_off(tmp_path: Path) -> None:
+    """``min_precision`` reaches the calibration: a precision no suggestion can reach
+    shows none, where the default shows the (easy) template sentences' suggestions."""
+    from annotator.suggest.suggester import read_model_meta
+
+    log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=4)
+    coverage = {}
+    for wanted in (0.75, 1.01):
+        model = tmp_path / f"model-{wanted}"
+        train_model([log], model, labels=LABELS, max_steps=STEPS, min_precision=wanted)
+        calibration = read_model_meta(model)["calibration"]
+        assert calibration["min_precision"] == wanted
+        coverage[wanted] = calibration["coverage"]
+    assert coverage[1.01] == 0.0 < coverage[0.75]

@@ -22,10 +22,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 from annotator.model import Document, LabelSet
-from annotator.suggest.calibrate import DEFAULT_MIN_PRECISION, assign_folds, calibrate
+from annotator.suggest.calibrate import (
+    DEFAULT_MIN_PRECISION,
+    Calibration,
+    assign_folds,
+    calibrate,
+)
 from annotator.suggest.features import SentenceContext, contexts_in_turn
 from annotator.suggest.network import (
     ModelSettings,
@@ -43,6 +49,9 @@ from annotator.suggest.suggester import (
     SuggestError,
     TooFewDecisionsError,
 )
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 ProgressHook = Callable[[float, str], None]
 DEFAULT_MAX_STEPS = ModelSettings().steps
@@ -190,6 +199,66 @@ def _move_into_place(built: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def fit_suggestion_model(
+    examples: Sequence[TrainingExample],
+    documents: Sequence[str],
+    turns: Sequence[int],
+    label_names: Sequence[str],
+    *,
+    exclusive: bool,
+    labels: LabelSet | None,
+    settings: ModelSettings,
+    seed: int = 0,
+    min_precision: float = DEFAULT_MIN_PRECISION,
+    progress: ProgressHook | None = None,
+) -> tuple[Language, Calibration, int]:
+    """A trained pipeline and its calibration from decided sentences: what
+    ``train_model`` (and so retraining in the screen) and ``bench_suggest.py`` run.
+
+    ``documents`` and ``turns`` (one per example) keep whole documents, or whole
+    turns of a single document, in one cross-validation fold. The label set's
+    examples and near misses (``labels``; None for none) join every fold and the
+    final model as seed sentences. Returns the pipeline, the calibration and the
+    number of seed sentences.
+    """
+    report = progress or (lambda fraction, message: None)
+    report(0.05, "reading the sentences")
+    nlp = new_pipeline(label_names, exclusive=exclusive, settings=settings)
+    seeds = seed_examples(labels, label_names)
+    rows = featurize(nlp, examples)
+    seed_rows = featurize(nlp, seeds)
+    report(0.1, "cross-validating thresholds")
+    calibration = calibrate(
+        examples,
+        rows,
+        assign_folds(documents, turns),
+        label_names,
+        exclusive=exclusive,
+        settings=settings,
+        always=seeds,
+        always_rows=seed_rows,
+        always_weight=SEED_WEIGHT,
+        min_precision=min_precision,
+        seed=seed,
+        on_fold=lambda k, n: report(0.1 + 0.6 * k / n, f"cross-validation fold {k}/{n}"),
+    )
+    report(0.75, "training the model")
+    fit_pipeline(
+        [*examples, *seeds],
+        label_names,
+        exclusive=exclusive,
+        settings=settings,
+        seed=seed,
+        weights=[1.0] * len(examples) + [SEED_WEIGHT] * len(seeds),
+        rows=[*rows, *seed_rows],
+        nlp=nlp,
+        on_step=lambda step: report(
+            0.75 + 0.2 * step / settings.steps, f"step {step}/{settings.steps}"
+        ),
+    )
+    return nlp, calibration, len(seeds)
+
+
 def train_model(
     log_paths: Sequence[str | Path],
     out_dir: str | Path,
@@ -255,39 +324,18 @@ def train_model(
             "some labels only (--label)"
         )
     label_names = tuple(dataset.labels)
-    settings = ModelSettings(steps=max_steps)
-    report(0.05, "reading the sentences")
-    nlp = new_pipeline(label_names, exclusive=dataset.exclusive, settings=settings)
     examples = examples_from_records(train)
-    seeds = seed_examples(labels, label_names)
-    rows = featurize(nlp, examples)
-    seed_rows = featurize(nlp, seeds)
-    report(0.1, "cross-validating thresholds")
-    fold = assign_folds([r.document for r in train], [r.turn for r in train])
-    calibration = calibrate(
+    nlp, calibration, seeds = fit_suggestion_model(
         examples,
-        rows,
-        fold,
+        [r.document for r in train],
+        [r.turn for r in train],
         label_names,
         exclusive=dataset.exclusive,
-        settings=settings,
-        always=seeds,
-        always_rows=seed_rows,
-        always_weight=SEED_WEIGHT,
+        labels=labels,
+        settings=ModelSettings(steps=max_steps),
         seed=seed,
-        on_fold=lambda k, n: report(0.1 + 0.6 * k / n, f"cross-validation fold {k}/{n}"),
-    )
-    report(0.75, "training the model")
-    fit_pipeline(
-        [*examples, *seeds],
-        label_names,
-        exclusive=dataset.exclusive,
-        settings=settings,
-        seed=seed,
-        weights=[1.0] * len(examples) + [SEED_WEIGHT] * len(seeds),
-        rows=[*rows, *seed_rows],
-        nlp=nlp,
-        on_step=lambda step: report(0.75 + 0.2 * step / max_steps, f"step {step}/{max_steps}"),
+        min_precision=min_precision,
+        progress=report,
     )
     component = nlp.pipe_names[0]
     trained_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -295,7 +343,7 @@ def train_model(
         "sentences": len(train),
         "documents": len({r.document for r in train}),
         "positives": train_counts,
-        "seed_sentences": len(seeds),
+        "seed_sentences": seeds,
     }
     digest = hashlib.sha1(
         json.dumps([trained_at, label_names, counts, seed], sort_keys=True).encode()
