@@ -25,6 +25,7 @@ from annotator.model import Document
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from annotator.log import LogState
     from annotator.parse_cache import ParseCache
 
 

@@ -63,7 +63,7 @@ def stats_from_dataset(dataset: Dataset) -> StatsReport:
     speakers: dict[str, Counter[str]] = {}
     documents: dict[str, Counter[str]] = {}
     sizes: Counter[tuple[str, str]] = Counter()
-    for record in dataset.records:
+    for record in dataset.stream():
         chosen = record.labels or (NO_LABEL,)
         # Speaker keys group one person's labels in a document; without a corpus
         # the printed speaker label is all there is.
@@ -80,7 +80,7 @@ def stats_from_dataset(dataset: Dataset) -> StatsReport:
     by_speaker = sorted(speakers.items(), key=lambda item: (-sizes[("speaker", item[0])], item[0]))
     return StatsReport(
         labels=names,
-        overall=counts("all", overall, len(dataset.records)),
+        overall=counts("all", overall, dataset.count),
         by_speaker=tuple(counts(k, c, sizes[("speaker", k)]) for k, c in by_speaker),
         by_document=tuple(
             counts(k, c, sizes[("document", k)]) for k, c in sorted(documents.items())

@@ -102,23 +102,25 @@ def status_report(
     torn: list[str] = []
     warnings: list[str] = []
     seen: set[str] = set()
-    if corpus_documents is None and find_sources:
-        from annotator.sources import documents_named_in_logs
-
-        logs = [p for p in log_paths if Path(p).is_file()]
-        ids = {doc for path in logs for doc in read_log(path).documents}
-        found, problems = documents_named_in_logs(logs, ids, reading=reading)
-        corpus = {doc.id: doc for doc in found}
-        warnings += [
-            f"{doc_id}: total unknown ({problem}; give --corpus)"
-            for doc_id, problem in problems.items()
-        ]
+    states = []
     for raw_path in log_paths:
         path = Path(raw_path)
         if not path.is_file():
             warnings.append(f"{path}: no such log")
             continue
-        state = read_log(path)
+        states.append(read_log(path))
+    if corpus_documents is None and find_sources:
+        from annotator.sources import documents_named_in_logs
+
+        ids = {doc for state in states for doc in state.documents}
+        found, problems = documents_named_in_logs(states, ids, reading=reading)
+        corpus = {doc.id: doc for doc in found}
+        warnings += [
+            f"{doc_id}: total unknown ({problem}; give --corpus)"
+            for doc_id, problem in problems.items()
+        ]
+    for state in states:
+        path = state.path
         warnings.extend(state.warnings)
         torn.extend(str(p) for p in sorted(path.parent.glob(f"{path.name}.torn-*")))
         for doc_id in state.documents:
@@ -166,6 +168,8 @@ def status_report(
                         earlier_text=earlier,
                     )
                 )
+            # One document's lines decoded at a time: memory follows the document.
+            state.forget(doc_id)
     # Documents of the corpus nobody has started still count towards the work to do.
     for doc_id, document in corpus.items():
         if doc_id not in seen:

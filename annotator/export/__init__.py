@@ -182,7 +182,7 @@ def export_dataset(
     with paused_gc():
         written = fmt.writer()(dataset, out_path, options)
     notes = list(written.notes)
-    if not dataset.records:
+    if not dataset.count:
         notes.insert(0, "no decided sentences to export: the files hold no records")
     settled = dataset.settled()
     if set(settled) - {"single"}:
@@ -198,8 +198,8 @@ def export_dataset(
     return ExportResult(
         format=fmt.name,
         files=tuple(written.files),
-        records=len(dataset.records),
-        annotations=sum(len(r.annotations) for r in dataset.records),
+        records=dataset.count,
+        annotations=dataset.annotations,
         left_out=tuple(dataset.left_out.messages()),
         notes=tuple(notes),
         warnings=tuple(dataset.warnings),

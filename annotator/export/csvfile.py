@@ -114,7 +114,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         writer = csv.writer(handle)
         writer.writerow(csv_columns(dataset, options))
         labels = dataset.labels
-        rows = (csv_row(record, labels, options) for record in dataset.records)
+        rows = (csv_row(record, labels, options) for record in dataset.stream())
         if options.csv_raw:
             writer.writerows(rows)
         else:

@@ -14,6 +14,7 @@ doccano account, or into one project per analyst, so labels are credited.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     if options.split_by != "annotator":
         with atomic_output(out) as handle:
             handle.writelines(
-                json_line(doccano_example(record, options)) for record in dataset.records
+                json_line(doccano_example(record, options)) for record in dataset.stream()
             )
         return Written([out], _guidance(dataset, split=False))
 
@@ -89,15 +90,18 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         names = ", ".join(sorted(paths))
         raise ExportError(f"{out}: the analyst ids {names} give clashing file names")
     refuse_to_overwrite(paths.values(), options.force)
-    written = Written([], _guidance(dataset, split=True))
-    for name, path in paths.items():
-        count = 0
-        with atomic_output(path) as handle:
-            for record in dataset.records:
-                for annotation in record.annotations:
-                    if annotation.annotator == name:
-                        handle.write(json_line(doccano_example(record, options, annotation)))
-                        count += 1
-        written.files.append(path)
-        written.notes.append(f"{path.name}: {count:,} sentences decided by {name}")
+    counts = dict.fromkeys(paths, 0)
+    # Every analyst's file open at once: the records are read once, as they are made.
+    with contextlib.ExitStack() as stack:
+        handles = {name: stack.enter_context(atomic_output(path)) for name, path in paths.items()}
+        for record in dataset.stream():
+            for annotation in record.annotations:
+                handles[annotation.annotator].write(
+                    json_line(doccano_example(record, options, annotation))
+                )
+                counts[annotation.annotator] += 1
+    written = Written(list(paths.values()), _guidance(dataset, split=True))
+    written.notes += [
+        f"{path.name}: {counts[name]:,} sentences decided by {name}" for name, path in paths.items()
+    ]
     return written

@@ -16,7 +16,7 @@ from annotator.export.records import Dataset, ExportOptions
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write ``dataset`` as JSON Lines to ``out`` (``-``: stdout), the label set beside it."""
     with atomic_output(out) as handle:
-        handle.writelines(json_line(record.to_dict(options)) for record in dataset.records)
+        handle.writelines(json_line(record.to_dict(options)) for record in dataset.stream())
     written = Written([out])
     write_label_sidecar(dataset, out, written)
     return written

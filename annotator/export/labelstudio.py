@@ -122,10 +122,13 @@ def label_config(labels: tuple[str, ...], exclusive: bool) -> str:
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     """Write the tasks (a JSON list) to ``out`` and the labelling config to ``OUT.xml``."""
     users = dict(options.labelstudio_users)
-    tasks = [labelstudio_task(record, users, options) for record in dataset.records]
     with atomic_output(out) as handle:
-        handle.write(json_text(tasks, indent=1))
-        handle.write("\n")
+        # A JSON list written a task per line as the records are made.
+        separator = "[\n"
+        for record in dataset.stream():
+            handle.write(separator + json_text(labelstudio_task(record, users, options)))
+            separator = ",\n"
+        handle.write("[]\n" if separator == "[\n" else "\n]\n")
     config = config_path(out)
     with atomic_output(config) as handle:
         handle.write(label_config(dataset.labels, dataset.exclusive))

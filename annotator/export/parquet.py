@@ -11,6 +11,7 @@ so a label nobody chose is still on record. pyarrow is imported only here.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from annotator.export.records import Dataset, ExportError, ExportOptions, Senten
 
 #: The schema metadata key of the label set.
 LABELS_KEY = b"annotator.labels"
+#: Records per row group (and per batch held in memory while writing).
+ROW_GROUP = 50_000
 
 
 def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> Any:
@@ -69,12 +72,12 @@ def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> An
 
 
 def records_table(
-    dataset: Dataset, records: Sequence[SentenceRecord], options: ExportOptions
+    dataset: Dataset, records: Sequence[SentenceRecord], options: ExportOptions, schema: Any = None
 ) -> Any:
     """``records`` as an Arrow table with ``parquet_schema`` (also the hf export's rows)."""
     import pyarrow as pa
 
-    schema = parquet_schema(options, dataset)
+    schema = schema or parquet_schema(options, dataset)
     rows = [record.to_dict(options) for record in records]
     # Column-wise construction is several times faster than from_pylist for 100k rows.
     label_columns = {LABEL_PREFIX + name for name in dataset.labels}
@@ -92,7 +95,13 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         import pyarrow.parquet as pq
     except ImportError:
         raise ExportError("the parquet export needs pyarrow: pip install pyarrow") from None
-    table = records_table(dataset, dataset.records, options)
-    with atomic_output(out, binary=True) as handle:
-        pq.write_table(table, handle, compression="zstd")
+    schema = parquet_schema(options, dataset)
+    # A row group per batch of records: memory follows the batch, not the dataset.
+    with (
+        atomic_output(out, binary=True) as handle,
+        pq.ParquetWriter(handle, schema, compression="zstd") as writer,
+    ):
+        records = dataset.stream()
+        while batch := list(itertools.islice(records, ROW_GROUP)):
+            writer.write_table(records_table(dataset, batch, options, schema))
     return Written([out])

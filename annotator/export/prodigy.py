@@ -90,7 +90,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
     exclusive = dataset.exclusive
     count = 0
     with atomic_output(out) as handle:
-        for record in dataset.records:
+        for record in dataset.stream():
             for annotation in record.annotations:
                 task = prodigy_task(record, annotation, labels, options, name, exclusive)
                 handle.write(json_line(task))

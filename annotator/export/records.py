@@ -15,7 +15,7 @@ neighbouring *decided* sentences.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ COMBINE_MODES = ("majority", "union", "intersection")
 UNRESOLVED_POLICIES = ("exclude", "majority", "flag")
 #: The annotator id that marks adjudicated decisions (``--gold``).
 GOLD_ANNOTATOR = "gold"
+_OPTIONS = msgspec.json.Decoder(tuple[Option, ...])
 
 
 # A sentence before its labels are combined: its record fields and the decisions on it.
@@ -289,25 +290,55 @@ class LeftOut:
 
 @dataclass
 class Dataset:
-    """Records ready to be written, the label set they use, and what was left out."""
+    """The label set of a dataset, its records, and what was left out.
 
-    records: list[SentenceRecord]
+    The records are made a document at a time as they are read (``stream``), so
+    a writer that goes record by record holds one document's decisions, never
+    the log's; ``records`` holds them all for the formats that need them at once
+    (the spaCy and Hugging Face splits). ``left_out``, ``warnings`` and the
+    counts are complete once the records have been read.
+    """
+
     labels: tuple[str, ...]
     exclusive: bool
     left_out: LeftOut
     warnings: list[str]
     logs: tuple[str, ...]
     with_corpus: bool
+    #: The analysts whose decisions the records may hold, known before they are read.
+    annotators: list[str]
     #: Each label's description, where a labels.yaml gave one.
     descriptions: Mapping[str, str] = field(default_factory=dict)
+    source: Iterator[SentenceRecord] = field(default_factory=lambda: iter(()), repr=False)
+    #: Records read so far, and their annotations; how each was settled.
+    count: int = 0
+    annotations: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    _held: list[SentenceRecord] | None = field(default=None, repr=False)
+
+    def stream(self) -> Iterator[SentenceRecord]:
+        """The records in order, each made as it is asked for (they can be read once,
+        unless ``records`` has already held them)."""
+        if self._held is not None:
+            yield from self._held
+            return
+        statuses = self.statuses
+        for record in self.source:
+            self.count += 1
+            self.annotations += len(record.annotations)
+            statuses[record.status] += 1
+            yield record
+
+    @property
+    def records(self) -> list[SentenceRecord]:
+        """Every record at once (read from the stream the first time)."""
+        if self._held is None:
+            self._held = list(self.stream())
+        return self._held
 
     def settled(self) -> dict[str, int]:
         """How many records were settled each way (``SentenceRecord.status``)."""
-        return dict(Counter(record.status for record in self.records))
-
-    @property
-    def annotators(self) -> list[str]:
-        return sorted({a.annotator for r in self.records for a in r.annotations})
+        return dict(self.statuses)
 
     def label_schema(self) -> dict[str, Any]:
         """The label set in order, with definitions: ``labels.json`` and Parquet metadata.
@@ -330,23 +361,14 @@ def collect_dataset(
     label_set: LabelSet | None = None,
     options: ExportOptions | None = None,
 ) -> Dataset:
-    """Replay ``log_paths`` and build one record per decided sentence.
+    """Replay ``log_paths`` into a dataset whose records are made as they are read.
 
     ``documents`` (a corpus) re-anchors decisions to the current text and adds
     speaker keys and context; ``label_set`` fixes the label columns (else the
     ``options`` recorded in the log lines are used). Raises ``ExportError``
-    for a missing log or an unknown label in ``options.labels``.
+    for a missing log, an unknown label in ``options.labels``, or a request the
+    label set forbids; these are all known before the first record.
     """
-    with paused_gc():
-        return _collect(log_paths, documents, label_set, options)
-
-
-def _collect(
-    log_paths: Sequence[str | Path],
-    documents: Iterable[Document] | None,
-    label_set: LabelSet | None,
-    options: ExportOptions | None,
-) -> Dataset:
     options = options or ExportOptions()
     if options.combine not in COMBINE_MODES:
         raise ExportError(f"unknown --combine {options.combine!r}; use one of {COMBINE_MODES}")
@@ -363,36 +385,28 @@ def _collect(
         path = Path(raw)
         if not path.is_file():
             raise ExportError(f"{path}: no such annotation log")
-        state = read_log(path, keep=True)
-        skipped = getattr(state, "skipped", None)  # the log package counts them itself
+        with paused_gc():
+            state = read_log(path)
         for warning in state.warnings:
-            if skipped is None and "unreadable line" in warning:
-                left_out.unreadable_lines += 1
-            elif state.torn is not None and "incomplete" in warning:
+            if state.torn is not None and "incomplete" in warning:
                 left_out.torn_lines += 1
             warnings.append(warning)
-        left_out.unreadable_lines += skipped or 0
+        left_out.unreadable_lines += state.skipped
         states.append(state)
 
     wanted = _annotator_filter(options)
-    recorded: dict[tuple[Option, ...], None] = {}
-    if documents is not None:
-        corpus = {document.id: document for document in documents}
-        groups = _from_corpus(states, corpus, wanted, options, left_out, recorded)
-    else:
-        groups = _from_log_lines(states, wanted, options, left_out, recorded)
-
-    names, exclusive = _label_names(recorded, label_set, groups, warnings)
-    several = any(len(_coders(decided)) > 1 for _, decided in groups)
-    if exclusive and options.combine == "union" and not options.gold_standard and several:
+    annotators = sorted(
+        {a for state in states for a in state.annotators if wanted is None or a in wanted}
+    )
+    names, exclusive = _label_names(states, wanted, label_set, warnings)
+    coders = [a for a in annotators if a != GOLD_ANNOTATOR]
+    if exclusive and options.combine == "union" and not options.gold_standard and len(coders) > 1:
         raise ExportError(
             "the label set is exclusive (one label per sentence), and --combine union "
             "would give a sentence several; use --combine majority, or --gold for the "
             "adjudicated dataset"
         )
-    if options.gold_standard and not any(
-        a.annotator != options.gold_annotator for _, decided in groups for a in decided
-    ):
+    if options.gold_standard and annotators and not set(annotators) - {options.gold_annotator}:
         warnings.append(
             "--gold with only the adjudication log: the dataset holds the adjudicated "
             "sentences alone; pass the analysts' logs too for the whole gold standard"
@@ -405,7 +419,32 @@ def _collect(
             )
         names = tuple(name for name in names if name in options.labels)
 
-    records: list[SentenceRecord] = []
+    if documents is not None:
+        corpus = {document.id: document for document in documents}
+        groups = _from_corpus(states, corpus, wanted, options, left_out)
+    else:
+        groups = _from_log_lines(states, wanted, options, left_out)
+    return Dataset(
+        labels=names,
+        exclusive=exclusive,
+        left_out=left_out,
+        warnings=warnings,
+        logs=tuple(str(p) for p in log_paths),
+        with_corpus=documents is not None,
+        annotators=annotators,
+        descriptions={
+            label.name: label.description
+            for label in (label_set.labels if label_set is not None else ())
+            if label.name in names and label.description
+        },
+        source=_records(groups, names, options, left_out),
+    )
+
+
+def _records(
+    groups: Iterator[_Pending], names: tuple[str, ...], options: ExportOptions, left_out: LeftOut
+) -> Iterator[SentenceRecord]:
+    """Each sentence's labels settled among its coders, in label-set order."""
     keep = set(names)
     rank = {name: i for i, name in enumerate(names)}
     for info, decided in groups:
@@ -424,26 +463,13 @@ def _collect(
             left_out.ties += 1
             continue
         # Labels always in label-set order, whoever chose them first.
-        combined = tuple(sorted(combined, key=lambda n: (rank.get(n, len(rank)), n)))
+        if len(combined) > 1:
+            combined = tuple(sorted(combined, key=lambda n: (rank.get(n, len(rank)), n)))
         if options.labels:
             # A subset export keeps every sentence: those outside it are negatives.
             combined = tuple(name for name in combined if name in keep)
             decided = tuple(_restrict(a, keep) for a in decided)
-        records.append(SentenceRecord(labels=combined, annotations=decided, status=status, **info))
-    return Dataset(
-        records=records,
-        labels=names,
-        exclusive=exclusive,
-        left_out=left_out,
-        warnings=warnings,
-        logs=tuple(str(p) for p in log_paths),
-        with_corpus=documents is not None,
-        descriptions={
-            label.name: label.description
-            for label in (label_set.labels if label_set is not None else ())
-            if label.name in keep and label.description
-        },
-    )
+        yield SentenceRecord(labels=combined, annotations=decided, status=status, **info)
 
 
 def _annotator_filter(options: ExportOptions) -> set[str] | None:
@@ -552,43 +578,55 @@ def _from_corpus(
     wanted: set[str] | None,
     options: ExportOptions,
     left_out: LeftOut,
-    recorded: dict[tuple[Option, ...], None],
-) -> list[_Pending]:
-    """Re-anchor every decision to the current text of its document."""
-    # (document, start, end) -> annotator -> decision; sentence info beside it
-    found: dict[tuple[str, int, int], dict[str, AnnotatorLabels]] = {}
-    info: dict[tuple[str, int, int], dict[str, Any]] = {}
-    order = {doc_id: n for n, doc_id in enumerate(corpus)}
+) -> Iterator[_Pending]:
+    """Every decision re-anchored to the current text of its document, in corpus
+    order, a document at a time."""
     for state in states:
         for doc_id in state.documents:
-            annotators = state.annotators_of(doc_id)
-            document = corpus.get(doc_id)
-            if document is None:
-                left_out.not_in_corpus += sum(1 for d in state.entries(doc_id) if d.action == LABEL)
+            if doc_id not in corpus:
+                left_out.not_in_corpus += state.live_count(doc_id)
+    logged = {doc_id for state in states for doc_id in state.documents}
+    for doc_id, document in corpus.items():
+        if doc_id in logged:
+            yield from _document_from_corpus(states, document, wanted, options, left_out)
+            for state in states:
+                state.forget(doc_id)
+
+
+def _document_from_corpus(
+    states: Sequence[LogState],
+    document: Document,
+    wanted: set[str] | None,
+    options: ExportOptions,
+    left_out: LeftOut,
+) -> list[_Pending]:
+    # (start, end) -> annotator -> decision; sentence info beside it
+    found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
+    info: dict[tuple[int, int], dict[str, Any]] = {}
+    for state in states:
+        annotators = state.annotators_of(document.id)
+        if not annotators:
+            continue
+        corrected = state.apply_corrections(document)
+        units = [(turn, s) for turn in corrected.turns for s in turn.sentences]
+        position = {(s.start, s.end): i for i, (_, s) in enumerate(units)}
+        for annotator in annotators:
+            attached = state.attach(document, annotator)
+            if wanted is not None and annotator not in wanted:
+                left_out.other_annotators += len(attached.decisions)
                 continue
-            corrected = state.apply_corrections(document)
-            units = [(turn, s) for turn in corrected.turns for s in turn.sentences]
-            position = {(s.start, s.end): i for i, (_, s) in enumerate(units)}
-            for annotator in annotators:
-                attached = state.attach(document, annotator)
-                if wanted is not None and annotator not in wanted:
-                    left_out.other_annotators += len(attached.decisions)
-                    continue
-                left_out.orphans += len(attached.orphans)
-                for (start, end), decision in attached.decisions.items():
-                    recorded[decision.options] = None
-                    key = (doc_id, start, end)
-                    _merge_annotations(found.setdefault(key, {}), decision)
-                    if key not in info:
-                        info[key] = _sentence(document, units, position[(start, end)], options)
+            left_out.orphans += len(attached.orphans)
+            for key, decision in attached.decisions.items():
+                _merge_annotations(found.setdefault(key, {}), decision)
+                if key not in info:
+                    info[key] = _sentence(document, units, position[key], options)
     # Sentences one analyst merged or split and another did not overlap without being
     # the same unit: no export holds overlapping spans, so they are left out, counted.
-    texts = {key: info[key]["text"] for key in found}
-    for doc_id, start, end, _ in overlapping((key[0], key[1], key[2], texts[key]) for key in found):
-        left_out.boundaries += len(found.pop((doc_id, start, end)))
+    keys = ((document.id, start, end, info[(start, end)]["text"]) for start, end in found)
+    for _, start, end, _ in overlapping(keys):
+        left_out.boundaries += len(found.pop((start, end)))
     return [
-        (info[key], tuple(sorted(found[key].values(), key=_by_annotator)))
-        for key in sorted(found, key=lambda k: (order[k[0]], k[1], k[2]))
+        (info[key], tuple(sorted(found[key].values(), key=_by_annotator))) for key in sorted(found)
     ]
 
 
@@ -626,62 +664,64 @@ def _from_log_lines(
     wanted: set[str] | None,
     options: ExportOptions,
     left_out: LeftOut,
-    recorded: dict[tuple[Option, ...], None],
-) -> list[_Pending]:
-    """Records from the log lines alone: the latest text version of each document."""
-    by_document: dict[str, list[Decision]] = {}
-    for state in states:
-        for doc_id in state.documents:
+) -> Iterator[_Pending]:
+    """Records from the log lines alone: the latest text version of each document,
+    documents in order of their ids, a document at a time."""
+    for doc_id in sorted({doc_id for state in states for doc_id in state.documents}):
+        decisions: list[Decision] = []
+        for state in states:
             live = [d for d in state.entries(doc_id) if d.action == LABEL]
+            state.forget(doc_id)
             if wanted is not None:
                 kept = [d for d in live if d.annotator in wanted]
                 left_out.other_annotators += len(live) - len(kept)
                 live = kept
-            if live:
-                by_document.setdefault(doc_id, []).extend(live)
+            decisions += live
+        if decisions:
+            yield from _document_from_log_lines(doc_id, decisions, options, left_out)
+
+
+def _document_from_log_lines(
+    doc_id: str, decisions: list[Decision], options: ExportOptions, left_out: LeftOut
+) -> list[_Pending]:
+    # The text version most recently annotated is the current one, as far as we know.
+    # Lines written in the same millisecond tie on time: the later-written wins.
+    latest = max(enumerate(decisions), key=lambda pair: (pair[1].time, pair[0]))[1].doc_hash
+    found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
+    first: dict[tuple[int, int], Decision] = {}
+    for decision in decisions:
+        if decision.doc_hash != latest:
+            left_out.earlier_text += 1
+            continue
+        key = (decision.start, decision.end)
+        _merge_annotations(found.setdefault(key, {}), decision)
+        first.setdefault(key, decision)
+    kept_keys = _drop_overlaps(found, left_out)
     records: list[_Pending] = []
-    for doc_id in sorted(by_document):
-        decisions = by_document[doc_id]
-        # The text version most recently annotated is the current one, as far as we know.
-        # Lines written in the same millisecond tie on time: the later-written wins.
-        latest = max(enumerate(decisions), key=lambda pair: (pair[1].time, pair[0]))[1].doc_hash
-        found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
-        first: dict[tuple[int, int], Decision] = {}
-        for decision in decisions:
-            if decision.doc_hash != latest:
-                left_out.earlier_text += 1
-                continue
-            recorded[decision.options] = None
-            key = (decision.start, decision.end)
-            _merge_annotations(found.setdefault(key, {}), decision)
-            first.setdefault(key, decision)
-        kept_keys = _drop_overlaps(found, left_out)
-        for n, key in enumerate(kept_keys):
-            decision = first[key]
-            before = after = None
-            if options.context:
-                before = " ".join(first[k].text for k in kept_keys[max(0, n - options.context) : n])
-                after = " ".join(first[k].text for k in kept_keys[n + 1 : n + 1 + options.context])
-            turn_text = None
-            if options.turn_text:
-                turn_text = " ".join(
-                    first[k].text for k in kept_keys if first[k].turn == decision.turn
-                )
-            info = {
-                "document": doc_id,
-                "source": decision.source,
-                "doc_hash": latest,
-                "turn": decision.turn,
-                "speaker": decision.speaker,
-                "speaker_key": None,
-                "start": decision.start,
-                "end": decision.end,
-                "text": decision.text,
-                "context_before": before,
-                "context_after": after,
-                "turn_text": turn_text,
-            }
-            records.append((info, tuple(sorted(found[key].values(), key=_by_annotator))))
+    for n, key in enumerate(kept_keys):
+        decision = first[key]
+        before = after = None
+        if options.context:
+            before = " ".join(first[k].text for k in kept_keys[max(0, n - options.context) : n])
+            after = " ".join(first[k].text for k in kept_keys[n + 1 : n + 1 + options.context])
+        turn_text = None
+        if options.turn_text:
+            turn_text = " ".join(first[k].text for k in kept_keys if first[k].turn == decision.turn)
+        info = {
+            "document": doc_id,
+            "source": decision.source,
+            "doc_hash": latest,
+            "turn": decision.turn,
+            "speaker": decision.speaker,
+            "speaker_key": None,
+            "start": decision.start,
+            "end": decision.end,
+            "text": decision.text,
+            "context_before": before,
+            "context_after": after,
+            "turn_text": turn_text,
+        }
+        records.append((info, tuple(sorted(found[key].values(), key=_by_annotator))))
     return records
 
 
@@ -712,27 +752,30 @@ def _drop_overlaps(
 
 
 def _label_names(
-    recorded: Mapping[tuple[Option, ...], None],
+    states: Sequence[LogState],
+    wanted: set[str] | None,
     label_set: LabelSet | None,
-    groups: Sequence[_Pending],
     warnings: list[str],
 ) -> tuple[tuple[str, ...], bool]:
-    """The label columns: the label set's, or the options recorded in the log lines."""
-    used: dict[str, int] = {}
-    options: dict[str, None] = {}
-    for _, decided in groups:
-        for annotation in decided:
-            for name in annotation.labels:
-                used[name] = used.get(name, 0) + 1
+    """The label columns: the label set's, or the options recorded in the log lines,
+    and any label the decisions use beyond them (with a warning)."""
+    used: Counter[str] = Counter()
+    offered: dict[bytes, None] = {}
+    for state in states:
+        for line in state.offered_labels():
+            if wanted is None or line.annotator in wanted:
+                used.update(line.labels)
+                offered[bytes(line.options)] = None
     if label_set is not None:
         names = list(label_set.names)
         exclusive = label_set.exclusive
         where = label_set.source or "the label set"
     else:
-        # Offered label sets, each once (equal options tuples are one key).
-        for recorded_options in recorded:
-            options.update(dict.fromkeys(option.id for option in recorded_options))
-        names = list(options)
+        # Offered label sets, each once, in the order first met.
+        ids: dict[str, None] = {}
+        for raw in offered:
+            ids.update(dict.fromkeys(option.id for option in _OPTIONS.decode(raw)))
+        names = list(ids)
         exclusive = False
         where = "the options recorded in the log"
     for name in used:

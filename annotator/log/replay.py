@@ -47,6 +47,18 @@ _DECODER = msgspec.json.Decoder(Decision)
 _ENTRY_DECODER = msgspec.json.Decoder(EntryFields)
 
 
+class OfferedLabels(msgspec.Struct, frozen=True, gc=False):
+    """What a decision says of the label set: who chose which labels among which
+    options (``options`` left as raw JSON, so equal label sets are cheap to merge)."""
+
+    annotator: str = ""
+    labels: tuple[str, ...] = ()
+    options: msgspec.Raw = msgspec.Raw(b"[]")
+
+
+_OFFERED_DECODER = msgspec.json.Decoder(OfferedLabels)
+
+
 def _check_hash(decision: Decision) -> None:
     # ``check_line`` for the hot loop: the rarely failing checks once, in one test.
     recorded = decision.recorded_hash
@@ -87,6 +99,7 @@ class LogState:
         self._versions: Counter[str] = Counter()
         # Lines read in full, by offset: the one cache of decisions.
         self._decisions: dict[int, Decision] = {}
+        self._strings: dict[str, str] = {}
 
     # -- replay ---------------------------------------------------------------
 
@@ -110,6 +123,9 @@ class LogState:
         units_by_document = self._units
         versions = self._versions
         kept = self._decisions if self.keep else None
+        # One string object per annotator and per text version, not one per line: a
+        # replay of a million lines keeps a million keys.
+        strings = self._strings
         offset = 0
         number = 0
         for number, line in enumerate(handle, 1):
@@ -133,7 +149,14 @@ class LogState:
             units = units_by_document.get(document)
             if units is None:
                 units = units_by_document[document] = {}
-            key = (decision.annotator, decision.doc_hash, decision.start, decision.end)
+            annotator = decision.annotator
+            doc_hash = decision.doc_hash
+            key = (
+                strings.setdefault(annotator, annotator),
+                strings.setdefault(doc_hash, doc_hash),
+                decision.start,
+                decision.end,
+            )
             # Re-insert: dict order stays the order of last write.
             old = units.pop(key, None)
             units[key] = (at, action)
@@ -258,6 +281,38 @@ class LogState:
                 yield decode(chunk[at:end])
             except msgspec.MsgspecError as error:
                 raise self._changed(off, error) from None
+
+    def offered_labels(self) -> Iterator[OfferedLabels]:
+        """Every live decision's annotator, labels and options, in order of writing,
+        read without the rest of its line: the label columns of a dataset are known
+        from these before its records are made a document at a time."""
+        units = (unit for by_key in self._units.values() for unit in by_key.values())
+        offsets = sorted(off for off, action in units if action == LABEL)
+        decode = _OFFERED_DECODER.decode
+        for off, chunk, at, end in self._line_slices(offsets):
+            try:
+                yield decode(chunk[at:end])
+            except msgspec.MsgspecError as error:
+                raise self._changed(off, error) from None
+
+    def last_entry(self, document: str) -> Decision | None:
+        """The line written last about a sentence of ``document`` (any action), or None."""
+        units = self._units.get(document)
+        if not units:
+            return None
+        offset, _ = next(reversed(units.values()))
+        return self._materialise([offset])[0]
+
+    def live_count(self, document: str) -> int:
+        """How many sentences of ``document`` are decided (``label`` is their last line)."""
+        return sum(1 for _, action in self._units.get(document, {}).values() if action == LABEL)
+
+    def forget(self, document: str) -> None:
+        """Drop the decoded lines of ``document``: readers of the whole log (export,
+        status, stats) go a document at a time and keep only offsets of the rest."""
+        cache = self._decisions
+        for off, _ in self._units.get(document, {}).values():
+            cache.pop(off, None)
 
     def attach(self, document: Document, annotator: str) -> anchor.Attachment:
         """``annotator``'s lines re-found in the current text of ``document``."""
