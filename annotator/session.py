@@ -516,17 +516,18 @@ class AnnotationSession:
         if found is None:
             found = {}
             if self.suggester is not None:
-                spans = [s for turn in self.documents[doc_index].turns for s in turn.sentences]
-                scored = self.suggester.suggest([span.text for span in spans])
-                found = {(s.start, s.end): sug for s, sug in zip(spans, scored, strict=True)}
+                # In context (speaker role, place in the turn), as the model was trained.
+                found = self.suggester.suggest_document(self.documents[doc_index])
             self._suggestions[doc_index] = found
         return found
 
     def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
-        """The model's suggestion for an undecided sentence (None once decided)."""
+        """The model's suggestion for an undecided sentence: None once decided, and
+        None when the model abstains (not confident enough to be shown)."""
         if self.suggester is None or span.location in self._attachments[doc_index].decisions:
             return None
-        return self._document_suggestions(doc_index).get((span.start, span.end))
+        found = self._document_suggestions(doc_index).get((span.start, span.end))
+        return found if found is not None and found.confident else None
 
     @property
     def suggestion(self) -> Suggestion | None:

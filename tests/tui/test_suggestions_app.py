@@ -7,7 +7,6 @@ tested without training (the model itself is tested in tests/test_suggest.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.model import Document
@@ -18,23 +17,32 @@ SIZE = (120, 40)
 
 
 class KeywordModel:
-    """Scores "deterrence" as commitment, "nuclear" as threat assessment."""
+    """Scores "deterrence" as commitment, "nuclear" as threat assessment.
+
+    It is not sure of its "nuclear" calls (0.55, the closest to the threshold), so
+    those suggestions are not to be shown. Like ``Suggester`` it reads whole
+    documents in context; it has no words-only ``suggest``, so a screen that
+    scored sentences out of their turns would fail here.
+    """
 
     model_id = "keywords-1"
     threshold = 0.5
     labels = ("commitment", "threat assessment")
     model_dir = Path("keywords")
 
-    def suggest(self, texts: Sequence[str], batch_size: int = 256) -> list[Suggestion]:
-        found = []
-        for text in texts:
-            lower = text.lower()
+    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
+        found = {}
+        for span in (s for turn in document.turns for s in turn.sentences):
+            lower = span.text.lower()
             scores = {
                 "commitment": 0.9 if "deterrence" in lower else 0.1,
                 "threat assessment": 0.55 if "nuclear" in lower else 0.05,
             }
             chosen = tuple(name for name in self.labels if scores[name] >= self.threshold)
-            found.append(Suggestion(scores, chosen, self.threshold))
+            sure = "nuclear" not in lower
+            found[(span.start, span.end)] = Suggestion(
+                scores, chosen, self.threshold, confident=sure
+            )
         return found
 
 
@@ -82,6 +90,12 @@ async def test_uncertain_order_visits_the_closest_call_first(make_app, sample: D
         # "nuclear" scores 0.55, the closest to the 0.5 threshold.
         span = app.session.sentence
         assert span is not None and "nuclear" in span.text.lower()
+        # The model is not sure of it: no suggestion to show, and "a" records nothing.
+        assert app.session.suggestion is None
+        before = (workdir / "annotations" / "analyst.jsonl").read_text()
+        await pilot.press("a")
+        assert (workdir / "annotations" / "analyst.jsonl").read_text() == before
+        assert app.session.sentence == span
         await pilot.press("x")
         after = app.session.sentence
         assert after is not None and after != span and "nuclear" in after.text.lower()

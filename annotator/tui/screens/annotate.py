@@ -437,7 +437,8 @@ class AnnotateScreen(Screen[None]):
                 "No suggestion here: start with --suggest MODEL_DIR (train one with "
                 "'annotator train')."
                 if self.session.suggester is None
-                else "The model has no suggestion for a decided sentence."
+                else "No suggestion here: the sentence is decided, or the model is not "
+                "sure enough to suggest."
             )
             return
         ok, decision = self._guarded(self.session.accept_suggestion)
