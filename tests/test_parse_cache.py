@@ -155,6 +155,8 @@ def test_what_the_reading_depends_on_is_in_the_key(
 ) -> None:
     sample = copy_sample(tmp_path)
     list(load_documents([sample]))
+    list(load_documents([sample]))
+    assert len(segmented) == 1, "the same reading of the same file was not reused"
     segmented.clear()
     paths: list[Path] = [sample]
     reading = Reading()
