@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -77,14 +77,15 @@ CombineOption = Annotated[
 ]
 
 
-def _documents(corpus: list[Path] | None) -> list[Document] | None:
+def _documents(corpus: list[Path] | None) -> Iterator[Document] | None:
+    """The corpus, read a document at a time as the export goes (never held whole)."""
     if not corpus:
         return None
     from annotator.config import resolve_reading
     from annotator.sources import load_documents
 
     # Read as annotate read them (annotator.toml's pipeline and speaker pattern).
-    return list(load_documents(corpus, reading=resolve_reading()))
+    return iter(load_documents(corpus, reading=resolve_reading()))
 
 
 # Control characters (escape sequences, carriage returns) from names and notes in a log

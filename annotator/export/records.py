@@ -420,8 +420,7 @@ def collect_dataset(
         names = tuple(name for name in names if name in options.labels)
 
     if documents is not None:
-        corpus = {document.id: document for document in documents}
-        groups = _from_corpus(states, corpus, wanted, options, left_out)
+        groups = _from_corpus(states, documents, wanted, options, left_out)
     else:
         groups = _from_log_lines(states, wanted, options, left_out)
     return Dataset(
@@ -574,23 +573,27 @@ def _merge_annotations(found: dict[str, AnnotatorLabels], decision: Decision) ->
 
 def _from_corpus(
     states: Sequence[LogState],
-    corpus: Mapping[str, Document],
+    documents: Iterable[Document],
     wanted: set[str] | None,
     options: ExportOptions,
     left_out: LeftOut,
 ) -> Iterator[_Pending]:
     """Every decision re-anchored to the current text of its document, in corpus
-    order, a document at a time."""
-    for state in states:
-        for doc_id in state.documents:
-            if doc_id not in corpus:
-                left_out.not_in_corpus += state.live_count(doc_id)
+    order, a document at a time (the corpus is read as it goes, never held)."""
     logged = {doc_id for state in states for doc_id in state.documents}
-    for doc_id, document in corpus.items():
-        if doc_id in logged:
+    seen: set[str] = set()
+    for document in documents:
+        if document.id in seen:
+            continue  # the first document of an id is the one annotated (as in annotate)
+        seen.add(document.id)
+        if document.id in logged:
             yield from _document_from_corpus(states, document, wanted, options, left_out)
             for state in states:
-                state.forget(doc_id)
+                state.forget(document.id)
+    for state in states:
+        for doc_id in state.documents:
+            if doc_id not in seen:
+                left_out.not_in_corpus += state.live_count(doc_id)
 
 
 def _document_from_corpus(
