@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -410,3 +411,43 @@ def test_the_precision_asked_for_sets_the_cut_off(tmp_path: Path) -> None:
         assert calibration["min_precision"] == wanted
         coverage[wanted] = calibration["coverage"]
     assert coverage[1.01] == 0.0 < coverage[0.75]
+
+
+def test_fold_models_train_as_many_epochs_as_the_final_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cross-validation's models see their sentences as often as the final model sees
+    all of them, so out-of-fold confidence is the final model's (a fold model given
+    the final model's steps on a third of the sentences was far surer of itself)."""
+    import annotator.suggest.calibrate as calibrate_module
+    from annotator.suggest.network import ModelSettings, TrainingExample, fit_weights
+
+    steps: list[tuple[int, int]] = []
+
+    def recording(rows, truth, weight, *, settings, **options):  # type: ignore[no-untyped-def]
+        steps.append((len(rows), settings.steps))
+        return fit_weights(rows, truth, weight, settings=settings, **options)
+
+    monkeypatch.setattr(calibrate_module, "fit_weights", recording)
+    examples = [TrainingExample(f"We will send aid {n}.", ("commitment",)) for n in range(30)]
+    seeds = [TrainingExample("Thank you.", ("procedural",))] * 6
+    rows = [numpy_row(n) for n in range(30)]
+    calibrate_module.out_of_fold_scores(
+        examples,
+        rows,
+        [n % 3 for n in range(30)],
+        ["commitment", "procedural"],
+        exclusive=False,
+        settings=ModelSettings(steps=360),
+        always=seeds,
+        always_rows=[numpy_row(99)] * 6,
+    )
+    # Each fold trains on 20 of the 30 sentences plus the 6 seeds: 26 of 36 rows.
+    assert steps == [(26, 260)] * 3
+
+
+def numpy_row(bucket: int) -> Any:
+    """A sentence's feature buckets: its own word and one of two shared ones."""
+    import numpy
+
+    return numpy.asarray([bucket, 1000 + bucket % 2], dtype="int64")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from annotator.suggest.network import (
@@ -135,7 +135,10 @@ def out_of_fold_scores(
 
     ``rows`` are the examples' features (``network.featurize``). ``always``
     (seed sentences from the label set, features ``always_rows``) join every
-    fold's training data with ``always_weight`` and are never scored.
+    fold's training data with ``always_weight`` and are never scored. Each fold's
+    model is trained for the same number of epochs as the final model (its steps
+    scaled by its share of the sentences), so that out-of-fold scores are as
+    confident as the final model's will be.
     """
     import numpy
 
@@ -150,12 +153,16 @@ def out_of_fold_scores(
         test = [i for i, f in enumerate(fold) if f == k]
         if not test or len(train) == len(always):
             continue
+        # As many passes over its sentences as the final model makes over all of
+        # them: a fold model given the final model's steps on fewer sentences
+        # learns them harder, and its confidence would not be the final model's.
+        passes = max(1, round(settings.steps * len(train) / len(all_rows)))
         compact, b = fit_weights(
             [all_rows[i] for i in train],
             truth[train],
             weight[train],
             exclusive=exclusive,
-            settings=settings,
+            settings=replace(settings, steps=passes),
             seed=seed,
         )
         predicted = predict_rows(compact, b, [rows[i] for i in test], exclusive=exclusive)
