@@ -218,8 +218,18 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
     def to_dict(self, options: ExportOptions) -> dict[str, Any]:
         """The flat record shared by the jsonl, csv and parquet exports: ``origin()``
         with the text version after the source, then the decision."""
-        return {
-            "id": self.id,
+        annotations = self.annotations
+        if len(annotations) == 1:
+            # One coder (the usual case, and 100,000s of records): the properties in short.
+            only = annotations[0]
+            note, flag, annotators = only.note, only.flag, [only.annotator]
+            agreement, stamp = None, only.time
+            flag = flag or self.status == "unresolved"
+        else:
+            note, flag, annotators = self.note, self.flag, list(self.annotators)
+            agreement, stamp = self.agreement, self.time
+        record = {
+            "id": f"{self.document}:{self.start}-{self.end}",
             "document": self.document,
             "source": self.source,
             "doc_hash": self.doc_hash,
@@ -230,15 +240,17 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
             "end": self.end,
             "text": self.text,
             "labels": list(self.labels),
-            "note": self.note,
-            "flag": self.flag,
-            "annotators": list(self.annotators),
-            "agreement": self.agreement,
+            "note": note,
+            "flag": flag,
+            "annotators": annotators,
+            "agreement": agreement,
             "status": self.status,
-            "time": self.time,
-            "annotations": [a.to_dict() for a in self.annotations],
-            **self.context(options),
+            "time": stamp,
+            "annotations": [a.to_dict() for a in annotations],
         }
+        if options.context or options.turn_text:
+            record.update(self.context(options))
+        return record
 
 
 @dataclass
@@ -692,14 +704,19 @@ def _document_from_log_lines(
     latest = max(enumerate(decisions), key=lambda pair: (pair[1].time, pair[0]))[1].doc_hash
     found: dict[tuple[int, int], dict[str, AnnotatorLabels]] = {}
     first: dict[tuple[int, int], Decision] = {}
+    decided_last: dict[tuple[int, int], str] = {}
     for decision in decisions:
         if decision.doc_hash != latest:
             left_out.earlier_text += 1
             continue
         key = (decision.start, decision.end)
         _merge_annotations(found.setdefault(key, {}), decision)
-        first.setdefault(key, decision)
-    kept_keys = _drop_overlaps(found, left_out)
+        if key not in first:
+            first[key] = decision
+            decided_last[key] = decision.time
+        elif decision.time > decided_last[key]:
+            decided_last[key] = decision.time
+    kept_keys = _drop_overlaps(found, decided_last, left_out)
     records: list[_Pending] = []
     for n, key in enumerate(kept_keys):
         decision = first[key]
@@ -729,17 +746,18 @@ def _document_from_log_lines(
 
 
 def _drop_overlaps(
-    found: Mapping[tuple[int, int], Mapping[str, AnnotatorLabels]], left_out: LeftOut
+    found: Mapping[tuple[int, int], Mapping[str, AnnotatorLabels]],
+    decided_last: Mapping[tuple[int, int], str],
+    left_out: LeftOut,
 ) -> list[tuple[int, int]]:
     """Sentence locations in order, without those a later merge or split replaced.
 
     Without the text, a merge or split shows only as decisions on overlapping
-    stretches of text; the one decided last describes the sentence as it is now.
+    stretches of text; the one decided last (``decided_last``: the latest time of
+    any decision on it) describes the sentence as it is now.
     """
     # Decided last: by time, and by order of writing where times tie (same millisecond).
-    latest = {
-        key: (max(a.time for a in found[key].values()), order) for order, key in enumerate(found)
-    }
+    latest = {key: (decided_last[key], order) for order, key in enumerate(found)}
     kept: list[tuple[int, int]] = []
     for key in sorted(found):
         if kept and key[0] < kept[-1][1]:

@@ -340,11 +340,14 @@ class LogState:
         cache = self._decisions
         missing = sorted({off for off in offsets if off not in cache})
         if missing:
+            # Replay checked these lines (types, schema, text hash); a line read back is
+            # decoded by type again, which is what notices one that has changed since.
+            decode = _DECODER.decode
             with paused_gc():
                 for off, chunk, at, end in self._line_slices(missing):
                     try:
-                        cache[off] = decode_line(chunk[at:end])
-                    except LineError as error:
+                        cache[off] = decode(chunk[at:end])
+                    except msgspec.MsgspecError as error:
                         raise self._changed(off, error) from None
         return [cache[off] for off in offsets]
 
