@@ -94,7 +94,7 @@ def main() -> None:
         size = log.stat().st_size / 1e6
         mode = "with --corpus" if args.corpus else "log only"
         # The replay alone, for scale: machines differ, and the ratio carries over.
-        replay = min(_timed(lambda: read_log(log, keep=True)) for _ in range(2))
+        replay = min(_timed(lambda: read_log(log, label_sets=True)) for _ in range(2))
         print(f"export of {args.decisions:,} decisions ({size:.0f} MB log, {mode})")
         print(f"replaying the log alone (read_log): {replay:.2f} s")
         print(

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import msgspec
-import srsly
 
 from annotator.export.records import Dataset, ExportError
 
@@ -156,5 +155,5 @@ def write_label_sidecar(dataset: Dataset, out: Path, written: Written) -> None:
         return
     path = sidecar_path(out)
     with atomic_output(path) as handle:
-        handle.write(srsly.json_dumps(dataset.label_schema(), indent=2) + "\n")
+        handle.write(json_text(dataset.label_schema(), indent=2) + "\n")
     written.files.append(path)

@@ -75,10 +75,13 @@ def csv_columns(dataset: Dataset, options: ExportOptions) -> list[str]:
 
 
 def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOptions) -> list[Any]:
-    """One row, in the order of ``csv_columns``; booleans as 0/1 so R and Excel can sum them."""
+    """One row, in the order of ``csv_columns``: the jsonl record's values, lists
+    ``|``-joined, booleans as 0/1 so R and Excel can sum them."""
+    data = record.to_dict(options)
     chosen = set(record.labels)
+    agreement = data["agreement"]
     row: list[Any] = [
-        record.id,
+        data["id"],
         record.document,
         record.source,
         record.doc_hash,
@@ -90,13 +93,13 @@ def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOpti
         record.text,
         join(record.labels),
         *(1 if name in chosen else 0 for name in labels),
-        record.note or "",
-        int(record.flag),
-        join(record.annotators),
-        "" if record.agreement is None else int(record.agreement),
+        data["note"] or "",
+        int(data["flag"]),
+        join(data["annotators"]),
+        "" if agreement is None else int(agreement),
         record.status,
-        record.time,
-        json_text([a.to_dict() for a in record.annotations]),
+        data["time"],
+        json_text(data["annotations"]),
     ]
     if options.context:
         row += [record.context_before or "", record.context_after or ""]

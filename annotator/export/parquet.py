@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import srsly
-
-from annotator.export._files import Written, atomic_output
+from annotator.export._files import Written, atomic_output, json_text
 from annotator.export.csvfile import LABEL_PREFIX
 from annotator.export.records import Dataset, ExportError, ExportOptions, SentenceRecord
 
@@ -67,7 +65,7 @@ def parquet_schema(options: ExportOptions, dataset: Dataset | None = None) -> An
         fields += [("context_before", pa.string()), ("context_after", pa.string())]
     if options.turn_text:
         fields.append(("turn_text", pa.string()))
-    metadata = {LABELS_KEY: srsly.json_dumps(dataset.label_schema())} if dataset else None
+    metadata = {LABELS_KEY: json_text(dataset.label_schema())} if dataset else None
     return pa.schema(fields, metadata=metadata)
 
 

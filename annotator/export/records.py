@@ -398,7 +398,7 @@ def collect_dataset(
         if not path.is_file():
             raise ExportError(f"{path}: no such annotation log")
         with paused_gc():
-            state = read_log(path)
+            state = read_log(path, label_sets=True)
         for warning in state.warnings:
             if state.torn is not None and "incomplete" in warning:
                 left_out.torn_lines += 1
@@ -410,7 +410,7 @@ def collect_dataset(
     annotators = sorted(
         {a for state in states for a in state.annotators if wanted is None or a in wanted}
     )
-    names, exclusive = _label_names(states, wanted, label_set, warnings)
+    names, extra, exclusive = _label_names(states, label_set)
     coders = [a for a in annotators if a != GOLD_ANNOTATOR]
     if exclusive and options.combine == "union" and not options.gold_standard and len(coders) > 1:
         raise ExportError(
@@ -448,14 +448,39 @@ def collect_dataset(
             for label in (label_set.labels if label_set is not None else ())
             if label.name in names and label.description
         },
-        source=_records(groups, names, options, left_out),
+        source=_records(groups, names, options, left_out, extra, warnings, label_set),
     )
 
 
 def _records(
+    groups: Iterator[_Pending],
+    names: tuple[str, ...],
+    options: ExportOptions,
+    left_out: LeftOut,
+    extra: tuple[str, ...],
+    warnings: list[str],
+    label_set: LabelSet | None,
+) -> Iterator[SentenceRecord]:
+    """Each sentence's labels settled among its coders, in label-set order; once all
+    are made, a warning for each label chosen beyond the label set (``extra``)."""
+    beyond: Counter[str] = Counter()
+    if extra:
+        groups = _counting(groups, set(extra), beyond)
+    yield from _settled(groups, names, options, left_out)
+    warnings += _beyond_warnings(extra, beyond, label_set)
+
+
+def _counting(
+    groups: Iterator[_Pending], labels: set[str], counts: Counter[str]
+) -> Iterator[_Pending]:
+    for info, decided in groups:
+        counts.update(name for a in decided for name in a.labels if name in labels)
+        yield info, decided
+
+
+def _settled(
     groups: Iterator[_Pending], names: tuple[str, ...], options: ExportOptions, left_out: LeftOut
 ) -> Iterator[SentenceRecord]:
-    """Each sentence's labels settled among its coders, in label-set order."""
     keep = set(names)
     rank = {name: i for i, name in enumerate(names)}
     for info, decided in groups:
@@ -773,37 +798,33 @@ def _drop_overlaps(
 
 
 def _label_names(
-    states: Sequence[LogState],
-    wanted: set[str] | None,
-    label_set: LabelSet | None,
-    warnings: list[str],
-) -> tuple[tuple[str, ...], bool]:
-    """The label columns: the label set's, or the options recorded in the log lines,
-    and any label the decisions use beyond them (with a warning)."""
-    used: Counter[str] = Counter()
-    offered: dict[bytes, None] = {}
-    for state in states:
-        for line in state.offered_labels():
-            if wanted is None or line.annotator in wanted:
-                used.update(line.labels)
-                offered[bytes(line.options)] = None
+    states: Sequence[LogState], label_set: LabelSet | None
+) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """The label columns (the label set's, or the options recorded in the log lines,
+    then any label chosen beyond them), the labels beyond, and exclusivity."""
     if label_set is not None:
         names = list(label_set.names)
         exclusive = label_set.exclusive
-        where = label_set.source or "the label set"
     else:
         # Offered label sets, each once, in the order first met.
-        ids: dict[str, None] = {}
-        for raw in offered:
-            ids.update(dict.fromkeys(option.id for option in _OPTIONS.decode(raw)))
-        names = list(ids)
+        offered = (sets for state in states for sets in state.label_sets or ())
+        names = list(dict.fromkeys(option.id for options in offered for option in options))
         exclusive = False
-        where = "the options recorded in the log"
-    for name in used:
-        if name not in names:
-            if names:
-                warnings.append(
-                    f"label {name!r} (used {used[name]:,} times) is not in {where}; exported as is"
-                )
-            names.append(name)
-    return tuple(names), exclusive
+    extra = sorted({name for state in states for name in state.labels_used} - set(names))
+    return (*names, *extra), tuple(extra) if names else (), exclusive
+
+
+def _beyond_warnings(
+    extra: tuple[str, ...], used: Counter[str], label_set: LabelSet | None
+) -> list[str]:
+    """A warning for each label chosen beyond the label set, with how often."""
+    where = "the options recorded in the log"
+    if label_set is not None:
+        where = label_set.source or "the label set"
+    return [
+        f"label {name!r} (used {used[name]:,} times) is not in {where}; exported as is"
+        if used[name]
+        else f"label {name!r} is not in {where} and only earlier or other analysts' "
+        "decisions chose it; its column is empty"
+        for name in extra
+    ]

@@ -29,6 +29,7 @@ from annotator.log.schema import (
     EntryFields,
     LineError,
     NewerSchemaError,
+    Option,
     check_line,
     decode_line,
     input_hash,
@@ -45,18 +46,6 @@ _RUN_BYTES = 1 << 23
 _BOM = b"\xef\xbb\xbf"
 _DECODER = msgspec.json.Decoder(Decision)
 _ENTRY_DECODER = msgspec.json.Decoder(EntryFields)
-
-
-class OfferedLabels(msgspec.Struct, frozen=True, gc=False):
-    """What a decision says of the label set: who chose which labels among which
-    options (``options`` left as raw JSON, so equal label sets are cheap to merge)."""
-
-    annotator: str = ""
-    labels: tuple[str, ...] = ()
-    options: msgspec.Raw = msgspec.Raw(b"[]")
-
-
-_OFFERED_DECODER = msgspec.json.Decoder(OfferedLabels)
 
 
 def _check_hash(decision: Decision) -> None:
@@ -78,11 +67,13 @@ class LogState:
     writer (``AnnotationLog``) records each line it appends with ``record``.
     """
 
-    def __init__(self, path: Path, *, keep: bool = False) -> None:
+    def __init__(self, path: Path, *, label_sets: bool = False) -> None:
         self.path = path
-        #: Keep each sentence's last line decoded while replaying (export reads them all
-        #: at once; the others read a few, by offset, when asked).
-        self.keep = keep
+        #: With ``label_sets``: every label set offered in a ``label`` line (its options),
+        #: and every label chosen in one, gathered while replaying (an export needs its
+        #: columns before its records, which it makes a document at a time).
+        self.label_sets: dict[tuple[Option, ...], None] | None = {} if label_sets else None
+        self.labels_used: set[str] = set()
         #: Lines read (valid or not), and what was skipped or noticed, one line each.
         self.lines = 0
         self.skipped = 0
@@ -122,7 +113,9 @@ class LogState:
         check = _check_hash
         units_by_document = self._units
         versions = self._versions
-        kept = self._decisions if self.keep else None
+        label_sets = self.label_sets
+        labels_used = self.labels_used
+        last_options: tuple[Option, ...] = ()
         # One string object per annotator and per text version, not one per line: a
         # replay of a million lines keeps a million keys.
         strings = self._strings
@@ -158,13 +151,15 @@ class LogState:
                 decision.end,
             )
             # Re-insert: dict order stays the order of last write.
-            old = units.pop(key, None)
+            units.pop(key, None)
             units[key] = (at, action)
             versions[document] += 1
-            if kept is not None:
-                if old is not None:
-                    kept.pop(old[0], None)
-                kept[at] = decision
+            if label_sets is not None and action == LABEL:
+                options = decision.options
+                if options != last_options:  # the same label set, line after line
+                    label_sets[options] = None
+                    last_options = options
+                labels_used.update(decision.labels)
         self.lines = number - (1 if self.torn else 0)
         self.size = offset if self.torn is None else self.torn[0]
 
@@ -221,6 +216,9 @@ class LogState:
             key = (decision.annotator, decision.doc_hash, decision.start, decision.end)
             units.pop(key, None)  # re-insert: dict order stays the order of last write
             units[key] = (offset, action)
+            if self.label_sets is not None and action == LABEL:
+                self.label_sets[decision.options] = None
+                self.labels_used.update(decision.labels)
         self._versions[document] += 1
 
     def record(self, offset: int, decision: Decision) -> None:
@@ -276,19 +274,6 @@ class LogState:
         which sentence, without the rest of each line."""
         offsets = sorted(off for units in self._units.values() for off, _ in units.values())
         decode = _ENTRY_DECODER.decode
-        for off, chunk, at, end in self._line_slices(offsets):
-            try:
-                yield decode(chunk[at:end])
-            except msgspec.MsgspecError as error:
-                raise self._changed(off, error) from None
-
-    def offered_labels(self) -> Iterator[OfferedLabels]:
-        """Every live decision's annotator, labels and options, in order of writing,
-        read without the rest of its line: the label columns of a dataset are known
-        from these before its records are made a document at a time."""
-        units = (unit for by_key in self._units.values() for unit in by_key.values())
-        offsets = sorted(off for off, action in units if action == LABEL)
-        decode = _OFFERED_DECODER.decode
         for off, chunk, at, end in self._line_slices(offsets):
             try:
                 yield decode(chunk[at:end])
@@ -391,16 +376,16 @@ def _runs(offsets: list[int]) -> Iterator[list[int]]:
         yield run
 
 
-def read_log(path: str | Path, *, keep: bool = False) -> LogState:
+def read_log(path: str | Path, *, label_sets: bool = False) -> LogState:
     """Replay a log without locking or changing it (a missing file is an empty log).
 
-    ``keep``: hold every sentence's last line decoded (for readers of the whole log,
-    such as export, which would otherwise decode each line a second time).
+    ``label_sets``: also gather the label sets offered and the labels chosen in the
+    log's ``label`` lines (``LogState.label_sets``, ``labels_used``), for exports.
 
     A torn last line is reported in ``warnings`` and left in place: only the
     writer (``AnnotationLog.open``) sets it aside.
     """
-    state = LogState(Path(path), keep=keep)
+    state = LogState(Path(path), label_sets=label_sets)
     state.replay()
     if state.torn is not None:
         state.warnings.append(
