@@ -635,3 +635,31 @@ def test_spacy_export_tokens_are_each_sentences_own() -> None:
     for text, array in zip(texts, arrays, strict=True):
         own = nlp.make_doc(text).to_array([ORTH, SPACY])
         assert array.tolist() == own.tolist(), text
+
+
+def test_records_are_made_a_document_at_a_time(
+    tmp_path: Path, label_set: LabelSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole-log export holds one document's decisions, never the log's: each
+    document's lines are decoded when its records are made and dropped after, with
+    and without a corpus (which is itself read as the records go)."""
+    from annotator.log import LogState
+
+    documents = [make_document(BRIEFING, f"brief-{n}") for n in range(4)]
+    log = annotate(tmp_path / "alice.jsonl", "alice", documents, label_set)
+    held: list[int] = []
+    materialise = LogState._materialise
+
+    def watching(self: LogState, offsets: list[int]) -> list:  # type: ignore[type-arg]
+        found = materialise(self, offsets)
+        held.append(len(self._decisions))
+        return found
+
+    monkeypatch.setattr(LogState, "_materialise", watching)
+    for corpus in (None, iter(documents)):
+        held.clear()
+        dataset = collect_dataset([log], documents=corpus, label_set=label_set)
+        order = [record.document for record in dataset.stream()]
+        assert order == sorted(order) and len(order) == dataset.count == 28
+        assert dataset.settled() == {"single": 28}
+        assert held and max(held) <= 7  # one document's decided sentences at most
