@@ -650,7 +650,7 @@ def test_records_are_made_a_document_at_a_time(
     held: list[int] = []
     materialise = LogState._materialise
 
-    def watching(self: LogState, offsets: list[int]) -> list:  # type: ignore[type-arg]
+    def watching(self: LogState, offsets: list[int]) -> list:
         found = materialise(self, offsets)
         held.append(len(self._decisions))
         return found
