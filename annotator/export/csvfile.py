@@ -30,17 +30,26 @@ JOIN = "|"
 LABEL_PREFIX = "label_"
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = frozenset(FORMULA_STARTS)
+
+
+def neutralise_row(row: list[Any]) -> list[Any]:
+    """The row as a spreadsheet shows it as text: a text cell that starts a formula
+    gets a leading quote (one comprehension: rows x columns calls add up)."""
+    starts = _FORMULA_CHARS
+    return ["'" + cell if type(cell) is str and cell[:1] in starts else cell for cell in row]
 
 
 def neutralise(cell: Any) -> Any:
-    """A text cell a spreadsheet shows as text: formula starts get a leading quote."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """One cell as ``neutralise_row`` writes it."""
+    return neutralise_row([cell])[0]
 
 
 def join(values: tuple[str, ...]) -> str:
     """List values in one cell, ``|``-separated, each ``|`` and ``\\`` in them escaped."""
+    joined = JOIN.join(values)
+    if "\\" not in joined and joined.count(JOIN) == max(len(values) - 1, 0):
+        return joined  # nothing to escape (the usual case)
     return JOIN.join(v.replace("\\", "\\\\").replace(JOIN, "\\" + JOIN) for v in values)
 
 
@@ -121,7 +130,7 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         if options.csv_raw:
             writer.writerows(rows)
         else:
-            writer.writerows([neutralise(cell) for cell in row] for row in rows)
+            writer.writerows(neutralise_row(row) for row in rows)
     written = Written([out])
     write_label_sidecar(dataset, out, written)
     return written
