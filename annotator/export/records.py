@@ -199,10 +199,21 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
             data["turn_text"] = self.turn_text
         return data
 
+    def coding(self) -> tuple[str | None, bool, list[str], bool | None, str]:
+        """``note``, ``flag``, ``annotators``, ``agreement`` and ``time`` at once; for one
+        coder (the usual case, 100,000s of records) without the properties' loops."""
+        annotations = self.annotations
+        if len(annotations) == 1:
+            only = annotations[0]
+            flag = only.flag or self.status == "unresolved"
+            return only.note, flag, [only.annotator], None, only.time
+        return self.note, self.flag, list(self.annotators), self.agreement, self.time
+
     def user_data(self) -> dict[str, Any]:
         """What a spaCy ``Doc`` of this sentence keeps in ``doc.user_data``."""
+        note, flag, annotators, _, _ = self.coding()
         return {
-            "id": self.id,
+            "id": f"{self.document}:{self.start}-{self.end}",
             "document": self.document,
             "source": self.source,
             "speaker": self.speaker,
@@ -210,24 +221,15 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
             "turn": self.turn,
             "start": self.start,
             "end": self.end,
-            "annotators": list(self.annotators),
-            "note": self.note,
-            "flag": self.flag,
+            "annotators": annotators,
+            "note": note,
+            "flag": flag,
         }
 
     def to_dict(self, options: ExportOptions) -> dict[str, Any]:
         """The flat record shared by the jsonl, csv and parquet exports: ``origin()``
         with the text version after the source, then the decision."""
-        annotations = self.annotations
-        if len(annotations) == 1:
-            # One coder (the usual case, and 100,000s of records): the properties in short.
-            only = annotations[0]
-            note, flag, annotators = only.note, only.flag, [only.annotator]
-            agreement, stamp = None, only.time
-            flag = flag or self.status == "unresolved"
-        else:
-            note, flag, annotators = self.note, self.flag, list(self.annotators)
-            agreement, stamp = self.agreement, self.time
+        note, flag, annotators, agreement, stamp = self.coding()
         record = {
             "id": f"{self.document}:{self.start}-{self.end}",
             "document": self.document,
@@ -246,7 +248,7 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
             "agreement": agreement,
             "status": self.status,
             "time": stamp,
-            "annotations": [a.to_dict() for a in annotations],
+            "annotations": [a.to_dict() for a in self.annotations],
         }
         if options.context or options.turn_text:
             record.update(self.context(options))
