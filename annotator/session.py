@@ -100,6 +100,10 @@ class AnnotationSession:
         self.position = Position(0, 0, 0)
         self.suggester: Suggester | None = None
         self._suggestions: dict[int, dict[tuple[int, int], Suggestion]] = {}
+        #: Sentences decided this session from a shown suggestion, and how many of
+        #: those took its labels unchanged (the screen says how often).
+        self.suggestions_decided = 0
+        self.suggestions_taken = 0
         #: With ``--order uncertain``: the sentences to visit, least certain first.
         self.order: list[Position] | None = None
         self._order_per_document = False
@@ -543,12 +547,20 @@ class AnnotationSession:
             "scores": {name: round(score, 4) for name, score in suggestion.scores.items()},
         }
 
+    def suggestion_uptake(self) -> str | None:
+        """How often this session's analyst took a suggestion as it was, in words;
+        None before the first decision on a suggested sentence."""
+        if not self.suggestions_decided:
+            return None
+        taken, decided = self.suggestions_taken, self.suggestions_decided
+        return f"suggestions taken unchanged: {taken}/{decided} ({taken / decided:.0%})"
+
     def accept_suggestion(self) -> Decision | None:
         """Take the model's labels as the decision and move on; None if there is none."""
         suggestion = self.suggestion
         if suggestion is None:
             return None
-        decision = self._decide(tuple(suggestion.labels), meta=self._suggestion_meta(suggestion))
+        decision = self._decide(tuple(suggestion.labels), suggestion=suggestion)
         self.next()
         return decision
 
@@ -581,20 +593,26 @@ class AnnotationSession:
         return decision
 
     def _decide(
-        self, labels: tuple[str, ...], meta: dict[str, object] | None = None
+        self, labels: tuple[str, ...], suggestion: Suggestion | None = None
     ) -> Decision | None:
-        """Record labels on the focused sentence, keeping its note and flag."""
+        """Record labels on the focused sentence, keeping its note and flag; a decision
+        that starts from the model's ``suggestion`` records it (and counts whether the
+        analyst took it unchanged)."""
         span = self.sentence
         if span is None:
             return None
         current = self.line
         note = current.note if current is not None else None
         flag = current.flag if current is not None else False
+        meta = self._suggestion_meta(suggestion)
         if meta is None and current is not None and current.decided:
             meta = current.caller_meta or None
         decision = self.log.decide(
             self.document, self.turn, span, list(labels), note=note, flag=flag, meta=meta
         )
+        if suggestion is not None and self.suggester is not None:
+            self.suggestions_decided += 1
+            self.suggestions_taken += set(labels) == set(suggestion.labels)
         return self._record(decision)
 
     def _annotate(self, *, note: str | None, flag: bool) -> Decision | None:
@@ -630,7 +648,7 @@ class AnnotationSession:
         on: one key per sentence.
         """
         if self.labels.exclusive:
-            decision = self._decide((name,), meta=self._suggestion_meta(self.suggestion))
+            decision = self._decide((name,), suggestion=self.suggestion)
             self.next()
             return decision
         suggestion = self.suggestion
@@ -642,7 +660,7 @@ class AnnotationSession:
             labels.append(name)
         order = {label: i for i, label in enumerate(self.labels.names)}
         chosen = tuple(sorted(labels, key=lambda n: order.get(n, len(order))))
-        return self._decide(chosen, meta=self._suggestion_meta(suggestion))
+        return self._decide(chosen, suggestion=suggestion)
 
     def decide(self, labels: tuple[str, ...]) -> Decision | None:
         """Set the focused sentence's labels at once and move on (adjudication's "take")."""
@@ -660,8 +678,9 @@ class AnnotationSession:
         return True
 
     def no_label(self) -> Decision | None:
-        """x: reviewed, no label applies; move on."""
-        decision = self._decide(())
+        """x: reviewed, no label applies; move on (a suggestion shown is recorded as
+        the one the analyst turned down, unless it was "no label" too)."""
+        decision = self._decide((), suggestion=self.suggestion)
         self.next()
         return decision
 

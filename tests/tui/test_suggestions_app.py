@@ -46,6 +46,10 @@ class KeywordModel:
         return found
 
 
+def status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#status").render())
+
+
 def last_line(workdir: Path) -> dict[str, object]:
     lines = (workdir / "annotations" / "analyst.jsonl").read_text().splitlines()
     return json.loads(lines[-1])
@@ -120,3 +124,26 @@ def test_uncertain_order_per_document_keeps_documents_in_reading_order(
     across = [p.doc for p in app.session.order or []]
     # Across the corpus, the second document's closest calls come before the first's sure ones.
     assert across.index(1) < len(across) - 1 - across[::-1].index(0)
+
+
+async def test_the_status_line_says_how_often_suggestions_were_taken_unchanged(  # type: ignore[no-untyped-def]
+    make_app, sample: Document, workdir
+):
+    app = make_app([sample])
+    app.session.use_suggester(KeywordModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")  # taken as it was
+        assert "suggestions taken unchanged: 1/1 (100%)" in status(app)
+        while app.session.suggestion is None or not app.session.suggestion.labels:
+            await pilot.press("j")  # the next sentence the model labels
+        await pilot.press("3")  # edited: commitment + procedural
+        assert "suggestions taken unchanged: 1/2 (50%)" in status(app)
+        assert (app.session.suggestions_taken, app.session.suggestions_decided) == (1, 2)
+        while app.session.suggestion is None:
+            await pilot.press("j")
+        await pilot.press("x")  # turned down: recorded with what was suggested
+        line = last_line(workdir)
+        assert line["labels"] == [] and line["meta"]["suggested_by"] == "keywords-1"  # type: ignore[index]
+        taken = 2 if not line["meta"]["suggested"] else 1  # type: ignore[index]
+        assert app.session.suggestions_decided == 3 and app.session.suggestions_taken == taken

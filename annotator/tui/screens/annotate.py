@@ -314,9 +314,11 @@ class AnnotateScreen(Screen[None]):
         if decision is None:
             return
         self.saved_count += 1
+        uptake = self.session.suggestion_uptake()
         self.say(
             f"✓ saved: {describe_line(decision)} · {self.saved_count} this session · "
-            f"{self.log_name}"
+            + (f"{uptake} · " if uptake else "")
+            + self.log_name
         )
 
     def _after_decision(self, decision: Decision | None, *, moved: bool) -> None:
