@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -77,15 +77,19 @@ CombineOption = Annotated[
 ]
 
 
-def _documents(corpus: list[Path] | None) -> Iterator[Document] | None:
-    """The corpus, read a document at a time as the export goes (never held whole)."""
+def _documents(corpus: list[Path] | None, out: Path | None = None) -> Iterable[Document] | None:
+    """The corpus, read a document at a time as the export goes (never held whole);
+    read whole first when the export goes to standard output, where a transcript
+    that cannot be read must stop it before a line is written."""
     if not corpus:
         return None
     from annotator.config import resolve_reading
+    from annotator.export import STDOUT
     from annotator.sources import load_documents
 
     # Read as annotate read them (annotator.toml's pipeline and speaker pattern).
-    return iter(load_documents(corpus, reading=resolve_reading()))
+    documents = load_documents(corpus, reading=resolve_reading())
+    return list(documents) if out == STDOUT else documents
 
 
 # Control characters (escape sequences, carriage returns) from names and notes in a log
@@ -211,7 +215,7 @@ def export(
         logs,
         format_name,
         out,
-        documents=_documents(corpus),
+        documents=_documents(corpus, out),
         label_set=load_labels(labels) if labels else None,
         options=options,
     )

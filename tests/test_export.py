@@ -663,3 +663,58 @@ def test_records_are_made_a_document_at_a_time(
         assert order == sorted(order) and len(order) == dataset.count == 28
         assert dataset.settled() == {"single": 28}
         assert held and max(held) <= 7  # one document's decided sentences at most
+
+
+def test_a_label_no_current_decision_chooses_gets_no_column(
+    tmp_path: Path, label_set: LabelSet, documents: list[Document]
+) -> None:
+    """A label beyond the label set that was chosen and then changed (or by an analyst
+    left out) is no column: training would refuse a class with no example."""
+    document = documents[0]
+    turn, span = units(document)[0]
+    path = tmp_path / "alice.jsonl"
+    # The codebook the analyst worked with had a label the current one has dropped.
+    old = parse_labels(LABELS_YAML + '  - {name: renamed label, key: "4"}\n', source="old.yaml")
+    with AnnotationLog.open(path, "alice", labels=old) as log:
+        log.decide(document, turn, span, ["renamed label"])
+        log.decide(document, turn, span, ["procedural"])
+    dataset = collect_dataset([path], label_set=label_set)
+    assert "renamed label" not in dataset.labels
+    assert [r.labels for r in dataset.records] == [("procedural",)]
+    assert not dataset.warnings
+    with AnnotationLog.open(path, "alice", labels=old) as log:
+        log.decide(document, turn, span, ["renamed label"])
+    again = collect_dataset([path], label_set=label_set)
+    assert again.labels[-1] == "renamed label"
+    assert [r.labels for r in again.records] == [("renamed label",)]
+    assert any("used 1 times" in w for w in again.warnings)
+
+
+def test_a_dataset_is_streamed_once(alice_log: Path, label_set: LabelSet) -> None:
+    dataset = collect_dataset([alice_log], label_set=label_set)
+    assert sum(1 for _ in dataset.stream()) == 14
+    with pytest.raises(RuntimeError, match="once"):
+        next(dataset.stream())
+    held = collect_dataset([alice_log], label_set=label_set)
+    assert len(held.records) == len(list(held.stream())) == 14  # held records re-read
+
+
+def test_a_corpus_with_an_id_twice_is_refused(
+    tmp_path: Path, alice_log: Path, documents: list[Document]
+) -> None:
+    with pytest.raises(ExportError, match="two documents with the id 'brief-a'"):
+        export_logs([alice_log], "jsonl", tmp_path / "o.jsonl", documents=documents * 2)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_doccano_split_writes_no_file_for_an_analyst_without_records(
+    tmp_path: Path, label_set: LabelSet, documents: list[Document]
+) -> None:
+    alice = annotate(tmp_path / "alice.jsonl", "alice", documents, label_set)
+    ben = annotate(tmp_path / "ben.jsonl", "ben", [make_document(BRIEFING, "other")], label_set)
+    out = tmp_path / "out.jsonl"
+    options = ExportOptions(split_by="annotator")
+    result = export_logs([alice, ben], "doccano", out, documents=documents, options=options)
+    assert [p.name for p in result.files] == ["out.alice.jsonl"]
+    assert not (tmp_path / "out.ben.jsonl").exists()
+    assert any("not in the corpus" in line for line in result.left_out)

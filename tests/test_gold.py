@@ -138,3 +138,19 @@ def test_union_on_an_exclusive_label_set_is_refused(tmp_path: Path, sample: Docu
         logs.append(path)
     with pytest.raises(ExportError, match="exclusive"):
         collect_dataset(logs, label_set=labels, options=ExportOptions(combine="union"))
+
+
+def test_union_on_an_exclusive_label_set_is_fine_when_no_sentence_is_coded_twice(
+    tmp_path: Path, sample: Document
+) -> None:
+    """Analysts who split the work never give a sentence two labels: nothing to refuse."""
+    labels = label_set(exclusive=True)
+    spans = [(t, s) for t in sample.turns for s in t.sentences]
+    logs = []
+    for who, (turn, span) in (("ana", spans[0]), ("ben", spans[1])):
+        path = tmp_path / f"{who}.jsonl"
+        with AnnotationLog.open(path, who, labels=labels) as log:
+            log.decide(sample, turn, span, ["position"])
+        logs.append(path)
+    dataset = collect_dataset(logs, label_set=labels, options=ExportOptions(combine="union"))
+    assert [r.annotators for r in dataset.records] == [("ana",), ("ben",)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator.export._files import Written, atomic_output, json_line, refuse_to_overwrite
 from annotator.export.records import (
@@ -90,18 +90,23 @@ def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:
         names = ", ".join(sorted(paths))
         raise ExportError(f"{out}: the analyst ids {names} give clashing file names")
     refuse_to_overwrite(paths.values(), options.force)
-    counts = dict.fromkeys(paths, 0)
-    # Every analyst's file open at once: the records are read once, as they are made.
+    counts: dict[str, int] = {}
+    # The analysts' files open together (the records are read once, as they are made),
+    # each on its analyst's first record: an analyst with none gets no file.
     with contextlib.ExitStack() as stack:
-        handles = {name: stack.enter_context(atomic_output(path)) for name, path in paths.items()}
+        handles: dict[str, IO[Any]] = {}
         for record in dataset.stream():
             for annotation in record.annotations:
-                handles[annotation.annotator].write(
-                    json_line(doccano_example(record, options, annotation))
-                )
-                counts[annotation.annotator] += 1
-    written = Written(list(paths.values()), _guidance(dataset, split=True))
+                name = annotation.annotator
+                target = handles.get(name)
+                if target is None:
+                    target = handles[name] = stack.enter_context(atomic_output(paths[name]))
+                    counts[name] = 0
+                target.write(json_line(doccano_example(record, options, annotation)))
+                counts[name] += 1
+    written = Written([paths[name] for name in counts], _guidance(dataset, split=True))
     written.notes += [
-        f"{path.name}: {counts[name]:,} sentences decided by {name}" for name, path in paths.items()
+        f"{paths[name].name}: {count:,} sentences decided by {name}"
+        for name, count in counts.items()
     ]
     return written

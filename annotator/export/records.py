@@ -25,7 +25,6 @@ import msgspec
 from annotator.errors import AnnotatorError
 from annotator.log import LABEL, Decision, LogState, read_log
 from annotator.log.anchor import overlapping
-from annotator.log.schema import Option
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 
@@ -38,7 +37,6 @@ COMBINE_MODES = ("majority", "union", "intersection")
 UNRESOLVED_POLICIES = ("exclude", "majority", "flag")
 #: The annotator id that marks adjudicated decisions (``--gold``).
 GOLD_ANNOTATOR = "gold"
-_OPTIONS = msgspec.json.Decoder(tuple[Option, ...])
 
 
 # A sentence before its labels are combined: its record fields and the decisions on it.
@@ -329,6 +327,7 @@ class Dataset:
     annotations: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     _held: list[SentenceRecord] | None = field(default=None, repr=False)
+    _streamed: bool = field(default=False, repr=False)
 
     def stream(self) -> Iterator[SentenceRecord]:
         """The records in order, each made as it is asked for (they can be read once,
@@ -336,6 +335,9 @@ class Dataset:
         if self._held is not None:
             yield from self._held
             return
+        if self._streamed:
+            raise RuntimeError("a dataset's records are made once: read them with .records")
+        self._streamed = True
         statuses = self.statuses
         for record in self.source:
             self.count += 1
@@ -347,7 +349,8 @@ class Dataset:
     def records(self) -> list[SentenceRecord]:
         """Every record at once (read from the stream the first time)."""
         if self._held is None:
-            self._held = list(self.stream())
+            held = list(self.stream())
+            self._held = held
         return self._held
 
     def settled(self) -> dict[str, int]:
@@ -381,7 +384,9 @@ def collect_dataset(
     speaker keys and context; ``label_set`` fixes the label columns (else the
     ``options`` recorded in the log lines are used). Raises ``ExportError``
     for a missing log, an unknown label in ``options.labels``, or a request the
-    label set forbids; these are all known before the first record.
+    label set forbids, all before the first record; a corpus that cannot be read
+    (or holds an id twice) raises ``ExportError``/``AnnotatorError`` as the records
+    reach it.
     """
     options = options or ExportOptions()
     if options.combine not in COMBINE_MODES:
@@ -412,9 +417,9 @@ def collect_dataset(
     annotators = sorted(
         {a for state in states for a in state.annotators if wanted is None or a in wanted}
     )
-    names, extra, exclusive = _label_names(states, label_set)
-    coders = [a for a in annotators if a != GOLD_ANNOTATOR]
-    if exclusive and options.combine == "union" and not options.gold_standard and len(coders) > 1:
+    names, extra, exclusive = _label_names(states, wanted, label_set)
+    union = options.combine == "union" and not options.gold_standard
+    if exclusive and union and _coded_twice(states, wanted):
         raise ExportError(
             "the label set is exclusive (one label per sentence), and --combine union "
             "would give a sentence several; use --combine majority, or --gold for the "
@@ -432,6 +437,7 @@ def collect_dataset(
                 f"unknown label {unknown[0]!r}; the labels are: {', '.join(names) or '(none)'}"
             )
         names = tuple(name for name in names if name in options.labels)
+        extra = tuple(name for name in extra if name in options.labels)
 
     if documents is not None:
         groups = _from_corpus(states, documents, wanted, options, left_out)
@@ -623,7 +629,11 @@ def _from_corpus(
     seen: set[str] = set()
     for document in documents:
         if document.id in seen:
-            continue  # the first document of an id is the one annotated (as in annotate)
+            # Which of the two the analysts saw cannot be told; annotate refuses it too.
+            raise ExportError(
+                f"the corpus holds two documents with the id {document.id!r}; "
+                "give each transcript its own name"
+            )
         seen.add(document.id)
         if document.id in logged:
             yield from _document_from_corpus(states, document, wanted, options, left_out)
@@ -800,10 +810,11 @@ def _drop_overlaps(
 
 
 def _label_names(
-    states: Sequence[LogState], label_set: LabelSet | None
+    states: Sequence[LogState], wanted: set[str] | None, label_set: LabelSet | None
 ) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """The label columns (the label set's, or the options recorded in the log lines,
-    then any label chosen beyond them), the labels beyond, and exclusivity."""
+    then any label the decisions choose beyond them), the labels beyond, and
+    exclusivity. Known before the first record is made."""
     if label_set is not None:
         names = list(label_set.names)
         exclusive = label_set.exclusive
@@ -812,8 +823,28 @@ def _label_names(
         offered = (sets for state in states for sets in state.label_sets or ())
         names = list(dict.fromkeys(option.id for options in offered for option in options))
         exclusive = False
-    extra = sorted({name for state in states for name in state.labels_used} - set(names))
+    known = set(names)
+    extra: dict[str, None] = {}
+    if any(name not in known for state in states for name in state.labels_used):
+        # Some line chose a label beyond them (replay saw it): which of those the current
+        # decisions of the selected analysts still choose, in order of writing.
+        for state in states:
+            for line in state.entry_fields():
+                if line.action == LABEL and (wanted is None or line.annotator in wanted):
+                    extra.update((name, None) for name in line.labels if name not in known)
     return (*names, *extra), tuple(extra) if names else (), exclusive
+
+
+def _coded_twice(states: Sequence[LogState], wanted: set[str] | None) -> bool:
+    """Whether two coders (adjudication aside) decided the same sentence."""
+    coder: dict[tuple[str, int, int], str] = {}
+    for state in states:
+        for document, annotator, start, end in state.decided_units():
+            if annotator == GOLD_ANNOTATOR or (wanted is not None and annotator not in wanted):
+                continue
+            if coder.setdefault((document, start, end), annotator) != annotator:
+                return True
+    return False
 
 
 def _beyond_warnings(

@@ -288,6 +288,14 @@ class LogState:
         offset, _ = next(reversed(units.values()))
         return self._materialise([offset])[0]
 
+    def decided_units(self) -> Iterator[tuple[str, str, int, int]]:
+        """(document, annotator, start, end) of every decided sentence, from what replay
+        keeps (no line is read)."""
+        for document, units in self._units.items():
+            for (annotator, _, start, end), (_, action) in units.items():
+                if action == LABEL:
+                    yield document, annotator, start, end
+
     def live_count(self, document: str) -> int:
         """How many sentences of ``document`` are decided (``label`` is their last line)."""
         return sum(1 for _, action in self._units.get(document, {}).values() if action == LABEL)
@@ -325,8 +333,9 @@ class LogState:
         cache = self._decisions
         missing = sorted({off for off in offsets if off not in cache})
         if missing:
-            # Replay checked these lines (types, schema, text hash); a line read back is
-            # decoded by type again, which is what notices one that has changed since.
+            # Replay checked these lines (types, schema, text hash); read back, a line is
+            # decoded by type only: a line overwritten since by something else is
+            # noticed only if its types no longer fit (logs are only ever appended to).
             decode = _DECODER.decode
             with paused_gc():
                 for off, chunk, at, end in self._line_slices(missing):
