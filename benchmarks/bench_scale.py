@@ -32,8 +32,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench_export import write_synthetic
-
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 MEMORY_TARGET_MB = 500
@@ -47,17 +45,30 @@ REPLAY = (
 
 
 def run(command: Sequence[str], cwd: Path) -> tuple[float, float]:
-    """Seconds and peak MB of one whole process (fails loudly if it fails)."""
+    """Seconds and peak MB of one whole process (fails loudly if it fails).
+
+    The child's peak counts what it shares with this process when forked, so this
+    process stays small: the data is written by children too (``make_log``).
+    """
     began = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=False
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - began
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"bench_scale: {' '.join(command)} failed:\n{stderr}")
+    with tempfile.TemporaryFile() as errors:  # a pipe would fill and stall the child
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"bench_scale: {' '.join(command)} failed:\n{errors.read().decode()}")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def make_log(folder: Path, decisions: int) -> Path:
+    """bench_export's synthetic log of ``decisions`` lines, written by a child process."""
+    write = (
+        "import sys; from pathlib import Path; from bench_export import write_synthetic; "
+        "write_synthetic(Path(sys.argv[1]), int(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", write, str(folder), str(decisions)], cwd=HERE, check=True)
+    return folder / "analyst.jsonl"
 
 
 def exponent(sizes: Sequence[float], seconds: Sequence[float]) -> float:
@@ -84,7 +95,7 @@ def decision_rows(sizes: Sequence[int], root: Path) -> Rows:
     for n in sizes:
         folder = root / f"decisions-{n}"
         folder.mkdir()
-        log, _ = write_synthetic(folder, n)
+        log = make_log(folder, n)
         second = second_analyst(log)
         commands = {
             "replay (read_log)": [sys.executable, "-c", REPLAY, str(log)],
