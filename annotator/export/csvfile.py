@@ -19,6 +19,7 @@ joined ``labels`` column still splits into the names it was made of.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def neutralise(cell: Any) -> Any:
     return neutralise_row([cell])[0]
 
 
-def join(values: tuple[str, ...]) -> str:
+def join(values: Sequence[str]) -> str:
     """List values in one cell, ``|``-separated, each ``|`` and ``\\`` in them escaped."""
     joined = JOIN.join(values)
     if "\\" not in joined and joined.count(JOIN) == max(len(values) - 1, 0):
@@ -86,11 +87,10 @@ def csv_columns(dataset: Dataset, options: ExportOptions) -> list[str]:
 def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOptions) -> list[Any]:
     """One row, in the order of ``csv_columns``: the jsonl record's values, lists
     ``|``-joined, booleans as 0/1 so R and Excel can sum them."""
-    data = record.to_dict(options)
-    chosen = set(record.labels)
-    agreement = data["agreement"]
+    note, flag, annotators, agreement, stamp = record.coding()
+    chosen = record.labels
     row: list[Any] = [
-        data["id"],
+        record.id,
         record.document,
         record.source,
         record.doc_hash,
@@ -100,15 +100,15 @@ def csv_row(record: SentenceRecord, labels: tuple[str, ...], options: ExportOpti
         record.start,
         record.end,
         record.text,
-        join(record.labels),
+        join(chosen),
         *(1 if name in chosen else 0 for name in labels),
-        data["note"] or "",
-        int(data["flag"]),
-        join(data["annotators"]),
+        note or "",
+        int(flag),
+        join(annotators),
         "" if agreement is None else int(agreement),
         record.status,
-        data["time"],
-        json_text(data["annotations"]),
+        stamp,
+        json_text([a.to_dict() for a in record.annotations]),
     ]
     if options.context:
         row += [record.context_before or "", record.context_after or ""]
