@@ -604,13 +604,14 @@ class AnnotationSession:
         current = self.line
         note = current.note if current is not None else None
         flag = current.flag if current is not None else False
-        meta = self._suggestion_meta(suggestion)
+        suggested = self._suggestion_meta(suggestion)
+        meta = suggested
         if meta is None and current is not None and current.decided:
             meta = current.caller_meta or None
         decision = self.log.decide(
             self.document, self.turn, span, list(labels), note=note, flag=flag, meta=meta
         )
-        if suggestion is not None and self.suggester is not None:
+        if suggested is not None and suggestion is not None:
             self.suggestions_decided += 1
             self.suggestions_taken += set(labels) == set(suggestion.labels)
         return self._record(decision)

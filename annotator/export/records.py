@@ -25,7 +25,6 @@ import msgspec
 from annotator.errors import AnnotatorError
 from annotator.log import LABEL, Decision, LogState, read_log
 from annotator.log.anchor import overlapping
-from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 
 #: How the labels of several annotators become the labels of a sentence.
@@ -211,7 +210,7 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
         """What a spaCy ``Doc`` of this sentence keeps in ``doc.user_data``."""
         note, flag, annotators, _, _ = self.coding()
         return {
-            "id": f"{self.document}:{self.start}-{self.end}",
+            "id": self.id,
             "document": self.document,
             "source": self.source,
             "speaker": self.speaker,
@@ -229,7 +228,7 @@ class SentenceRecord(msgspec.Struct, frozen=True, kw_only=True):
         with the text version after the source, then the decision."""
         note, flag, annotators, agreement, stamp = self.coding()
         record = {
-            "id": f"{self.document}:{self.start}-{self.end}",
+            "id": self.id,
             "document": self.document,
             "source": self.source,
             "doc_hash": self.doc_hash,
@@ -349,8 +348,7 @@ class Dataset:
     def records(self) -> list[SentenceRecord]:
         """Every record at once (read from the stream the first time)."""
         if self._held is None:
-            held = list(self.stream())
-            self._held = held
+            self._held = list(self.stream())
         return self._held
 
     def settled(self) -> dict[str, int]:
@@ -404,8 +402,7 @@ def collect_dataset(
         path = Path(raw)
         if not path.is_file():
             raise ExportError(f"{path}: no such annotation log")
-        with paused_gc():
-            state = read_log(path, label_sets=True)
+        state = read_log(path, label_sets=True)  # replay pauses the collector itself
         for warning in state.warnings:
             if state.torn is not None and "incomplete" in warning:
                 left_out.torn_lines += 1
@@ -857,7 +854,7 @@ def _beyond_warnings(
     return [
         f"label {name!r} (used {used[name]:,} times) is not in {where}; exported as is"
         if used[name]
-        else f"label {name!r} is not in {where} and only earlier or other analysts' "
-        "decisions chose it; its column is empty"
+        else f"label {name!r} is not in {where}, and no exported sentence has it (its "
+        "decisions are orphaned or on an earlier text); its column is empty"
         for name in extra
     ]

@@ -74,6 +74,7 @@ class LogState:
         #: columns before its records, which it makes a document at a time).
         self.label_sets: dict[tuple[Option, ...], None] | None = {} if label_sets else None
         self.labels_used: set[str] = set()
+        self._last_options: tuple[Option, ...] = ()
         #: Lines read (valid or not), and what was skipped or noticed, one line each.
         self.lines = 0
         self.skipped = 0
@@ -113,9 +114,7 @@ class LogState:
         check = _check_hash
         units_by_document = self._units
         versions = self._versions
-        label_sets = self.label_sets
-        labels_used = self.labels_used
-        last_options: tuple[Option, ...] = ()
+        gather = self.label_sets is not None
         # One string object per annotator and per text version, not one per line: a
         # replay of a million lines keeps a million keys.
         strings = self._strings
@@ -154,12 +153,8 @@ class LogState:
             units.pop(key, None)
             units[key] = (at, action)
             versions[document] += 1
-            if label_sets is not None and action == LABEL:
-                options = decision.options
-                if options != last_options:  # the same label set, line after line
-                    label_sets[options] = None
-                    last_options = options
-                labels_used.update(decision.labels)
+            if gather and action == LABEL:
+                self._gather_labels(decision)
         self.lines = number - (1 if self.torn else 0)
         self.size = offset if self.torn is None else self.torn[0]
 
@@ -217,9 +212,16 @@ class LogState:
             units.pop(key, None)  # re-insert: dict order stays the order of last write
             units[key] = (offset, action)
             if self.label_sets is not None and action == LABEL:
-                self.label_sets[decision.options] = None
-                self.labels_used.update(decision.labels)
+                self._gather_labels(decision)
         self._versions[document] += 1
+
+    def _gather_labels(self, decision: Decision) -> None:
+        """Note a ``label`` line's label set and labels (``label_sets=True``)."""
+        options = decision.options
+        if self.label_sets is not None and options != self._last_options:
+            self.label_sets[options] = None  # the same label set comes line after line
+            self._last_options = options
+        self.labels_used.update(decision.labels)
 
     def record(self, offset: int, decision: Decision) -> None:
         """Take a line the writer has just appended at ``offset`` into the state."""
