@@ -35,6 +35,7 @@ from annotator.agreement import (
 from annotator.cli import app
 from annotator.log import AnnotationLog
 from annotator.model import Document, Span, Turn
+from tests.builders import numbered_document, units
 
 krippendorff = pytest.importorskip("krippendorff")
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
@@ -233,27 +234,11 @@ LABELS = ("commitment", "threat", "procedural")
 
 
 def make_document(doc_id: str, sentences: int) -> Document:
-    """A briefing of turns of 5 sentences, alternating two speakers."""
-    text = ""
-    turns = []
-    for index in range(sentences // 5):
-        speaker = "MR MILLER" if index % 2 == 0 else "QUESTION"
-        text += ("\n\n" if text else "") + f"{speaker}: "
-        start = len(text)
-        spans = []
-        for k in range(5):
-            sentence = f"Sentence {index * 5 + k} of {doc_id}."
-            text += " " if k else ""
-            spans.append(Span(len(text), len(text) + len(sentence), sentence))
-            text += sentence
-        turns.append(
-            Turn(index, speaker, speaker, start, len(text), text[start:], (), tuple(spans))
-        )
-    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(turns))
+    return numbered_document(doc_id, sentences)
 
 
 def sentences_of(document: Document) -> list[tuple[Turn, Span]]:
-    return [(turn, s) for turn in document.turns for s in turn.sentences]
+    return units(document)
 
 
 @pytest.fixture

@@ -19,18 +19,11 @@ from annotator.assign import (
 from annotator.cli import app
 from annotator.corpus import write_corpus
 from annotator.model import Document, Span, Turn
+from tests.builders import numbered_document
 
 
 def make_document(doc_id: str, sentences: int) -> Document:
-    text = ""
-    spans = []
-    for k in range(sentences):
-        sentence = f"Sentence {k} of {doc_id}."
-        text += " " if text else ""
-        spans.append(Span(len(text), len(text) + len(sentence), sentence))
-        text += sentence
-    turn = Turn(0, "MR MILLER", "MR MILLER", 0, len(text), text, (), tuple(spans))
-    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", (turn,))
+    return numbered_document(doc_id, sentences, per_turn=sentences)
 
 
 DOCUMENTS = [make_document("a", 120), make_document("b", 80)]

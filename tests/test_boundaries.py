@@ -11,19 +11,14 @@ from annotator.adjudication import open_adjudication
 from annotator.agreement import read_codings
 from annotator.export import collect_dataset
 from annotator.log import AnnotationLog
-from annotator.model import Document, Span, Turn
+from annotator.model import Document
+from tests.builders import make_document
 
 SENTENCES = ["We will act.", "We will act now.", "Thank you.", "Any questions?", "None."]
 
 
 def document() -> Document:
-    text = "MR A: " + " ".join(SENTENCES)
-    spans, at = [], 6
-    for sentence in SENTENCES:
-        spans.append(Span(at, at + len(sentence), sentence))
-        at += len(sentence) + 1
-    turn = Turn(0, "MR A", "a", 6, len(text), text[6:], (), tuple(spans))
-    return Document("doc", "doc.txt", "Doc", text, "", (turn,))
+    return make_document([("MR A", SENTENCES)], "doc", speaker_key=lambda s, i: "a")
 
 
 def test_different_corrections_are_reported_everywhere(tmp_path: Path) -> None:

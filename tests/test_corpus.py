@@ -12,9 +12,7 @@ import pytest
 from annotator.corpus import is_corpus, read_corpus, write_corpus
 from annotator.errors import CorpusError
 from annotator.model import Document, Span, Turn
-from annotator.resources import sample_transcript
-from annotator.segment import load_pipeline, segment_document
-from annotator.transcript import parse_transcript
+from tests.builders import bundled_sample
 
 TEXT = (
     "Briefing on Café Policy\n\n"
@@ -64,7 +62,7 @@ def handmade_document(doc_id: str = "briefing") -> Document:
 @pytest.fixture(scope="session")
 def sample_document() -> Document:
     """The bundled sample, parsed and segmented with the default pipeline."""
-    return segment_document(parse_transcript(sample_transcript()), load_pipeline())
+    return bundled_sample()
 
 
 def test_round_trip_keeps_every_turn_note_sentence_and_offset(

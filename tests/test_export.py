@@ -21,7 +21,9 @@ from annotator.corpus import write_corpus
 from annotator.export import FORMATS, ExportError, ExportOptions, collect_dataset, export_logs
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog, input_hash, task_hash
-from annotator.model import Document, LabelSet, Span, Turn
+from annotator.model import Document, LabelSet
+from tests.builders import make_document as build
+from tests.builders import units
 
 LABELS_YAML = """
 labels:
@@ -41,27 +43,12 @@ ALICE = [["procedural"], ["commitment"], ["procedural"], [], None, ["threat asse
 
 
 def make_document(turns: list[tuple[str, list[str]]], doc_id: str) -> Document:
-    """A Document built as the transcript reader and segmenter would build it."""
-    text = ""
-    built = []
-    for index, (speaker, sentences) in enumerate(turns):
-        if text:
-            text += "\n\n"
-        text += f"{speaker}: "
-        start = len(text)
-        spans = []
-        for k, sentence in enumerate(sentences):
-            if k:
-                text += " "
-            spans.append(Span(len(text), len(text) + len(sentence), sentence))
-            text += sentence
-        key = f"{speaker}#{index}" if speaker == "QUESTION" else speaker
-        built.append(Turn(index, speaker, key, start, len(text), text[start:], (), tuple(spans)))
-    return Document(doc_id, f"{doc_id}.txt", doc_id, text, "", tuple(built))
+    """A briefing whose questions are keyed one by one (``QUESTION#3``), as the reader keys them."""
+    return build(turns, doc_id, title=doc_id, speaker_key=_key)
 
 
-def units(document: Document) -> list[tuple[Turn, Span]]:
-    return [(turn, s) for turn in document.turns for s in turn.sentences]
+def _key(speaker: str, index: int) -> str:
+    return f"{speaker}#{index}" if speaker == "QUESTION" else speaker
 
 
 @pytest.fixture(scope="module")

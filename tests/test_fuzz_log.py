@@ -17,19 +17,14 @@ from hypothesis import strategies as st
 
 from annotator.errors import StoreError
 from annotator.log import AnnotationLog, read_log
-from annotator.model import Document, Span, Turn
+from annotator.model import Document
+from tests.builders import make_document as build
 
 SENTENCES = ["We will act now.", "Is the threat growing?", "Thank you.", "We call on Iran to stop."]
 
 
 def make_document() -> Document:
-    text = "MR MILLER: " + " ".join(SENTENCES)
-    spans, at = [], len("MR MILLER: ")
-    for sentence in SENTENCES:
-        spans.append(Span(at, at + len(sentence), sentence))
-        at += len(sentence) + 1
-    turn = Turn(0, "MR MILLER", "miller", spans[0].start, len(text), text[11:], (), tuple(spans))
-    return Document("briefing", "briefing.txt", "Briefing", text, "", (turn,))
+    return build([("MR MILLER", SENTENCES)], title="Briefing", speaker_key=lambda s, i: "miller")
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,7 @@ from annotator.export.records import ExportError
 from annotator.labels import load_labels, parse_labels
 from annotator.log import AnnotationLog
 from annotator.model import Document, LabelSet
-from annotator.resources import sample_transcript
-from annotator.segment import load_pipeline, segment_document
-from annotator.transcript import parse_transcript
+from tests.builders import bundled_sample
 
 NAMES = ["commitment", "reassurance", "procedural", "position", "cooperation"]
 
@@ -27,7 +25,7 @@ NAMES = ["commitment", "reassurance", "procedural", "position", "cooperation"]
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Document:
     # The transcript where the README's walkthrough finds it: the bundled sample.
-    return segment_document(parse_transcript(sample_transcript()), load_pipeline())
+    return bundled_sample()
 
 
 def code(path: Path, who: str, document: Document, labels: LabelSet, shift: int = 0) -> None:

@@ -22,9 +22,10 @@ import pytest
 from annotator.errors import LogLockedError, StoreError
 from annotator.labels import load_labels
 from annotator.log import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
-from annotator.model import Document, LabelSet, Span, Turn
+from annotator.model import Document, LabelSet, Span
 from annotator.render.status import format_status
 from annotator.status import status_report
+from tests.builders import make_document, units
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,32 +35,6 @@ BRIEFING = [
     ("QUESTION", ["Is the threat growing?", "Thank you."]),
     ("MR MILLER", ["The threat is grave.", "We call on Iran to stop.", "Thank you."]),
 ]
-
-
-def make_document(
-    turns: list[tuple[str, list[str]]], doc_id: str = "briefing", preamble: str = ""
-) -> Document:
-    """A Document built by hand, as the transcript reader and segmenter would build it."""
-    text = preamble
-    built = []
-    for index, (speaker, sentences) in enumerate(turns):
-        if text:
-            text += "\n\n"
-        text += f"{speaker}: "
-        start = len(text)
-        spans = []
-        for k, sentence in enumerate(sentences):
-            if k:
-                text += " "
-            spans.append(Span(len(text), len(text) + len(sentence), sentence))
-            text += sentence
-        turn_text = text[start:]
-        built.append(Turn(index, speaker, speaker, start, len(text), turn_text, (), tuple(spans)))
-    return Document(doc_id, f"{doc_id}.txt", doc_id.title(), text, "", tuple(built))
-
-
-def units(document: Document) -> list[tuple[Turn, Span]]:
-    return [(turn, s) for turn in document.turns for s in turn.sentences]
 
 
 def labels_of(log: AnnotationLog, document: Document, sentence: Span) -> tuple[str, ...] | None:

@@ -11,15 +11,13 @@ from annotator.errors import CorpusError
 from annotator.labels import load_labels
 from annotator.log import AnnotationLog
 from annotator.model import Document
-from annotator.resources import sample_transcript
-from annotator.segment import load_pipeline, segment_document
 from annotator.session import AnnotationSession, Filter
-from annotator.transcript import parse_transcript
+from tests.builders import bundled_sample
 
 
 @pytest.fixture(scope="module")
 def sample() -> Document:
-    return segment_document(parse_transcript(sample_transcript()), load_pipeline())
+    return bundled_sample()
 
 
 @pytest.fixture

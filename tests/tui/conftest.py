@@ -10,11 +10,11 @@ import pytest
 from annotator.labels import load_labels
 from annotator.log import AnnotationLog, read_log
 from annotator.model import Document, LabelSet
-from annotator.resources import sample_transcript
 from annotator.segment import load_pipeline, segment_document
 from annotator.session import AnnotationSession
-from annotator.transcript import parse_text, parse_transcript
+from annotator.transcript import parse_text
 from annotator.tui.app import AnnotatorApp
+from tests.builders import bundled_sample
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +24,7 @@ def nlp():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def sample(nlp) -> Document:  # type: ignore[no-untyped-def]
-    return segment_document(parse_transcript(sample_transcript()), nlp)
+    return bundled_sample()
 
 
 @pytest.fixture(scope="session")
