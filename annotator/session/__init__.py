@@ -1,0 +1,24 @@
+"""What a keystroke does, without a screen: the annotation session.
+
+- ``session.py``: ``AnnotationSession``, the cursor, filter, order of work and
+  suggestions, and every action that writes to the log (deciding, notes, flags,
+  exclusions, undo and redo, merges and splits);
+- ``documents.py``: ``SessionDocuments``, the loaded documents as the log has them,
+  what the log says of each sentence, and progress;
+- ``navigation.py``: reading order (``Position``, ``Filter``), where a move lands.
+"""
+
+from __future__ import annotations
+
+from annotator.session.documents import DocumentProgress, Scope, SessionDocuments
+from annotator.session.navigation import Filter, Position
+from annotator.session.session import AnnotationSession
+
+__all__ = [
+    "AnnotationSession",
+    "DocumentProgress",
+    "Filter",
+    "Position",
+    "Scope",
+    "SessionDocuments",
+]

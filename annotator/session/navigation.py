@@ -1,0 +1,173 @@
+"""Reading order over the sentences of a list of documents, without any decisions.
+
+A ``Position`` names a sentence (document, turn, sentence within the turn); the
+functions here walk positions forward and back, by sentence or by turn, and say
+where a walk lands. Which sentences a walk may land on is the caller's question,
+asked through an ``accept(position)`` predicate: the session answers it from its
+scope, its filter and the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from annotator.model import Document
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the cursor is: document, turn and sentence indexes (sentence within turn)."""
+
+    doc: int
+    turn: int
+    sentence: int
+
+
+#: Whether a walk may stop at a position (in scope, shown by the filter, still to do...).
+Accept = Callable[[Position], bool]
+
+#: Before the first sentence: ``positions_from(BEFORE_START, ...)`` lists them all.
+BEFORE_START = Position(0, 0, -1)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which sentences the cursor visits: all, undecided, flagged, one speaker or one label."""
+
+    kind: str = "all"  # all | undecided | flagged | speaker | label
+    value: str = ""
+
+    def describe(self) -> str:
+        return self.kind if not self.value else f"{self.kind}: {self.value}"
+
+    def phrase(self) -> str:
+        """The sentences shown, as words ("flagged sentences"); empty for all."""
+        return {
+            "all": "",
+            "undecided": "undecided sentences",
+            "flagged": "flagged sentences",
+            "speaker": f"sentences by {self.value}",
+            "label": f"sentences labelled {self.value}",
+        }.get(self.kind, f"{self.describe()} sentences")
+
+
+def all_positions(documents: Sequence[Document], *, forward: bool = True) -> list[Position]:
+    """Every sentence position in reading order (or in reverse)."""
+    positions = [
+        Position(d, t, s)
+        for d, document in enumerate(documents)
+        for t, turn in enumerate(document.turns)
+        for s in range(len(turn.sentences))
+    ]
+    return positions if forward else positions[::-1]
+
+
+def positions_from(
+    documents: Sequence[Document], start: Position, *, forward: bool, wrap: bool
+) -> list[Position]:
+    """Sentence positions after (or before) ``start`` in reading order; with ``wrap``,
+    then those from the other end up to ``start`` itself."""
+    key = (start.doc, start.turn, start.sentence)
+    ordered = all_positions(documents, forward=forward)
+    if forward:
+        after = [p for p in ordered if (p.doc, p.turn, p.sentence) > key]
+        before = [p for p in ordered if (p.doc, p.turn, p.sentence) <= key]
+    else:
+        after = [p for p in ordered if (p.doc, p.turn, p.sentence) < key]
+        before = [p for p in ordered if (p.doc, p.turn, p.sentence) >= key]
+    return after + before if wrap else after
+
+
+def first_accepted(positions: Sequence[Position], accept: Accept) -> Position | None:
+    """The first of ``positions`` that ``accept`` takes, if any."""
+    return next((position for position in positions if accept(position)), None)
+
+
+def step(
+    documents: Sequence[Document], start: Position, *, forward: bool, accept: Accept
+) -> Position | None:
+    """The next (or previous) accepted sentence after ``start``; None at the end."""
+    doc, turn, sentence = start.doc, start.turn, start.sentence
+    # A cheap walk from the cursor: the common case must not list every sentence.
+    while True:
+        turns = documents[doc].turns
+        if forward:
+            sentence += 1
+            if sentence >= len(turns[turn].sentences):
+                turn, sentence = turn + 1, 0
+                while turn < len(turns) and not turns[turn].sentences:
+                    turn += 1
+                if turn >= len(turns):
+                    doc += 1
+                    if doc >= len(documents):
+                        return None
+                    turn, sentence = 0, -1
+                    continue
+        else:
+            sentence -= 1
+            if sentence < 0:
+                turn -= 1
+                while turn >= 0 and not turns[turn].sentences:
+                    turn -= 1
+                if turn < 0:
+                    doc -= 1
+                    if doc < 0:
+                        return None
+                    turn = len(documents[doc].turns)
+                    sentence = 0
+                    continue
+                sentence = len(turns[turn].sentences)
+                continue
+        candidate = Position(doc, turn, sentence)
+        if accept(candidate):
+            return candidate
+
+
+def step_in_order(
+    order: Sequence[Position], start: Position, delta: int, accept: Accept
+) -> Position | None:
+    """The next (``delta`` 1) or previous (-1) accepted position along ``order`` from
+    ``start``; from a position not in the order, the first (or last) accepted one."""
+    try:
+        index = order.index(start)
+    except ValueError:
+        index = -1 if delta > 0 else len(order)
+    index += delta
+    while 0 <= index < len(order):
+        if accept(order[index]):
+            return order[index]
+        index += delta
+    return None
+
+
+def turn_step(documents: Sequence[Document], start: Position, delta: int) -> Position | None:
+    """The first sentence of the turn ``delta`` turns with sentences away; None past
+    either end."""
+    order = [
+        (d, t)
+        for d, document in enumerate(documents)
+        for t, turn in enumerate(document.turns)
+        if turn.sentences
+    ]
+    here = (start.doc, start.turn)
+    target = (order.index(here) if here in order else 0) + delta
+    if not 0 <= target < len(order):
+        return None
+    doc, turn = order[target]
+    return Position(doc, turn, 0)
+
+
+def nearest_in_turn(
+    documents: Sequence[Document], doc: int, turn: int, sentence: int, accept: Accept
+) -> Position | None:
+    """The accepted sentence of a turn nearest to ``sentence`` (clamped to the turn),
+    the earlier of two at the same distance; None when the turn has none."""
+    count = len(documents[doc].turns[turn].sentences)
+    if not count:
+        return None
+    sentence = max(0, min(sentence, count - 1))
+    for i in sorted(range(count), key=lambda i: (abs(i - sentence), i)):
+        if accept(Position(doc, turn, i)):
+            return Position(doc, turn, i)
+    return None
