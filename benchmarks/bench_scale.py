@@ -3,6 +3,10 @@ decisions and on 1x / 4x / 16x corpora, with the fitted growth exponent of each.
 
     .venv/bin/python benchmarks/bench_scale.py [--decisions 10000,100000,1000000]
                                               [--corpus-words 1000000] [--folder DIR]
+                                              [--only agree] [--skip-corpora]
+
+``--only WORD`` runs only the commands whose name contains WORD (e.g. ``agree``,
+``status``), decisions and corpora alike; the others are left out of the tables.
 
 Every figure is one whole process, as an analyst runs it (interpreter start and
 imports included): its wall-clock seconds and its peak resident memory (the
@@ -38,6 +42,8 @@ MEMORY_TARGET_MB = 500
 REPLAY_MULTIPLE = 5
 #: Each command's (seconds, peak MB) at each size.
 Rows = list[tuple[str, list[tuple[float, float]]]]
+#: The corpus commands (``corpus_rows``), so ``--only`` can skip writing the corpora.
+CORPUS_COMMANDS = ("import (-j 1)", "first screen (annotate)")
 REPLAY = (
     "import sys; from annotator.log import read_log; "
     "state = read_log(sys.argv[1]); print(len(state.documents))"
@@ -89,7 +95,12 @@ def second_analyst(log: Path) -> Path:
     return other
 
 
-def decision_rows(sizes: Sequence[int], root: Path) -> Rows:
+def chosen(commands: dict[str, list[str]], only: str | None) -> dict[str, list[str]]:
+    """The commands whose name contains ``only`` (all of them when None)."""
+    return {name: c for name, c in commands.items() if only is None or only in name}
+
+
+def decision_rows(sizes: Sequence[int], root: Path, only: str | None = None) -> Rows:
     annotator = [sys.executable, "-m", "annotator"]
     rows: dict[str, list[tuple[float, float]]] = {}
     for n in sizes:
@@ -104,7 +115,7 @@ def decision_rows(sizes: Sequence[int], root: Path) -> Rows:
             "stats": [*annotator, "stats", str(log)],
             "agree (2 analysts)": [*annotator, "agree", str(log), str(second)],
         }
-        for name, command in commands.items():
+        for name, command in chosen(commands, only).items():
             rows.setdefault(name, []).append(run(command, folder))
             print(f"  {name} at {n:,}: {rows[name][-1][0]:.1f} s", file=sys.stderr, flush=True)
         for path in folder.iterdir():
@@ -130,7 +141,7 @@ def write_transcripts(folder: Path, words: int) -> int:
 
 
 def corpus_rows(
-    base_words: int, root: Path
+    base_words: int, root: Path, only: str | None = None
 ) -> tuple[list[int], list[tuple[str, list[tuple[float, float]]]]]:
     annotator = [sys.executable, "-m", "annotator"]
     first_frame = [sys.executable, str(HERE / "_first_frame.py"), "annotator"]
@@ -146,7 +157,7 @@ def corpus_rows(
             "import (-j 1)": [*annotator, "import", "transcripts", "-o", str(corpus)],
             "first screen (annotate)": [*first_frame, "annotate", str(corpus), "-o", "a.jsonl"],
         }
-        for name, command in commands.items():
+        for name, command in chosen(commands, only).items():
             rows.setdefault(name, []).append(run(command, folder))
             print(f"  {name} at {scale}x: {rows[name][-1][0]:.1f} s", file=sys.stderr, flush=True)
     return words_at, list(rows.items())
@@ -178,30 +189,35 @@ def main() -> None:
     parser.add_argument("--corpus-words", type=int, default=1_000_000, help="the 1x corpus")
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--skip-corpora", action="store_true")
+    parser.add_argument("--only", default=None, help="only commands whose name contains this")
     args = parser.parse_args()
     sizes = [int(n) for n in args.decisions.split(",")]
     with tempfile.TemporaryDirectory(dir=args.folder) as tmp:
         root = Path(tmp)
         os.environ.setdefault("XDG_CACHE_HOME", str(root / "cache"))
         os.environ["XDG_CONFIG_HOME"] = str(root / "config")  # no user annotator.toml
-        rows = decision_rows(sizes, root)
-        replay = dict(rows)["replay (read_log)"]
+        rows = decision_rows(sizes, root, args.only)
+        replay = dict(rows).get("replay (read_log)")
         limit = f"< {MEMORY_TARGET_MB} MB at the largest"
-        within = f"{limit}; <= {REPLAY_MULTIPLE}x replay ({REPLAY_MULTIPLE * replay[-1][0]:.0f} s)"
-        table(
-            "Whole-log commands (one analyst's log; agree: two)",
-            "decisions",
-            sizes,
-            rows,
-            {
-                "status": within,
-                "export -f jsonl": within,
-                "stats": limit,
-                "agree (2 analysts)": limit,
-            },
-        )
-        if not args.skip_corpora:
-            words, corpus = corpus_rows(args.corpus_words, root)
+        within = f"{limit}; <= {REPLAY_MULTIPLE}x replay"
+        if replay:
+            within += f" ({REPLAY_MULTIPLE * replay[-1][0]:.0f} s)"
+        targets = {
+            "status": within,
+            "export -f jsonl": within,
+            "stats": limit,
+            "agree (2 analysts)": limit,
+        }
+        if rows:
+            table(
+                "Whole-log commands (one analyst's log; agree: two)",
+                "decisions",
+                sizes,
+                rows,
+                targets,
+            )
+        if not args.skip_corpora and chosen({name: [] for name in CORPUS_COMMANDS}, args.only):
+            words, corpus = corpus_rows(args.corpus_words, root, args.only)
             table(
                 "Corpora (the shared transcripts repeated)",
                 "words",
