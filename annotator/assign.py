@@ -37,6 +37,10 @@ MANIFEST_NAME = "manifest.json"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 
+#: What ``assign`` hands out: whole speaker turns, or single sentences.
+UNITS = ("turn", "sentence")
+
+
 class WorklistError(AnnotatorError):
     """A work list cannot be planned, written or read."""
 
@@ -167,7 +171,7 @@ def plan_assignment(
         raise WorklistError(
             "annotator id 'manifest' is taken by the assignment's manifest.json; choose another"
         )
-    if unit not in ("turn", "sentence"):
+    if unit not in UNITS:
         raise WorklistError(f"unit must be 'turn' or 'sentence', not {unit!r}")
     if not 0.0 <= overlap <= 1.0:
         raise WorklistError(f"overlap must be between 0 and 1, not {overlap}")

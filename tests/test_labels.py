@@ -9,9 +9,9 @@ import pytest
 from rich.console import Console
 
 from annotator import resources
+from annotator.cli.render.labels import format_label_table
 from annotator.errors import LabelsError
 from annotator.labels import load_labels, navigation_keys, parse_labels
-from annotator.render.labels import format_label_table
 
 
 def write(tmp_path: Path, text: str) -> Path:

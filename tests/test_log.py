@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from annotator.cli.render.status import format_status
 from annotator.errors import LogLockedError, StoreError
 from annotator.labels import load_labels
 from annotator.log import CLEAR, LABEL, AnnotationLog, Decision, prodigy_hash, read_log
 from annotator.model import Document, LabelSet, Span
-from annotator.render.status import format_status
 from annotator.status import status_report
 from tests.builders import make_document, units
 

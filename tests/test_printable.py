@@ -19,7 +19,7 @@ from pathlib import Path
 
 from test_cli import run_cli
 
-from annotator.cli_console import SafeConsole
+from annotator.cli.console import SafeConsole
 from annotator.printable import terminal_safe
 
 EVIL = "EVIL\x1b]0;pwned\x07\x1b[2J\u202e"

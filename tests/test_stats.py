@@ -10,9 +10,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from annotator.cli.render.stats import bar, format_stats
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog
-from annotator.render.stats import bar, format_stats
 from annotator.stats import NO_LABEL, stats_report
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 

@@ -7,7 +7,6 @@ printed on stderr so that piping ``stats --json`` stays clean.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,31 +14,28 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli_console import err, report_console
+from annotator.cli._options import (
+    AnnotatorOption,
+    Combine,
+    CorpusOption,
+    ForceOption,
+    FormatName,
+    JsonOption,
+    LabelOption,
+    LabelsOption,
+    LogsArgument,
+    Unresolved,
+    app,
+    say,
+    warn,
+)
+from annotator.cli.console import report_console
 from annotator.errors import AnnotatorError
 from annotator.export.records import ExportOptions
 from annotator.model import Document
 
 # soft_wrap: a message naming a long path stays one line, whatever the terminal width.
 
-LogsArgument = Annotated[
-    list[Path], typer.Argument(help="Annotation logs (one or many annotators, or a gold log).")
-]
-CorpusOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--corpus",
-        help="Prepared corpus or transcripts: re-anchor decisions, add speaker keys and context.",
-    ),
-]
-LabelsOption = Annotated[
-    Path | None,
-    typer.Option("--labels", help="labels.yaml (default: the labels recorded in the logs)."),
-]
-AnnotatorOption = Annotated[
-    list[str] | None,
-    typer.Option("--annotator", "-a", help="Only this annotator (repeat for several)."),
-]
 GoldOption = Annotated[
     bool,
     typer.Option(
@@ -52,7 +48,7 @@ AdjudicatedOption = Annotated[
     typer.Option("--adjudicated-only", help="Only adjudicated decisions (annotator 'gold')."),
 ]
 UnresolvedOption = Annotated[
-    str,
+    Unresolved,
     typer.Option(
         "--unresolved",
         help="Coders disagree, nothing settles it: flag (keep, flagged), exclude, majority.",
@@ -65,14 +61,11 @@ EmptyOption = Annotated[
     bool,
     typer.Option("--empty/--skip-empty", help='Include sentences with "no label applies".'),
 ]
-LabelOption = Annotated[
-    list[str] | None,
-    typer.Option("--label", "-l", help="Only this label (repeat); others count as 0."),
-]
 CombineOption = Annotated[
-    str,
+    Combine,
     typer.Option(
-        "--combine", help="Labels of several annotators: majority, union or intersection."
+        "--combine",
+        help="Labels of several annotators: majority, union or intersection.",
     ),
 ]
 
@@ -92,20 +85,6 @@ def _documents(corpus: list[Path] | None, out: Path | None = None) -> Iterable[D
     return list(documents) if out == STDOUT else documents
 
 
-# Control characters (escape sequences, carriage returns) from names and notes in a log
-# must not reach the terminal as such.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _say(message: str) -> None:
-    err.print(_CONTROL.sub("?", message), markup=False)
-
-
-def _warn(messages: Iterable[str]) -> None:
-    for message in messages:
-        _say(f"warning: {message}")
-
-
 def _parse_users(pairs: list[str] | None) -> dict[str, int | str]:
     """``--ls-user`` values: NAME=ID (a Label Studio user id) or NAME=EMAIL."""
     users: dict[str, int | str] = {}
@@ -123,15 +102,12 @@ def _parse_users(pairs: list[str] | None) -> dict[str, int | str]:
     return users
 
 
+@app.command("export", short_help="Write decided sentences as a dataset (8 formats).")
 def export(
     logs: LogsArgument,
     format_name: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="jsonl, csv, parquet, spacy, prodigy, doccano or labelstudio.",
-        ),
+        FormatName,
+        typer.Option("--format", "-f", help="The format to write."),
     ],
     out: Annotated[
         Path,
@@ -146,7 +122,7 @@ def export(
     annotator: AnnotatorOption = None,
     gold: GoldOption = False,
     adjudicated_only: AdjudicatedOption = False,
-    unresolved: UnresolvedOption = "flag",
+    unresolved: UnresolvedOption = Unresolved("flag"),
     flagged: FlaggedOption = True,
     empty: EmptyOption = True,
     label: LabelOption = None,
@@ -161,7 +137,7 @@ def export(
         int, typer.Option("--context", min=0, help="Sentences of context before and after.")
     ] = 0,
     turn: Annotated[bool, typer.Option("--turn", help="Add the whole speaker turn.")] = False,
-    combine: CombineOption = "majority",
+    combine: CombineOption = Combine("majority"),
     seed: Annotated[int, typer.Option("--seed", help="spacy: train/dev shuffle seed.")] = 0,
     dev_fraction: Annotated[
         float, typer.Option("--dev-fraction", min=0.0, max=0.9, help="spacy: share for dev.")
@@ -185,7 +161,7 @@ def export(
         str | None,
         typer.Option("--prodigy-dataset", help="prodigy: the dataset name (default: OUT's stem)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write the decided sentences of annotation logs as a dataset."""
     from annotator.export import export_logs
@@ -219,17 +195,18 @@ def export(
         label_set=load_labels(labels) if labels else None,
         options=options,
     )
-    _warn(result.warnings)
+    warn(result.warnings)
     for message in result.left_out:
-        _say(message)
+        say(message)
     if not corpus:
-        _say("no --corpus: speaker keys are empty and context comes from decided sentences only")
+        say("no --corpus: speaker keys are empty and context comes from decided sentences only")
     for note in result.notes:
-        _say(note)
+        say(note)
     files = ", ".join("standard output" if str(p) == "-" else str(p) for p in result.files)
-    _say(f"wrote {result.records:,} sentences ({result.format}): {files}")
+    say(f"wrote {result.records:,} sentences ({result.format}): {files}")
 
 
+@app.command("stats", short_help="Label counts overall, per speaker and per document.")
 def stats(
     logs: LogsArgument,
     corpus: CorpusOption = None,
@@ -237,18 +214,18 @@ def stats(
     annotator: AnnotatorOption = None,
     gold: GoldOption = False,
     adjudicated_only: AdjudicatedOption = False,
-    unresolved: UnresolvedOption = "flag",
+    unresolved: UnresolvedOption = Unresolved("flag"),
     flagged: FlaggedOption = True,
     empty: EmptyOption = True,
-    combine: CombineOption = "majority",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    combine: CombineOption = Combine("majority"),
+    as_json: JsonOption = False,
     top: Annotated[int, typer.Option("--top", min=0, help="Bar charts for the N largest.")] = 10,
 ) -> None:
     """Label counts overall, per speaker and per document, with bar charts."""
     import srsly
 
+    from annotator.cli.render.stats import format_stats
     from annotator.labels import load_labels
-    from annotator.render.stats import format_stats
     from annotator.stats import stats_report
 
     report = stats_report(
@@ -269,9 +246,3 @@ def stats(
         sys.stdout.write(srsly.json_dumps(report.to_dict(), indent=2) + "\n")
         return
     report_console().print(format_stats(report, top=top))
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``export`` and ``stats`` commands to the ``annotator`` app."""
-    app.command("export", short_help="Write decided sentences as a dataset (8 formats).")(export)
-    app.command("stats", short_help="Label counts overall, per speaker and per document.")(stats)

@@ -1,8 +1,8 @@
 """Team commands: ``annotator agree`` and ``annotator assign``.
 
-Thin Typer shells over ``annotator.agreement`` and ``annotator.assign``;
-``annotator.cli`` calls ``register(app)``. Heavy imports (numpy, spaCy) happen
-inside the commands so ``annotator --help`` stays instant.
+Thin Typer shells over ``annotator.agreement`` and ``annotator.assign``, added to the
+``annotator`` app when ``annotator.cli`` imports this module. Heavy imports (numpy,
+spaCy) happen inside the commands so ``annotator --help`` stays instant.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli_console import err, report_console
+from annotator.cli._options import JsonOption, Unit, app, say
+from annotator.cli.console import report_console
 
 
+@app.command("agree", short_help="Agreement between analysts, per label and overall.")
 def agree(
     logs: Annotated[list[Path], typer.Argument(help="Annotation logs, one per analyst.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: JsonOption = False,
     top: Annotated[
         int, typer.Option("--top", min=0, help="How many disputed sentences to list.")
     ] = 20,
@@ -28,7 +30,7 @@ def agree(
     import srsly
 
     from annotator.agreement import agreement_report, read_codings
-    from annotator.render.agreement import format_agreement
+    from annotator.cli.render.agreement import format_agreement
 
     report = agreement_report(read_codings(logs), top=top)
     if as_json:
@@ -37,6 +39,7 @@ def agree(
         report_console().print(format_agreement(report))
 
 
+@app.command("assign", short_help="Split a corpus into work lists with a shared overlap.")
 def assign(
     corpus: Annotated[
         list[Path], typer.Argument(help="A prepared corpus (or transcripts) to split.")
@@ -58,11 +61,12 @@ def assign(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing lists.")] = False,
     unit: Annotated[
-        str,
+        Unit,
         typer.Option(
-            "--unit", help="Hand out whole turns (turn, the default) or single sentences."
+            "--unit",
+            help="Hand out whole turns (turn, the default) or single sentences.",
         ),
-    ] = "turn",
+    ] = Unit("turn"),
     pipeline: Annotated[
         str | None,
         typer.Option("--pipeline", help="spaCy pipeline for transcripts (not corpora)."),
@@ -86,16 +90,7 @@ def assign(
     )
     write_assignment(assignment, out, force=force)
     lists = ", ".join(f"{w.annotator} {len(w.units):,}" for w in assignment.worklists)
-    err.print(
+    say(
         f"wrote {out}: {assignment.sentences:,} sentences, {assignment.shared:,} shared by "
-        f"{assignment.coders} analysts (seed {drawn}); {lists}",
-        markup=False,
-    )
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``agree`` and ``assign`` to the ``annotator`` app."""
-    app.command("agree", short_help="Agreement between analysts, per label and overall.")(agree)
-    app.command("assign", short_help="Split a corpus into work lists with a shared overlap.")(
-        assign
+        f"{assignment.coders} analysts (seed {drawn}); {lists}"
     )

@@ -12,11 +12,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from annotator.cli_console import err, report_console
+from annotator.cli._options import app, check_logs, say
+from annotator.cli.console import err, report_console
 
 # soft_wrap: a message naming a long path stays one line, whatever the terminal width.
 
 
+@app.command("train", short_help="Train a label-suggestion model on annotation logs.")
 def train(
     logs: Annotated[
         list[Path], typer.Argument(help="Annotation logs to learn from (one or many annotators).")
@@ -61,14 +63,11 @@ def train(
     """Train a label-suggestion model (spaCy text classifier) on annotation decisions."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from annotator.errors import AnnotatorError
     from annotator.labels import load_labels
     from annotator.suggest import train_model
     from annotator.suggest.train import MIN_HELD_OUT
 
-    for log in logs:
-        if not log.is_file():
-            raise AnnotatorError(f"{log}: no such annotation log")
+    check_logs(logs)
     documents = None
     if corpus:
         from annotator.config import resolve_reading
@@ -106,18 +105,17 @@ def train(
             progress=progress,
         )
     for note in report.notes:
-        err.print(f"note: {note}", markup=False)
-    err.print(
+        say(f"note: {note}")
+    say(
         f"trained {report.component} on {report.train_sentences:,} sentences "
         f"({report.train_documents} documents) in {report.seconds:.1f} s; "
-        f"model {report.model_id} in {report.model_dir}",
-        markup=False,
+        f"model {report.model_id} in {report.model_dir}"
     )
     if not report.scores:
-        err.print("no held-out documents: nothing was scored (--dev-share)", markup=False)
+        say("no held-out documents: nothing was scored (--dev-share)")
         return
     if report.dev_sentences < MIN_HELD_OUT:
-        err.print(f"not scored: {report.summary}", markup=False)
+        say(f"not scored: {report.summary}")
         return
     table = Table(
         title=(f"held out: {report.dev_sentences:,} sentences in {report.dev_documents} documents"),
@@ -137,9 +135,4 @@ def train(
         )
     table.add_row("macro F1", "", "", f"{report.macro_f1:.2f}", "", "", "")
     report_console().print(table)
-    err.print(report.summary, markup=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``train`` command to the ``annotator`` app."""
-    app.command("train", short_help="Train a label-suggestion model on annotation logs.")(train)
+    say(report.summary)
