@@ -21,13 +21,8 @@ from annotator.export._files import (
     refuse_to_overwrite,
     sidecar_path,
 )
-from annotator.export.records import (
-    Dataset,
-    ExportError,
-    ExportOptions,
-    SentenceRecord,
-    collect_dataset,
-)
+from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.records import collect_dataset
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 

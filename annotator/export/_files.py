@@ -20,7 +20,7 @@ from typing import IO, Any
 
 import msgspec
 
-from annotator.export.records import Dataset, ExportError
+from annotator.export.dataset import Dataset, ExportError
 
 #: ``-o -``: write to standard output (line formats only).
 STDOUT = Path("-")

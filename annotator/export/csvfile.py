@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.export._files import Written, atomic_output, json_text, write_label_sidecar
-from annotator.export.records import Dataset, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportOptions, SentenceRecord
 
 #: Separator of list values inside one cell.
 JOIN = "|"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.export._files import Written, atomic_output, json_line, refuse_to_overwrite
-from annotator.export.records import (
+from annotator.export.dataset import (
     AnnotatorLabels,
     Dataset,
     ExportError,

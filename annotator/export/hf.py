@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from annotator.export._files import Written
-from annotator.export.records import Dataset, ExportError, ExportOptions
+from annotator.export.dataset import Dataset, ExportError, ExportOptions
 from annotator.export.spacy_docbin import split_counts, split_records
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.export._files import Written, atomic_output, json_line, write_label_sidecar
-from annotator.export.records import Dataset, ExportOptions
+from annotator.export.dataset import Dataset, ExportOptions
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:

@@ -23,7 +23,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from annotator.export._files import Written, atomic_output, json_text
-from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
+from annotator.export.dataset import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 
 #: ``from_name`` and ``to_name`` of every result; the config below declares them.
 CHOICES_NAME = "label"

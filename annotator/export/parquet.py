@@ -18,7 +18,7 @@ from typing import Any
 
 from annotator.export._files import Written, atomic_output, json_text
 from annotator.export.csvfile import LABEL_PREFIX
-from annotator.export.records import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
 
 #: The schema metadata key of the label set.
 LABELS_KEY = b"annotator.labels"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.export._files import Written, atomic_output, is_stdout, json_line
-from annotator.export.records import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
+from annotator.export.dataset import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 from annotator.log import input_hash, task_hash
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import srsly
 
 from annotator.export._files import Written, atomic_output
-from annotator.export.records import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
 
 if TYPE_CHECKING:
     from spacy.language import Language
