@@ -9,6 +9,8 @@ uses is inferred from the document itself (``annotator.ingest.conventions``):
 ``President. –`` and more. Page furniture (repeated headers, line numbers,
 headings, editorial notes) and stage directions stay in the text at their
 offsets and are recorded as notes, which are shown but never annotated.
+Which lines open turns is found by ``ingest.label_lines.read_labels``; this
+module decodes files and builds the turns, the preamble and the title.
 
 Changing what a transcript reads as (turns, speakers, notes, warnings, the
 convention)? Bump ``ingest.READER_VERSION``, the parse cache's key.
@@ -18,48 +20,29 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.config import compile_speaker_pattern
 from annotator.errors import TranscriptError
-from annotator.ingest.conventions import (
-    Convention,
-    fixed_convention,
-    format_explanation,
-    infer_convention,
-    line_number_spans,
-    read_candidates,
-)
+from annotator.ingest.conventions import Convention, format_explanation
 from annotator.ingest.files import (
     TRANSCRIPT_SUFFIXES,
     folder_doc_id,
     transcript_files,
     transcript_paths,
 )
-from annotator.ingest.furniture import (
-    TIME_LINE,
-    find_notes,
-    furniture_spans,
-    is_furniture,
-    is_page_number,
-)
+from annotator.ingest.furniture import TIME_LINE, find_notes, is_furniture, is_page_number
 from annotator.ingest.keys import STATEMENT, speaker_keys
-from annotator.ingest.labels import (
-    LabelMatch,
-    clean_label,
-    custom_match,
-    line_candidates,
-    looks_like_speaker,
-)
+from annotator.ingest.label_lines import Reading, in_spans, match_label, read_labels
+from annotator.ingest.labels import looks_like_speaker
 from annotator.ingest.report import ONE_SPEECH, document_warnings
 from annotator.inputs import open_input, read_input, shown
 from annotator.model import Document, Turn
 
 __all__ = [
     "TRANSCRIPT_SUFFIXES",
+    "Reading",
     "compile_speaker_pattern",
     "decode_bytes",
     "find_notes",
@@ -71,20 +54,11 @@ __all__ = [
     "parse_transcript",
     "read_documents",
     "read_file",
+    "read_labels",
     "speaker_keys",
     "transcript_files",
     "transcript_paths",
 ]
-
-
-def match_label(line: str, custom: re.Pattern[str] | None = None) -> LabelMatch | None:
-    """The label opening ``line`` by the unambiguous shapes alone (no document evidence)."""
-    if custom is not None:
-        return custom_match(line, custom)
-    for shape, found in line_candidates(line):
-        if not shape.needs_evidence:
-            return found
-    return None
 
 
 # --- reading files ---------------------------------------------------------------
@@ -154,176 +128,6 @@ def _title(text: str, front_matter_end: int, preamble: str) -> str:
     return ""
 
 
-def _line_table(text: str, start: int) -> Iterator[tuple[int, str]]:
-    position = start
-    for line in text[start:].splitlines(keepends=True):
-        yield position, line
-        position += len(line)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What the reader found in a text before building turns: the convention chosen,
-    the label lines it took, the label-like lines it did not, and the page furniture."""
-
-    convention: Convention
-    opened: tuple[tuple[int, LabelMatch], ...]
-    not_taken: tuple[tuple[int, str], ...]
-    furniture: tuple[tuple[int, int], ...]
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
-    index = bisect.bisect_right(starts, position) - 1
-    return index >= 0 and spans[index][0] <= position < spans[index][1]
-
-
-def read_labels(
-    text: str,
-    body_start: int = 0,
-    speaker_pattern: re.Pattern[str] | None = None,
-    infer: bool = True,
-    first_line: int = 0,
-) -> Reading:
-    """Find page furniture, infer the label convention and the lines that open turns.
-
-    ``infer=False`` reads only the unambiguous label shapes, without evidence, as a
-    fixed list of formats would; ``benchmarks/bench_import.py`` times the difference.
-    """
-    lines = [(start, line.rstrip("\n")) for start, line in _line_table(text, body_start)]
-    numbers = line_number_spans(lines)
-    if numbers:
-        # Read court-style lines without their numbers (blanked, so columns still count).
-        lines = _blank_spans(lines, numbers)
-    furniture = sorted(furniture_spans(text, lines) + numbers)
-    starts = [span[0] for span in furniture]
-
-    def is_furniture_line(start: int, line: str) -> bool:
-        return _inside(furniture, starts, start + len(line) - len(line.lstrip()))
-
-    if speaker_pattern is not None:
-        opened = []
-        for start, line in lines:
-            found = custom_match(line, speaker_pattern)
-            if found is not None and not is_furniture_line(start, line):
-                opened.append((start, found))
-        convention = Convention(("--speaker-pattern",), ())
-        return Reading(convention, tuple(opened), (), tuple(furniture))
-    candidates = [
-        candidate
-        for candidate in read_candidates(lines, infer)
-        if not is_furniture_line(candidate[1], lines[candidate[0]][1])
-        and not _inside_bracket(lines, candidate[0])
-    ]
-    # How often each speaker opens a line; a line two shapes read counts once.
-    counts = Counter(speaker for _, speaker in {(c[1], c[3].speaker) for c in candidates})
-    if infer:
-        convention = infer_convention(candidates, numbered_lines=bool(numbers))
-    else:
-        convention = fixed_convention(candidates)
-    opened_at: dict[int, LabelMatch] = {}
-    line_of: dict[int, int] = {}  # a label line's offset -> its index in ``lines``
-    refused: dict[int, tuple[int, str]] = {}
-    for number, start, shape, match in candidates:
-        if start in opened_at:
-            continue
-        if convention.accepts(shape, match, counts):
-            opened_at[start] = match
-            line_of[start] = number
-            refused.pop(start, None)
-        elif start not in refused and (
-            shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
-        ):
-            # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
-            line_number = number + 1 + first_line + text.count("\n", 0, body_start)
-            refused[start] = (line_number, match.speaker)
-    _join_wrapped_labels(lines, opened_at, line_of, is_furniture_line)
-    first_label = min(opened_at, default=len(text))
-    # Label-like lines in the front matter (a committee roster) are not worth a warning.
-    not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
-    return Reading(
-        convention,
-        tuple(sorted(opened_at.items())),
-        tuple(not_taken),
-        tuple(furniture),
-    )
-
-
-def _join_wrapped_labels(
-    lines: list[tuple[int, str]],
-    opened_at: dict[int, LabelMatch],
-    line_of: dict[int, int],
-    is_furniture_line: Callable[[int, str], bool],
-) -> None:
-    """Labels wrapped over two lines in a narrow column (``The DEPUTY CHIEF WHIP OF THE
-    MAJORITY⏎PARTY: Madam Speaker``) start on the line before, in place.
-
-    The line before must follow a finished sentence (or a blank line or a label), hold
-    no sentence punctuation itself, and make a name with the label it runs into.
-    """
-    for start, match in sorted(opened_at.items()):
-        number = line_of[start]
-        if number < 2 or match.timestamp:
-            continue
-        head_start, head = lines[number - 1]
-        body = head.strip()
-        if (
-            not body
-            or head_start in opened_at
-            or len(body) > 80
-            or body[-1] in _SENTENCE_END
-            or any(ch in body for ch in ':;?!"“”')
-            or is_furniture_line(head_start, head)
-        ):
-            continue
-        before = lines[number - 2][1].rstrip()
-        if before and before[-1] not in _SENTENCE_END:
-            continue
-        if body[-1] == "-" and body[-2:-1].isalpha():
-            joined = body[:-1] + match.speaker  # a word hyphenated at the column's edge
-        else:
-            joined = f"{body} {match.speaker}"
-        if not looks_like_speaker(joined):
-            continue
-        opened_at.pop(start)
-        opened_at[head_start] = replace(
-            match,
-            speaker=clean_label(joined),
-            content_start=start - head_start + match.content_start,
-        )
-
-
-#: What ends a finished sentence (or an interjection in brackets) at a line end.
-_SENTENCE_END = frozenset(".?!])”\"'’:")
-
-
-def _inside_bracket(lines: list[tuple[int, str]], number: int) -> bool:
-    """Whether line ``number`` continues a bracket the line before left open: a
-    hard-wrapped interjection (``…with him—[Hon.⏎Members: “Why not?”]``) is no label."""
-    if number == 0:
-        return False
-    before = lines[number - 1][1]
-    return before.count("[") > before.count("]")
-
-
-def _blank_spans(
-    lines: list[tuple[int, str]], spans: list[tuple[int, int]]
-) -> list[tuple[int, str]]:
-    """``lines`` with the characters of ``spans`` (each inside one line) replaced by spaces."""
-    by_line: dict[int, list[tuple[int, int]]] = {}
-    line_starts = [start for start, _line in lines]
-    for begin, end in spans:
-        index = bisect.bisect_right(line_starts, begin) - 1
-        by_line.setdefault(index, []).append((begin, end))
-    blanked = list(lines)
-    for index, found in by_line.items():
-        start, line = lines[index]
-        chars = list(line)
-        for begin, end in found:
-            chars[begin - start : end - start] = " " * (end - begin)
-        blanked[index] = (start, "".join(chars))
-    return blanked
-
-
 def _trim_end(text: str, start: int, end: int, furniture: list[tuple[int, int]]) -> int:
     """Move a turn's end back over blank lines, trailing furniture and standalone notes."""
     starts = [span[0] for span in furniture]
@@ -337,7 +141,7 @@ def _trim_end(text: str, start: int, end: int, furniture: list[tuple[int, int]])
         cut = None
         if is_furniture(text[line_start:body_end]):
             cut = line_start
-        elif _inside(furniture, starts, body_end - 1):
+        elif in_spans(furniture, starts, body_end - 1):
             # A wrapped editorial note spans lines: cut at the line where it opens.
             note_start = furniture[bisect.bisect_right(starts, body_end - 1) - 1][0]
             cut = max(text.rfind("\n", start, note_start) + 1, start)
