@@ -52,14 +52,18 @@ class Filter:
         }.get(self.kind, f"{self.describe()} sentences")
 
 
-def all_positions(documents: Sequence[Document], *, forward: bool = True) -> list[Position]:
-    """Every sentence position in reading order (or in reverse)."""
-    positions = [
-        Position(d, t, s)
-        for d, document in enumerate(documents)
-        for t, turn in enumerate(document.turns)
+def document_positions(documents: Sequence[Document], doc: int) -> list[Position]:
+    """The sentence positions of one document in reading order."""
+    return [
+        Position(doc, t, s)
+        for t, turn in enumerate(documents[doc].turns)
         for s in range(len(turn.sentences))
     ]
+
+
+def all_positions(documents: Sequence[Document], *, forward: bool = True) -> list[Position]:
+    """Every sentence position in reading order (or in reverse)."""
+    positions = [p for d in range(len(documents)) for p in document_positions(documents, d)]
     return positions if forward else positions[::-1]
 
 

@@ -99,7 +99,7 @@ class AnnotationSession(SessionDocuments):
 
     def go_to_document(self, doc_index: int) -> None:
         """Jump to a document's first sentence still to do (its first, if all are done)."""
-        positions = [p for p in navigation.all_positions(self.documents) if p.doc == doc_index]
+        positions = navigation.document_positions(self.documents, doc_index)
         found = navigation.first_accepted(positions, self.to_do)
         found = found or navigation.first_accepted(positions, self._position_in_scope)
         if found is not None:
