@@ -1,14 +1,11 @@
-"""The real command line, run as a user runs it: ``python -m annotator ...`` in a subprocess.
-
-A subprocess (not CliRunner) because ``main()`` is what turns an ``AnnotatorError``
-into one line on stderr, and because it proves heavy imports stay out of
-``annotator --help``.
+"""The command line as a user runs it: ``annotator.cli.main`` in this process (which
+turns an ``AnnotatorError`` into one line on stderr), and a real ``python -m
+annotator`` where only a process shows it (heavy imports kept out of ``--help``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 
 from annotator.resources import sample_transcript
 from annotator.transcript import decode_bytes
+from tests.command_line import run_cli, run_process
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSCRIPTS = REPO.parent / "shared" / "corpora" / "transcripts"
@@ -25,23 +23,6 @@ TRANSCRIPTS = REPO.parent / "shared" / "corpora" / "transcripts"
 DOCUMENT_KEYS = {"id", "source", "title", "preamble", "turns"}
 TURN_KEYS = {"speaker", "speaker_key", "start", "end", "text", "notes", "sentences"}
 SPAN_KEYS = {"start", "end", "text"}
-
-
-def run_cli(
-    *args: str | Path, cwd: Path, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m annotator ARGS`` in ``cwd`` with no user config and a wide terminal."""
-    env = dict(os.environ, XDG_CONFIG_HOME=str(cwd / ".config"), COLUMNS="200", NO_COLOR="1")
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        input=stdin,
-        cwd=cwd,
-        env=env,
-        timeout=300,
-    )
 
 
 def json_lines(output: str) -> list[dict[str, Any]]:
@@ -316,7 +297,8 @@ def test_invalid_speaker_pattern_is_one_line(tmp_path: Path) -> None:
 
 
 def test_help_lists_commands(tmp_path: Path) -> None:
-    result = run_cli("--help", cwd=tmp_path)
+    """In a real process: the installed entry point's way in, ``python -m annotator``."""
+    result = run_process("--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for command in ("parse", "sentences", "import"):
         assert command in result.stdout
@@ -333,6 +315,48 @@ def test_cli_import_does_not_load_spacy(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
     assert result.stdout.strip() == ""
+
+
+BAD_PATHS = [
+    ["parse", "missing.txt"],
+    ["import", "missing.txt", "-o", "corpus.jsonl"],
+    ["annotate", "missing.txt"],
+    ["adjudicate", "missing.jsonl"],
+    ["status", "missing.jsonl"],
+    ["export", "missing.jsonl", "-f", "jsonl", "-o", "out.jsonl"],
+    ["stats", "missing.jsonl"],
+    ["agree", "missing.jsonl", "other.jsonl"],
+    ["train", "missing.jsonl", "-o", "model"],
+    ["assign", "missing.txt", "--annotators", "ana,ben", "-o", "lists"],
+    ["export", "x.jsonl", "-f", "xlsx", "-o", "out"],
+]
+
+
+def test_a_wrong_path_or_choice_answers_without_loading_spacy_or_textual(tmp_path: Path) -> None:
+    """Each command checks its arguments before its heavy imports: a missing file or a
+    format that does not exist is one line and a non-zero exit, and neither spaCy nor
+    Textual is loaded to say so (run in a real process, which only these commands use)."""
+    code = (
+        "import sys\n"
+        "from annotator.cli import main\n"
+        f"for args in {BAD_PATHS!r}:\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as stop:\n"
+        "        print(args[0], stop.code)\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'textual', 'thinc'})\n"
+        "print('heavy:', ','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "heavy: ", result.stdout
+    assert [line.split()[1] for line in lines[:-1]] == ["1"] * 10 + ["2"], result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("annotator: error:")]
+    assert len(errors) == 10 and "Traceback" not in result.stderr, result.stderr
+    for line in errors:
+        assert "missing" in line, line
 
 
 def test_top_level_help_summaries_are_whole_and_every_option_is_explained(tmp_path: Path) -> None:

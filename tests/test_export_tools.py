@@ -8,7 +8,6 @@ formats go to stdout with ``-o -``; ``--ls-user`` takes ids and e-mail addresses
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -18,11 +17,8 @@ import pytest
 
 from annotator.labels import parse_labels
 from annotator.model import LabelSet
+from tests.command_line import Ran, run_cli
 from tests.test_export import BRIEFING, LABELS_YAML, annotate, make_document
-
-ANNOTATOR = [str(Path(sys.executable).parent / "annotator")]
-# A wide terminal keeps one-line messages on one line.
-ENV = {**os.environ, "COLUMNS": "1000"}
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +26,9 @@ def label_set() -> LabelSet:
     return parse_labels(LABELS_YAML, source="labels.yaml")
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*ANNOTATOR, *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=600
-    )
+def run(*args: str, cwd: Path | None = None) -> Ran:
+    # A wide terminal keeps one-line messages on one line.
+    return run_cli(*args, cwd=cwd or Path.cwd(), env={"COLUMNS": "1000"})
 
 
 def test_the_packages_spacy_entry_points_load() -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from annotator.extract import extract_file, read_extracted
 from annotator.extract.furniture import join_hyphenated, strip_page_furniture
 from annotator.model import Document
 from annotator.sources import read_documents
+from tests.command_line import run_cli
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TRANSCRIPTS = SHARED / "corpora" / "transcripts"
@@ -384,19 +383,6 @@ def test_hyphenated_line_ends_are_joined_across_pages() -> None:
 
 
 # --- through the command line and folders ---------------------------------------------
-
-
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, XDG_CONFIG_HOME=str(cwd / ".config"), COLUMNS="200", NO_COLOR="1")
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        env=env,
-        timeout=300,
-    )
 
 
 def _json_lines(output: str) -> list[dict[str, Any]]:

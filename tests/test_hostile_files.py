@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -15,12 +14,12 @@ from annotator.errors import LabelsError, TranscriptError
 from annotator.inputs import read_input, shown
 from annotator.labels import load_labels
 from annotator.segment import PIECE_CHARS, cut_long_text, load_pipeline, split_texts
-from tests.test_cli import run_cli
+from tests.command_line import Ran, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
 
 
-def one_line_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+def one_line_error(result: Ran, *needles: str) -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -67,16 +66,11 @@ def test_labels_nested_a_hundred_thousand_deep_is_one_line(tmp_path: Path) -> No
 
 
 def test_invalid_utf8_on_the_sentences_stdin_names_the_line(tmp_path: Path) -> None:
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path))
-    result = subprocess.run(
-        [sys.executable, "-m", "annotator", "sentences"],
-        input=b'{"text": "fine"}\n{"text": "bad \xff\xfe"}\n',
-        capture_output=True,
-        env=env,
-        cwd=tmp_path,
+    result = run_cli(
+        "sentences", stdin=b'{"text": "fine"}\n{"text": "bad \xff\xfe"}\n', cwd=tmp_path
     )
     assert result.returncode != 0
-    error = result.stderr.decode()
+    error = result.stderr
     assert "Traceback" not in error and "<stdin>:2: not UTF-8" in error, error
 
 

@@ -18,6 +18,7 @@ from annotator.model import Document
 from annotator.parse_cache import CACHE_ENV, cache_folder
 from annotator.resources import sample_transcript
 from annotator.sources import Reading, load_documents
+from tests.command_line import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -263,18 +264,6 @@ def test_the_cache_folder_follows_the_environment(
     assert cache_folder() == tmp_path / "xdg" / "annotator"
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "own"))
     assert cache_folder() == tmp_path / "own"
-
-
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, XDG_CONFIG_HOME=str(cwd / ".config"), COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
 
 
 def test_parse_and_import_use_the_cache_unless_told_not_to(tmp_path: Path, entries: Path) -> None:

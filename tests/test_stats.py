@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -14,6 +11,7 @@ from annotator.cli.render.stats import bar, format_stats
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog
 from annotator.stats import NO_LABEL, stats_report
+from tests.command_line import run_cli
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 
 LABELS = parse_labels(LABELS_YAML, source="labels.yaml")
@@ -69,13 +67,7 @@ def test_rendered_report_shows_tables_and_bars(tmp_path: Path) -> None:
 
 def test_cli_json_is_clean_for_scripts(tmp_path: Path) -> None:
     log = write_log(tmp_path / "a.jsonl")
-    annotator = Path(sys.executable).parent / "annotator"
-    run = subprocess.run(
-        [str(annotator), "stats", str(log), "--json"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    run = run_cli("stats", log, "--json", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
     assert data["overall"]["sentences"] == 11

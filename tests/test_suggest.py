@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from annotator.suggest import (
     score_labels,
     train_model,
 )
+from tests.command_line import run_cli
 
 LABELS = LabelSet(
     (Label("commitment", "1"), Label("threat assessment", "2"), Label("procedural", "3"))
@@ -52,7 +51,6 @@ TEMPLATES = [
     ("The report on {thing} was published in March.", None),
 ]
 STEPS = 120
-TRAIN = [sys.executable, "-m", "annotator", "train"]
 
 
 def make_document(
@@ -322,11 +320,7 @@ def test_score_labels_counts_precision_and_recall() -> None:
 
 def test_train_command_reports_a_missing_log_in_one_line(tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
-    result = subprocess.run(
-        [*TRAIN, str(missing), "-o", str(tmp_path / "m")],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("train", missing, "-o", tmp_path / "m", cwd=tmp_path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
@@ -336,11 +330,7 @@ def test_train_command_reports_a_missing_log_in_one_line(tmp_path: Path) -> None
 
 def test_train_command_prints_scores_per_label(tmp_path: Path) -> None:
     log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=4)
-    result = subprocess.run(
-        [*TRAIN, str(log), "-o", str(tmp_path / "m"), "--steps", "40"],
-        capture_output=True,
-        text=True,
-    )
+    result = run_cli("train", log, "-o", tmp_path / "m", "--steps", "40", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     for name in ("commitment", "procedural", "macro F1", "precision"):
         assert name in result.stdout

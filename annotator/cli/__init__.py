@@ -28,10 +28,11 @@ __all__ = ["app", "main"]
 COMMAND_MODULES = (read, work, export, team, suggest)
 
 
-def main() -> None:
-    """Entry point: run the app and turn known errors into one line and exit code 1."""
+def main(args: list[str] | None = None) -> None:
+    """Entry point: run the app (on ``args``, else the command line's) and turn known
+    errors into one line and exit code 1."""
     try:
-        app()
+        app(args=args, prog_name="annotator")
     except AnnotatorError as error:
         err.print(f"annotator: error: {error}", markup=False)
         sys.exit(1)
