@@ -19,6 +19,9 @@ from hypothesis import HealthCheck, settings
 
 from annotator.parse_cache import CACHE_ENV
 
+# pytester runs a small suite in a test; shared_data makes a missing ../shared fail in CI.
+pytest_plugins = ["pytester", "tests.shared_data"]
+
 settings.register_profile(
     "default",
     max_examples=60,

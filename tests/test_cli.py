@@ -16,9 +16,10 @@ import pytest
 from annotator.resources import sample_transcript
 from annotator.transcript import decode_bytes
 from tests.command_line import run_cli, run_process
+from tests.shared_data import SHARED, skip_without
 
 REPO = Path(__file__).resolve().parents[1]
-TRANSCRIPTS = REPO.parent / "shared" / "corpora" / "transcripts"
+TRANSCRIPTS = SHARED / "corpora" / "transcripts"
 
 DOCUMENT_KEYS = {"id", "source", "title", "preamble", "turns"}
 TURN_KEYS = {"speaker", "speaker_key", "start", "end", "text", "notes", "sentences"}
@@ -74,11 +75,8 @@ def decoded(path: Path) -> str:
 
 
 def real_transcripts() -> list[Path]:
-    if not TRANSCRIPTS.is_dir():
-        pytest.skip(f"real transcripts not found in {TRANSCRIPTS}")
-    paths = sorted(TRANSCRIPTS.glob("*.txt"))
-    if not paths:
-        pytest.skip(f"no .txt transcripts in {TRANSCRIPTS}")
+    paths = sorted(skip_without(TRANSCRIPTS).glob("*.txt"))
+    assert paths, f"no .txt transcripts in {TRANSCRIPTS}"
     return paths
 
 
@@ -365,3 +363,25 @@ def test_top_level_help_summaries_are_whole_and_every_option_is_explained(tmp_pa
     assert "..." not in commands and "…" not in commands, commands
     imported = run_cli("import", "--help", cwd=tmp_path)
     assert "Worker processes for segmenting" in imported.stdout
+
+
+def test_a_test_that_needs_shared_fails_in_ci(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ../shared a test skips on a laptop and fails in CI, saying why."""
+    pytester.makepyfile(
+        "from pathlib import Path\n"
+        "from tests.shared_data import skip_without\n"
+        "def test_reads_shared():\n"
+        "    skip_without(Path('/nonexistent/shared/corpora'))\n"
+    )
+    monkeypatch.delenv("CI", raising=False)
+    pytester.runpytest(
+        "-p", "tests.shared_data", "-p", "no:textual-snapshot", "-p", "no:asyncio"
+    ).assert_outcomes(skipped=1)
+    monkeypatch.setenv("CI", "true")
+    result = pytester.runpytest(
+        "-p", "tests.shared_data", "-p", "no:textual-snapshot", "-p", "no:asyncio"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*needs *shared, which CI must have beside the clone*"])

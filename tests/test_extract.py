@@ -33,13 +33,10 @@ from annotator.extract.furniture import join_hyphenated, strip_page_furniture
 from annotator.model import Document
 from annotator.sources import read_documents
 from tests.command_line import run_cli
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TRANSCRIPTS = SHARED / "corpora" / "transcripts"
 WHOLE = SHARED / "corpora" / "whole-transcripts"
-needs_shared = pytest.mark.skipif(
-    not TRANSCRIPTS.exists(), reason="../shared is not beside the repo"
-)
 needs_font = pytest.mark.skipif(
     not (FONT.exists() and FONT_BOLD.exists()),
     reason="the DejaVu fonts (Debian fonts-dejavu-core) build the test PDFs",

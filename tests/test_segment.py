@@ -19,6 +19,7 @@ from annotator.segment import (
     split_texts,
     wrap_width,
 )
+from tests.shared_data import MISSING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from _sbd import SBD_DIR, load_set, score
@@ -364,9 +365,7 @@ def test_load_pipeline_adds_rules_to_pipeline_without_boundaries(tmp_path: Path)
     assert load_pipeline(str(tmp_path / "sentencizer")).pipe_names == ["sentencizer"]
 
 
-needs_sbd = pytest.mark.skipif(
-    not SBD_DIR.is_dir(), reason="../shared sentence-boundary sets missing"
-)
+needs_sbd = pytest.mark.skipif(not SBD_DIR.is_dir(), reason=f"{MISSING}: {SBD_DIR}")
 
 
 @needs_sbd

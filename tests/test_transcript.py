@@ -17,13 +17,10 @@ from annotator.transcript import (
     parse_transcript,
     read_documents,
 )
+from tests.shared_data import SHARED, needs_shared
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TRANSCRIPTS = SHARED / "corpora" / "transcripts"
 WHOLE = SHARED / "corpora" / "whole-transcripts"
-needs_shared = pytest.mark.skipif(
-    not TRANSCRIPTS.exists(), reason="../shared is not beside the repo"
-)
 
 
 def first_words(text: str) -> str:
