@@ -78,8 +78,15 @@ class LabelEntry(Horizontal):
 class LabelPanel(VerticalScroll, can_focus=False):
     """Labels with their keys; the focused sentence's labels are marked."""
 
-    def __init__(self, labels: LabelSet, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        labels: LabelSet,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.labels = labels
         self.show_guidance = False
         self.entries = [LabelEntry(label) for label in labels.labels]

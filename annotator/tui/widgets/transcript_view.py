@@ -107,8 +107,10 @@ class TranscriptView(ScrollView, can_focus=False):
     TranscriptView > .transcript--speaker { color: $accent; text-style: bold; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.blocks: list[Block] = []
         self.rows: list[Block] = []  # the sentence blocks, by sentence index
         self.shown: tuple[str, int, int] | None = None  # document id, turn, sentence count

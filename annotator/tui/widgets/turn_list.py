@@ -57,8 +57,10 @@ class TurnList(ScrollView, can_focus=False):
     TurnList > .turn-list--current { background: $accent 30%; text-style: bold; }
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self.doc_index = -1
         self.document: Document | None = None
         self.current = -1
