@@ -1,8 +1,8 @@
 """The Textual application: opens the annotation screen over a session.
 
-Kept small on purpose: screens own their controllers. The app's own jobs are
-the theme, the user's keymap, and loading further documents in a worker
-thread while the analyst already works on the first.
+Kept small on purpose: screens own their controllers, and their workers (the
+rest of the corpus, retraining). The app holds what the command line gave it,
+applies the user's keymap, and keeps the garbage collector off the keystrokes.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events
 from textual.app import App
 
 from annotator.model import Document
 from annotator.session import AnnotationSession
+from annotator.tui.messages import DocumentsLoaded
 from annotator.tui.screens.annotate import AnnotateScreen
 
 if TYPE_CHECKING:
     from annotator.adjudication import Adjudication
-    from annotator.suggest import Suggester
 
 #: Full garbage collections wait until the keyboard has rested this long…
 IDLE_BEFORE_COLLECT = 1.0
@@ -73,10 +73,9 @@ class AnnotatorApp(App[str]):
             )
         else:
             self.annotate_screen = AnnotateScreen(self.session, self.log_name)
+        # The screen reads ``pending`` in a worker of its own.
         self.push_screen(self.annotate_screen)
-        if self.pending is not None:
-            self.load_rest()
-        else:
+        if self.pending is None:
             self._settle_memory()
 
     async def on_event(self, event: events.Event) -> None:
@@ -112,82 +111,9 @@ class AnnotatorApp(App[str]):
         if self._thresholds is not None:
             gc.set_threshold(*self._thresholds)
 
-    @work(thread=True, exclusive=True, group="load")
-    def load_rest(self) -> None:
-        """Read and segment the remaining documents off the UI thread."""
-        assert self.pending is not None
-        loaded = 0
-        total = self.pending_total
-        batch: list[Document] = []
-        self.call_from_thread(self._deliver, [], "loading more documents…", 0, total)
-        try:
-            for document in self.pending:
-                batch.append(document)
-                loaded += 1
-                if len(batch) >= 8:
-                    shown = f"{loaded}/{total}" if total else str(loaded)
-                    self.call_from_thread(
-                        self._deliver, batch, f"loaded {shown} more…", loaded, total
-                    )
-                    batch = []
-        except Exception as error:  # a bad file late in a folder must not end the session
-            self.call_from_thread(self.annotate_screen.say, f"Stopped loading: {error}", error=True)
-        self.call_from_thread(self._deliver, batch, "", loaded, total)
-
-    def retrain(self) -> None:
-        """Train a new model on the logs in the background; the analyst keeps working."""
-        if self.model_dir is None:
-            return
-        self.annotate_screen.say("Retraining the model on your decisions…")
-        self.annotate_screen.documents_loaded("training", 0, 100)
-        self._train()
-
-    @work(thread=True, exclusive=True, group="train")
-    def _train(self) -> None:
-        from annotator.suggest import Suggester, train_model
-        from annotator.suggest.suggester import read_model_meta
-
-        assert self.model_dir is not None
-        # The options the model was trained with (its labels, held-out share, minimums):
-        # retraining repeats them on the decisions made since.
-        options = dict(read_model_meta(self.model_dir).get("options") or {})
-
-        def progress(share: float, message: str) -> None:
-            self.call_from_thread(
-                self.annotate_screen.documents_loaded, f"training: {message}", int(share * 100), 100
-            )
-
-        try:
-            report = train_model(
-                self.training_logs,
-                self.model_dir,
-                labels=self.session.labels,
-                force=True,
-                progress=progress,
-                **options,
-            )
-            suggester = Suggester.load(self.model_dir)
-        except Exception as error:  # training must never take the session down
-            self.call_from_thread(self.annotate_screen.documents_loaded, "", 0, None)
-            self.call_from_thread(
-                self.annotate_screen.say, f"Retraining failed: {error}", error=True
-            )
-            return
-        self.call_from_thread(self._model_ready, suggester, report.summary)
-
-    def _model_ready(self, suggester: Suggester, scored: str) -> None:
-        self.session.use_suggester(suggester)
-        self.annotate_screen.documents_loaded("", 0, None)
-        self.annotate_screen.model_ready(
-            f"New model {suggester.model_id} ({scored}): its suggestions are showing."
-        )
-
-    def _deliver(
-        self, documents: list[Document], message: str, done: int, total: int | None
-    ) -> None:
-        moved = bool(documents) and self.session.add_documents(documents)
-        if not message:
-            # Loading is over: the corpus lives as long as the session, so keep the
-            # collector from walking it again and again (pauses of 100 ms and more).
+    def on_documents_loaded(self, message: DocumentsLoaded) -> None:
+        """The screen took the loader's documents; once loading is over, settle memory."""
+        if message.finished:
+            # The corpus lives as long as the session, so keep the collector from
+            # walking it again and again (pauses of 100 ms and more).
             self._settle_memory()
-        self.annotate_screen.documents_loaded(message, done, total, moved=moved)

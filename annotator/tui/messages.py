@@ -1,10 +1,18 @@
-"""Messages the TUI's widgets post up to the screen (messages up, method calls down)."""
+"""Messages posted up to the screen (messages up, method calls down): by the TUI's
+widgets, and by the screen's workers, which must never call the screen from their
+threads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+from annotator.model import Document
+
+if TYPE_CHECKING:
+    from annotator.suggest import Suggester
 
 
 @dataclass
@@ -27,3 +35,36 @@ class TurnChosen(Message):
 
     doc: int
     turn: int
+
+
+# --- from the workers (posted from their threads; Textual queues them safely) ---------
+
+
+@dataclass
+class DocumentsLoaded(Message):
+    """The background loader read more of the corpus (none yet, when it starts).
+
+    ``done`` of ``total`` (None: not known) documents are read so far; ``finished``
+    comes once, last, whether the loader ran out of documents or failed.
+    """
+
+    documents: list[Document]
+    done: int
+    total: int | None
+    finished: bool = False
+
+
+@dataclass
+class TrainingProgress(Message):
+    """Retraining got ``share`` (0 to 1) of the way; ``step`` says where, in a few words."""
+
+    share: float
+    step: str
+
+
+@dataclass
+class ModelReady(Message):
+    """Retraining finished: this model replaces the session's, scored as ``summary`` says."""
+
+    suggester: Suggester
+    summary: str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,13 +52,15 @@ def make_app(workdir: Path, labels: LabelSet) -> Iterator[Callable[..., Annotato
         documents: list[Document],
         label_set: LabelSet | None = None,
         keymap: dict[str, str] | None = None,
+        **options: Any,
     ) -> AnnotatorApp:
+        """``options`` go to the app as they are (``pending``, ``model_dir`` ...)."""
         chosen = label_set or labels
         log = AnnotationLog.open(workdir / LOG_NAME, "analyst", labels=chosen)
         opened.append(log)
         session = AnnotationSession(documents, chosen, log)
         session.resume()
-        return AnnotatorApp(session, LOG_NAME, keymap=keymap)
+        return AnnotatorApp(session, LOG_NAME, keymap=keymap, **options)
 
     yield build
     for log in opened:

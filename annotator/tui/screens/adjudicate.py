@@ -22,6 +22,7 @@ from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
 from annotator.tui.chips import chip
 from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.textual_private import add_binding
 
 
 def take_keys(labels: LabelSet, keymap: dict[str, str]) -> str:
@@ -54,7 +55,7 @@ class AdjudicateScreen(AnnotateScreen):
             binding = Binding(
                 self.keys[index], f"take({index})", f"take {name}", show=False, id=f"take.{name}"
             )
-            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+            add_binding(self, binding)
 
     def compose_extra(self) -> ComposeResult:
         yield Static(id="codings")

@@ -1,103 +1,74 @@
-"""The annotation screen: the current turn, the labels, the turn list, and every key.
+"""The annotation screen: every key, and the work it starts in the background.
 
 The screen is a thin controller over ``AnnotationSession``: each key calls one
-session method, then redraws only what changed (one or two sentence rows, the
-turn list entry, the header). Nothing is shown as saved before the log has it
-on disk; a write that fails is shown at once, in red, and rings the bell.
+session method, then redraws only what changed (``SessionView``, in
+``session_view.py``, does the drawing). Nothing is shown as saved before the log
+has it on disk; a write that fails is shown at once, in red, and rings the bell.
+Reading the rest of the corpus and retraining the suggestion model run in worker
+threads that post messages back (``messages.py``); what goes wrong in them comes
+back through ``Worker.StateChanged`` and is told in the status line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from rich.console import Group
-from rich.text import Text
-from textual import events, on
-from textual.app import ComposeResult
+from textual import events, on, work
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from annotator.errors import AnnotatorError
-from annotator.ingest.report import reading_warnings
 from annotator.keys import KEY_ACTIONS
+from annotator.model import Document
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession, Filter
-from annotator.tui.messages import LabelClicked, SentenceClicked, TurnChosen
+from annotator.tui.messages import (
+    DocumentsLoaded,
+    LabelClicked,
+    ModelReady,
+    SentenceClicked,
+    TrainingProgress,
+    TurnChosen,
+)
+from annotator.tui.screens.commands import AnnotatorCommands
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
 from annotator.tui.screens.prompts import ChoicePrompt, SplitPrompt, TextPrompt
+from annotator.tui.screens.session_view import SessionView
+from annotator.tui.textual_private import add_binding
 from annotator.tui.widgets.label_panel import LabelPanel
 from annotator.tui.widgets.transcript_view import TranscriptView
 from annotator.tui.widgets.turn_list import TurnList
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from annotator.log import Decision
+    from annotator.tui.app import AnnotatorApp
+
+T = TypeVar("T")
+
+#: The background loader hands documents over this many at a time.
+LOAD_BATCH = 8
 
 
-#: How many reading warnings one notification lists.
-_WARNINGS_SHOWN = 6
-
-
-def _unsourced(warning: str, source: str) -> str:
-    """A warning without its ``source:`` prefix (the header already names the document)."""
-    prefix = f"{source}: "
-    return warning[len(prefix) :] if source and warning.startswith(prefix) else warning
-
-
-class AnnotatorCommands(Provider):
-    """Command palette entries: every action of the screen and every label."""
-
-    def _commands(self) -> Iterator[tuple[str, str, str]]:
-        screen = self.screen
-        if not isinstance(screen, AnnotateScreen):
-            return
-        for action in KEY_ACTIONS:
-            yield action.description.capitalize(), action.action, f"key: {key_names(action.keys)}"
-        for index, label in enumerate(screen.session.labels.labels):
-            yield f"Label: {label.name}", f"toggle_label({index})", label.description
-
-    async def discover(self) -> Hits:
-        for name, action, help_text in self._commands():
-            yield DiscoveryHit(name, self._runner(action), help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, action, help_text in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), self._runner(action), help=help_text)
-
-    def _runner(self, action: str):  # type: ignore[no-untyped-def]
-        async def run() -> None:
-            await self.screen.run_action(action)
-
-        return run
-
-
-class AnnotateScreen(Screen[None]):
+class AnnotateScreen(SessionView):
     """Label the sentences of the current turn, one keystroke each."""
 
     COMMANDS = Screen.COMMANDS | {AnnotatorCommands}
     BINDINGS = [Binding(a.keys, a.action, a.description, show=a.show, id=a.id) for a in KEY_ACTIONS]
 
     def __init__(self, session: AnnotationSession, log_name: str) -> None:
-        super().__init__()
-        self.session = session
-        self.log_name = log_name
-        self.loading_message: str = ""
+        super().__init__(session, log_name)
         self.saved_count = 0
-        self._focused_row = -1
-        self._doc_shown = -1
+        self.last_search = ""
         self._stale_turns: set[int] = set()
-        #: Each shown document's reading warnings (the import report's), by index.
-        self._warnings: dict[int, list[str]] = {}
-        self._header_lines = 0
         self._turn_timer: Timer | None = None
+        #: Set when loading stopped on an error: later batches are not taken.
+        self._loading_stopped = False
         #: Chords (``d1``): first key -> second key -> label index; the first key held
         #: while waiting for the second.
         self._chords: dict[str, dict[str, int]] = {}
@@ -117,30 +88,12 @@ class AnnotateScreen(Screen[None]):
                 show=False,
                 id=f"label.{label.name}",
             )
-            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+            add_binding(self, binding)
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="header")
-        yield ProgressBar(id="loading", show_eta=False)
-        with Horizontal(id="body"):
-            yield TurnList(id="turns")
-            yield TranscriptView(id="transcript")
-            yield LabelPanel(self.session.labels, id="labels")
-        yield from self.compose_extra()
-        yield Static(id="status")
-        yield Footer()
-
-    def _fit_width(self) -> None:
-        # Below 120 columns the turn list goes; below 100 the label panel narrows, so
-        # the sentences keep most of an 80-column screen; from 175 the transcript keeps
-        # a readable measure and the panels take the rest.
-        width = self.size.width
-        # One mapping, so that the screen is restyled once, not once per class changed.
-        self.update_classes({"-medium": width < 120, "-narrow": width < 100, "-wide": width >= 175})
-
-    def compose_extra(self) -> ComposeResult:
-        """Widgets between the transcript and the status line (none here)."""
-        yield from ()
+    @property
+    def annotator_app(self) -> AnnotatorApp:
+        """The app, typed: its model folder, training logs, keymap, pending documents."""
+        return cast("AnnotatorApp", self.app)
 
     def on_key(self, event: events.Key) -> None:
         """Two-key chords of grouped codebooks: the first key names a group and waits;
@@ -168,146 +121,12 @@ class AnnotateScreen(Screen[None]):
             group = labels[next(iter(self._chords[event.character].values()))].group
             self.say(f"{event.character}… {group + ': ' if group else ''}{choices}")
 
-    def on_resize(self) -> None:
-        self._fit_width()
-
     def on_mount(self) -> None:
-        self._fit_width()
-        self.redraw(full=True)
-        self.say(f"Saving to {self.log_name}. Press ? for help.")
-        # What opening the log noticed (a lock taken over, lines skipped) is shown
-        # here, where the analyst looks, not only in the terminal before the screen.
-        for warning in self.session.log.warnings:
-            self.notify(terminal_safe(warning), severity="warning", timeout=15, markup=False)
-
-    # --- drawing ----------------------------------------------------------------
-
-    def _first_number(self) -> int:
-        turns = self.session.document.turns[: self.session.position.turn]
-        return 1 + sum(len(turn.sentences) for turn in turns)
-
-    def redraw(self, *, full: bool = False) -> None:
-        """Bring every part of the screen up to the session's position."""
-        session = self.session
-        if not session.documents or session.sentence is None:
-            self.query_one("#header", Static).update(Text("Nothing to annotate", style="bold"))
-            return
-        position = session.position
-        view = self.query_one(TranscriptView)
-        turn_list = self.query_one(TurnList)
-        if full or position.doc != self._doc_shown:
-            self._doc_shown = position.doc
-            self.query_one(LabelPanel).show_counts(session.label_counts(position.doc))
-            document = session.document
-            turn_list.show_document(
-                position.doc,
-                document,
-                [session.turn_progress(position.doc, turn) for turn in document.turns],
-            )
-            view.shown = None
-            if position.doc not in self._warnings:
-                # Told once, when the document is first opened; the header keeps it.
-                self._warnings[position.doc] = reading_warnings(document)
-                if self._warnings[position.doc]:
-                    self.action_reading_warnings()
-        turn = session.turn
-        decisions = [session.line_for(position.doc, span) for span in turn.sentences]
-        suggestions = [session.suggestion_for(position.doc, span) for span in turn.sentences]
-        context = session.hidden_in_turn(position.doc, position.turn)
-        if view.show_turn(
-            session.document,
-            position.turn,
-            self._first_number(),
-            decisions,
-            session.labels,
-            position.sentence,
-            suggestions,
-            context=context,
-        ):
-            self._focused_row = position.sentence
-        self._focus(position.sentence)
-        turn_list.mark_current(position.turn)
-        self._header()
-
-    def _focus(self, index: int) -> None:
-        """Move the cursor mark to sentence ``index`` of the shown turn."""
-        view = self.query_one(TranscriptView)
-        session = self.session
-        sentences = session.turn.sentences
-        if self._focused_row != index and 0 <= self._focused_row < len(sentences):
-            self._show_row(self._focused_row, focused=False)
-        if 0 <= index < len(sentences):
-            self._show_row(index, focused=True)
-            view.focus_row(index)
-        self._focused_row = index
-        self.query_one(LabelPanel).show_active(session.current_labels())
-        self.sentence_focused()
-
-    def _show_row(self, index: int, *, focused: bool) -> None:
-        session = self.session
-        doc = session.position.doc
-        span = session.turn.sentences[index]
-        self.query_one(TranscriptView).show_decision(
-            index,
-            session.line_for(doc, span),
-            session.labels,
-            focused=focused,
-            suggestion=session.suggestion_for(doc, span),
-        )
-
-    def sentence_focused(self) -> None:
-        """Called whenever the cursor lands on a sentence; screens built on this one
-        (adjudication) show more about it."""
-
-    def _header(self) -> None:
-        session = self.session
-        document = session.document
-        decided, total = session.progress()
-        doc_decided, doc_total = session.progress(session.position.doc)
-        width = 16
-        filled = round(width * decided / total) if total else 0
-        title = Text(
-            terminal_safe(document.title or document.id, keep_newlines=False),
-            style="bold",
-            no_wrap=True,
-            overflow="ellipsis",
-        )
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if len(session.documents) > 1:
-            text.append(f"doc {session.position.doc + 1}/{len(session.documents)} · ")
-        text.append(f"turn {session.position.turn + 1}/{len(document.turns)} · ")
-        text.append(f"this doc {doc_decided}/{doc_total} · ")
-        text.append("█" * filled, style="green")
-        text.append("░" * (width - filled), style="dim")
-        text.append(f" {decided}/{total} decided", style="bold")
-        if session.filter.kind != "all":
-            text.append(f" · showing {session.filter.describe()}", style="yellow")
-        if self.loading_message:
-            text.append(f" · {self.loading_message}", style="cyan")
-        lines = [title, text]
-        warnings = self._warnings.get(session.position.doc, [])
-        if warnings:
-            plural = "" if len(warnings) == 1 else "s"
-            warned = Text(no_wrap=True, overflow="ellipsis", style="yellow")
-            warned.append(f"⚠ {len(warnings)} reading warning{plural} (W): ", style="bold")
-            warned.append(
-                terminal_safe(_unsourced(warnings[0], document.source), keep_newlines=False)
-            )
-            lines.append(warned)
-        # Two lines, or three with warnings: the layout changes only when that does.
-        resized = len(lines) != self._header_lines
-        self._header_lines = len(lines)
-        self.query_one("#header", Static).update(Group(*lines), layout=resized)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        """One line in the status bar; errors in red, with the bell."""
-        # Messages quote file names, search text, errors: input, shown safely.
-        message = terminal_safe(message, keep_newlines=False)
-        text = Text(message, style="bold red" if error else "", no_wrap=True, overflow="ellipsis")
-        self.query_one("#status", Static).update(text, layout=False)
-        if error:
-            self.app.bell()
-            self.notify(message, severity="error", timeout=8)
+        # Textual runs SessionView's on_mount too (it draws and greets): the
+        # loader's first message is handled after both.
+        app = self.annotator_app
+        if app.pending is not None:
+            self.load_rest(app.pending, app.pending_total)
 
     def _saved(self, decision: Decision | None) -> None:
         """Show a decision that the log has put on disk."""
@@ -356,7 +175,7 @@ class AnnotateScreen(Screen[None]):
                     turn_list.update_turn(turn, *progress)
         self._stale_turns.clear()
 
-    def _guarded(self, write):  # type: ignore[no-untyped-def]
+    def _guarded(self, write: Callable[[], T]) -> tuple[bool, T | None]:
         """Run a session call that writes to the log; show failures, never hide them."""
         try:
             return True, write()
@@ -447,19 +266,6 @@ class AnnotateScreen(Screen[None]):
         if ok:
             self._after_decision(decision, moved=True)
 
-    def action_retrain(self) -> None:
-        model_dir = getattr(self.app, "model_dir", None)
-        if model_dir is None:
-            self.say("Retraining needs a model folder: start with --suggest MODEL_DIR.")
-            return
-        self.app.retrain()  # type: ignore[attr-defined]
-
-    def model_ready(self, message: str) -> None:
-        """A retrained model replaced the old one: redraw with its suggestions."""
-        self.query_one(TranscriptView).shown = None
-        self.redraw(full=True)
-        self.say(message)
-
     def action_no_label(self) -> None:
         ok, decision = self._guarded(self.session.no_label)
         if ok:
@@ -492,21 +298,20 @@ class AnnotateScreen(Screen[None]):
         ok, decision = self._guarded(self.session.undo)
         if ok and decision is None:
             self.say("Nothing to undo in this session.")
-        elif ok:
+        elif ok and decision is not None:
             self._after_history(decision, "↶ undone")
 
     def action_redo(self) -> None:
         ok, decision = self._guarded(self.session.redo)
         if ok and decision is None:
             self.say("Nothing to redo.")
-        elif ok:
+        elif ok and decision is not None:
             self._after_history(decision, "↷ redone")
 
     def _after_history(self, decision: Decision, verb: str) -> None:
         if decision.is_correction:
             # A merge or split came back or went away: the turn's sentences changed.
-            self.query_one(TranscriptView).shown = None
-            self.redraw(full=True)
+            self.redraw_turn()
         else:
             self.redraw()
             self._turn_counts_later(decision.turn)
@@ -520,8 +325,7 @@ class AnnotateScreen(Screen[None]):
         if ok and not merged:
             self.say("Only a sentence with a next sentence in the same turn can be merged.")
         elif ok:
-            self.query_one(TranscriptView).shown = None
-            self.redraw(full=True)
+            self.redraw_turn()
             message = f"Merged with the next sentence · saved to {self.log_name}"
             if merged is not True:
                 # The parts' decisions do not carry over to the new unit: say so.
@@ -538,8 +342,7 @@ class AnnotateScreen(Screen[None]):
                 return
             ok, split = self._guarded(lambda: self.session.split(offset))
             if ok and split:
-                self.query_one(TranscriptView).shown = None
-                self.redraw(full=True)
+                self.redraw_turn()
                 self.say(f"Split in two · saved to {self.log_name}")
 
         self.app.push_screen(SplitPrompt(span), done)
@@ -584,8 +387,7 @@ class AnnotateScreen(Screen[None]):
     # --- help and panels ---------------------------------------------------------
 
     def action_help(self) -> None:
-        keymap = getattr(self.app, "keymap_overrides", {})
-        self.app.push_screen(HelpScreen(self.session.labels, keymap))
+        self.app.push_screen(HelpScreen(self.session.labels, self.annotator_app.keymap_overrides))
 
     def action_documents(self) -> None:
         """D: the document navigator."""
@@ -612,24 +414,6 @@ class AnnotateScreen(Screen[None]):
 
         self.app.push_screen(
             LabelPicker(self.session.labels, self.session.current_labels()), chosen
-        )
-
-    def action_reading_warnings(self) -> None:
-        """What reading this document's transcript warned about (the import report)."""
-        document = self.session.document
-        warnings = self._warnings.get(self.session.position.doc, [])
-        if not warnings:
-            self.notify("No reading warnings for this document.", timeout=4)
-            return
-        shown = [_unsourced(w, document.source) for w in warnings[:_WARNINGS_SHOWN]]
-        if len(warnings) > _WARNINGS_SHOWN:
-            shown.append(f"and {len(warnings) - _WARNINGS_SHOWN} more: annotator parse FILE")
-        self.notify(
-            terminal_safe("\n".join(f"• {w}" for w in shown)),
-            title=terminal_safe(f"Reading {document.source or document.id}", keep_newlines=False),
-            severity="warning",
-            timeout=20,
-            markup=False,
         )
 
     def action_guidance(self) -> None:
@@ -664,47 +448,106 @@ class AnnotateScreen(Screen[None]):
         self.session.go_to(event.doc, event.turn, 0)
         self.redraw()
 
-    # --- loading ----------------------------------------------------------------
+    # --- background work: the rest of the corpus, and retraining -------------------
 
-    def documents_loaded(
-        self, message: str, done: int = 0, total: int | None = None, *, moved: bool = False
-    ) -> None:
-        """The background loader delivered documents; show its progress and new totals
-        (and the sentence resume moved to, when the work goes on in them)."""
-        self.loading_message = message
-        bar = self.query_one("#loading", ProgressBar)
-        bar.display = bool(message)
-        if message:
-            bar.update(total=total, progress=done)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_rest(self, pending: Iterator[Document], total: int | None) -> None:
+        """Read and segment the remaining documents off the UI thread, in batches."""
+        worker = get_current_worker()
+        loaded = 0
+        batch: list[Document] = []
+        self.post_message(DocumentsLoaded([], 0, total))
+        try:
+            for document in pending:
+                if worker.is_cancelled:
+                    break
+                batch.append(document)
+                loaded += 1
+                if len(batch) >= LOAD_BATCH:
+                    self.post_message(DocumentsLoaded(batch, loaded, total))
+                    batch = []
+        finally:
+            # Also when reading failed: what was read is kept, and loading is over
+            # (the error itself arrives through Worker.StateChanged).
+            self.post_message(DocumentsLoaded(batch, loaded, total, finished=True))
+
+    @on(DocumentsLoaded)
+    def _documents_loaded(self, event: DocumentsLoaded) -> None:
+        moved = False
+        if event.documents and not self._loading_stopped:
+            try:
+                moved = self.session.add_documents(event.documents)
+            except AnnotatorError as error:  # an id already taken, say
+                self._stop_loading(error)
+        if event.finished or self._loading_stopped:
+            self.show_progress("")
+        else:
+            shown = f"{event.done}/{event.total}" if event.total else str(event.done)
+            message = f"loaded {shown} more…" if event.done else "loading more documents…"
+            self.show_progress(message, event.done, event.total)
         if moved:
             self.redraw(full=True)
-        self._header()
 
+    def _stop_loading(self, error: BaseException) -> None:
+        self._loading_stopped = True
+        self.workers.cancel_group(self, "load")
+        self.show_progress("")
+        self.say(f"Stopped loading: {error}", error=True)
 
-_KEY_NAMES = {
-    "down": "↓",
-    "up": "↑",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "slash": "/",
-    "question_mark": "?",
-    "space": "Space",
-    "enter": "Enter",
-    "escape": "Esc",
-    "home": "Home",
-    "end": "End",
-}
+    def action_retrain(self) -> None:
+        """Train a new model on the logs in the background; the analyst keeps working."""
+        app = self.annotator_app
+        if app.model_dir is None:
+            self.say("Retraining needs a model folder: start with --suggest MODEL_DIR.")
+            return
+        self.say("Retraining the model on your decisions…")
+        self.show_progress("training", 0, 100)
+        self.retrain(app.model_dir, app.training_logs)
 
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def retrain(self, model_dir: Path, training_logs: list[Path]) -> None:
+        """Train into ``model_dir`` off the UI thread; ``ModelReady`` when done."""
+        from annotator.suggest import Suggester, read_model_meta, train_model
 
-def key_names(keys: str) -> str:
-    """``down,j`` as a person reads it: ``↓ or j``; ``ctrl+r,U``: ``Ctrl+R or U``."""
-    shown = []
-    for key in keys.split(","):
-        if key.startswith("ctrl+"):
-            shown.append("Ctrl+" + key[5:].upper())
-        else:
-            shown.append(_KEY_NAMES.get(key, key))
-    return " or ".join(shown)
+        # The options the model was trained with (its labels, held-out share, minimums):
+        # retraining repeats them on the decisions made since.
+        options = dict(read_model_meta(model_dir).get("options") or {})
+
+        def progress(share: float, step: str) -> None:
+            self.post_message(TrainingProgress(share, step))
+
+        report = train_model(
+            training_logs,
+            model_dir,
+            labels=self.session.labels,
+            force=True,
+            progress=progress,
+            **options,
+        )
+        self.post_message(ModelReady(Suggester.load(model_dir), report.summary))
+
+    @on(TrainingProgress)
+    def _training_progress(self, event: TrainingProgress) -> None:
+        self.show_progress(f"training: {event.step}", int(event.share * 100), 100)
+
+    @on(ModelReady)
+    def _model_ready(self, event: ModelReady) -> None:
+        self.session.use_suggester(event.suggester)
+        self.show_progress("")
+        self.redraw_turn()
+        self.say(
+            f"New model {event.suggester.model_id} ({event.summary}): its suggestions are showing."
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed: one line in the status bar; the session goes on."""
+        if event.state != WorkerState.ERROR or event.worker.error is None:
+            return
+        if event.worker.group == "load":
+            self._stop_loading(event.worker.error)
+        elif event.worker.group == "train":
+            self.show_progress("")
+            self.say(f"Retraining failed: {event.worker.error}", error=True)
 
 
 def describe_line(line: Decision) -> str:

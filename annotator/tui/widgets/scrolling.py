@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 
+from annotator.tui.textual_private import update_scrollbars
+
 
 def set_scroll_size(view: ScrollView, size: Size) -> None:
     """Set ``view.virtual_size`` without a layout of the whole screen when it can be.
@@ -12,9 +14,9 @@ def set_scroll_size(view: ScrollView, size: Size) -> None:
     ``virtual_size`` is a layout reactive: a new turn or document would lay out
     the screen again a frame after it is drawn, and that frame landed on the
     next keystroke. Only the view's scrollbar depends on it (its column is kept
-    by ``scrollbar-gutter: stable``), so update the scroll range directly with
-    Textual's own ``_scroll_update``, and lay out only if the scrollbar appears
-    or goes (Textual is pinned, so this private call is stable).
+    by ``scrollbar-gutter: stable``), so update the scroll range directly (a
+    private Textual call, see ``annotator.tui.textual_private``), and lay out only
+    if the scrollbar appears or goes.
     """
     if size == view.virtual_size:
         return
@@ -23,6 +25,6 @@ def set_scroll_size(view: ScrollView, size: Size) -> None:
         return
     shown = view.show_vertical_scrollbar
     view.set_reactive(type(view).virtual_size, size)
-    view._scroll_update(size)
+    update_scrollbars(view, size)
     if view.show_vertical_scrollbar != shown:
         view.refresh(layout=True)
