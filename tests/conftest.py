@@ -1,5 +1,9 @@
-"""Suite-wide settings: the hypothesis profiles of the fuzz tests, and a parse cache
-of each test's own.
+"""Suite-wide settings: the slow tests, the hypothesis profiles of the fuzz tests, and
+a parse cache of each test's own.
+
+``pytest`` runs the fast suite (under a minute on two cores); tests marked
+``slow`` (spaCy training, whole real transcripts built into PDF and Word files,
+the real terminal) run too with ``pytest --slow``, as CI and the README do.
 
 ``pytest`` runs the ``default`` profile (the whole fuzz suite well under a
 minute); ``HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_*.py`` runs many more
@@ -54,3 +58,19 @@ def _parse_cache_per_test(
     folder = tmp_path_factory.mktemp("parse-cache")
     monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="Also run the tests marked slow (as CI does)."
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``--slow``, the slow tests are deselected (and counted as such)."""
+    if config.getoption("--slow"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]

@@ -480,6 +480,7 @@ def test_decisions_on_an_earlier_text_are_reported_without_corpus(
 # -- spaCy: trained for real ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spacy_export_trains_with_spacy_train_after_the_folder_moves(
     tmp_path: Path, label_set: LabelSet
 ) -> None:

@@ -46,6 +46,7 @@ def test_the_packages_spacy_entry_points_load() -> None:
         assert callable(point.load()), point
 
 
+@pytest.mark.slow
 def test_a_trained_model_loads_with_spacy_load_in_a_fresh_process(
     tmp_path: Path, label_set: LabelSet
 ) -> None:

@@ -186,6 +186,7 @@ def test_page_without_main_text_is_one_line_error(tmp_path: Path) -> None:
 # --- Word ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_shared
 @pytest.mark.parametrize("name", NAMES)
 def test_word_file_with_bold_labels_reads_turn_for_turn(name: str, tmp_path: Path) -> None:
@@ -253,6 +254,7 @@ def pdf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("pdfs")
 
 
+@pytest.mark.slow
 @needs_shared
 @needs_font
 @pytest.mark.parametrize("name", NAMES)
@@ -386,6 +388,7 @@ def _json_lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 @needs_shared
 @needs_font
 def test_extract_writes_the_text_that_parse_and_import_read(tmp_path: Path) -> None:

@@ -85,6 +85,7 @@ def test_a_file_name_that_is_not_utf8_gives_a_printable_id(tmp_path: Path) -> No
     assert record["id"] == "bad\ufffdname" and shown(folder / name).endswith("bad\ufffdname.txt")
 
 
+@pytest.mark.slow
 def test_a_turn_over_spacys_max_length_is_segmented_in_pieces(tmp_path: Path) -> None:
     sentence = "We will stand with our allies for as long as it takes. "
     body = ("\n\n".join(sentence * 20 for _ in range(1_200))).strip()  # ~1.3M characters

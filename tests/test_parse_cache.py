@@ -95,6 +95,7 @@ def test_no_cache_neither_reads_nor_writes_entries(
     assert sorted(entries.iterdir()) == written
 
 
+@pytest.mark.slow
 def test_a_warm_open_never_imports_spacy(tmp_path: Path) -> None:
     """``annotator annotate`` on a transcript it has read before: no spaCy, no segmenter.
 

@@ -51,6 +51,7 @@ def nlp():  # type: ignore[no-untyped-def]
     return load_pipeline()
 
 
+@pytest.mark.slow
 def test_sections_give_the_whole_files_turns_offsets_and_report(nlp, tmp_path: Path) -> None:
     path = tmp_path / "hearing.txt"
     path.write_text(made_up_transcript(1500), encoding="utf-8", newline="\r\n")
@@ -93,6 +94,7 @@ def test_a_long_text_without_labels_is_refused_before_anything_is_written(
     assert out.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_parse_reads_a_large_file_in_sections_with_the_same_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -164,6 +164,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[TrainReport, list
     return report, fractions
 
 
+@pytest.mark.slow
 def test_trained_model_suggests_the_labels_an_analyst_would(
     trained: tuple[TrainReport, list[float]],
 ) -> None:
@@ -190,6 +191,7 @@ def test_trained_model_suggests_the_labels_an_analyst_would(
     assert commitment.scores["commitment"] > commitment.scores["procedural"]
 
 
+@pytest.mark.slow
 def test_report_scores_every_label_on_held_out_documents(
     trained: tuple[TrainReport, list[float]],
 ) -> None:
@@ -206,6 +208,7 @@ def test_report_scores_every_label_on_held_out_documents(
     assert len(fractions) > STEPS / 2
 
 
+@pytest.mark.slow
 def test_a_keyword_label_is_learned_from_a_few_hundred_decisions(tmp_path: Path) -> None:
     # Regression: a bag of case-sensitive words trained without regularisation
     # memorised each sentence's rare words and scored about 0.5 F1 on rules this plain.
@@ -259,6 +262,7 @@ def test_refuses_to_train_with_too_few_decisions_for_a_label(tmp_path: Path) -> 
     assert report.summary == "no held-out documents were scored"
 
 
+@pytest.mark.slow
 def test_exclusive_label_set_trains_textcat(tmp_path: Path) -> None:
     log = write_log(tmp_path / "alice.jsonl", EXCLUSIVE, n_documents=4)
     report = train_model([log], tmp_path / "model", labels=EXCLUSIVE, max_steps=STEPS)
@@ -270,6 +274,7 @@ def test_exclusive_label_set_trains_textcat(tmp_path: Path) -> None:
     assert suggestion.labels == ("threat assessment",)
 
 
+@pytest.mark.slow
 def test_an_existing_model_is_replaced_only_with_force(
     tmp_path: Path, trained: tuple[TrainReport, list[float]]
 ) -> None:
@@ -328,6 +333,7 @@ def test_train_command_reports_a_missing_log_in_one_line(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.slow
 def test_train_command_prints_scores_per_label(tmp_path: Path) -> None:
     log = write_log(tmp_path / "alice.jsonl", LABELS, n_documents=4)
     result = run_cli("train", log, "-o", tmp_path / "m", "--steps", "40", cwd=tmp_path)
@@ -372,6 +378,7 @@ def test_suggestions_read_a_document_in_context(
     assert "calibration" in json.loads((report.model_dir / MODEL_META).read_text())
 
 
+@pytest.mark.slow
 def test_the_model_records_its_options_and_retraining_repeats_them(tmp_path: Path) -> None:
     """Ctrl+T retrains with the options the model was trained with (issue 11, 9)."""
     from annotator.suggest.suggester import read_model_meta
@@ -387,6 +394,7 @@ def test_the_model_records_its_options_and_retraining_repeats_them(tmp_path: Pat
     assert again.labels == first.labels == ("commitment",)
 
 
+@pytest.mark.slow
 def test_the_precision_asked_for_sets_the_cut_off(tmp_path: Path) -> None:
     """``min_precision`` reaches the calibration: a precision no suggestion can reach
     shows none, where the default shows the (easy) template sentences' suggestions."""
@@ -403,6 +411,7 @@ def test_the_precision_asked_for_sets_the_cut_off(tmp_path: Path) -> None:
     assert coverage[1.01] == 0.0 < coverage[0.75]
 
 
+@pytest.mark.slow
 def test_fold_models_train_as_many_epochs_as_the_final_model(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -17,10 +17,13 @@ import pytest
 from annotator.parse_cache import CACHE_ENV
 
 ANNOTATOR = Path(sys.executable).parent / "annotator"
-pytestmark = pytest.mark.skipif(
-    shutil.which("tmux") is None or not ANNOTATOR.exists(),
-    reason="needs tmux and the installed annotator command",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("tmux") is None or not ANNOTATOR.exists(),
+        reason="needs tmux and the installed annotator command",
+    ),
+]
 
 
 def tmux(*args: str) -> str:
