@@ -126,6 +126,13 @@ class AnnotationSession(SessionDocuments):
         """The last line about the focused sentence (see ``line_for``)."""
         return self.line_at(self.position)
 
+    @property
+    def note_and_flag(self) -> tuple[str | None, bool]:
+        """The focused sentence's note and flag, which every new line about it keeps
+        unless it changes them."""
+        current = self.line
+        return (current.note, current.flag) if current is not None else (None, False)
+
     def current_labels(self) -> tuple[str, ...]:
         decision = self.decision
         return tuple(decision.labels) if decision is not None else ()
@@ -325,8 +332,7 @@ class AnnotationSession(SessionDocuments):
         if span is None:
             return None
         current = self.line
-        note = current.note if current is not None else None
-        flag = current.flag if current is not None else False
+        note, flag = self.note_and_flag
         suggested = self._suggestion_meta(suggestion)
         meta = suggested
         if meta is None and current is not None and current.decided:
@@ -410,16 +416,12 @@ class AnnotationSession(SessionDocuments):
 
     def set_note(self, note: str) -> Decision | None:
         """Attach a note to the focused sentence; an empty note removes it. Never decides."""
-        current = self.line
-        flag = current.flag if current is not None else False
-        return self._annotate(note=note.strip() or None, flag=flag)
+        return self._annotate(note=note.strip() or None, flag=self.note_and_flag[1])
 
     def toggle_flag(self) -> Decision | None:
         """Flag the focused sentence for review (or unflag it). Never decides: a flag on
         an undecided sentence leaves it undecided."""
-        current = self.line
-        note = current.note if current is not None else None
-        flagged = current.flag if current is not None else False
+        note, flagged = self.note_and_flag
         return self._annotate(note=note, flag=not flagged)
 
     def toggle_exclude(self) -> Decision | None:
@@ -430,8 +432,7 @@ class AnnotationSession(SessionDocuments):
         if span is None:
             return None
         current = self.line
-        note = current.note if current is not None else None
-        flag = current.flag if current is not None else False
+        note, flag = self.note_and_flag
         if current is not None and current.action == EXCLUDE:
             line = self.log.mark(self.document, self.turn, span, note=note, flag=flag)
         else:
