@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.agreement import Disagreement, disagreements_in, read_codings
-from annotator.errors import AnnotatorError
+from annotator.errors import AdjudicationError
 from annotator.model import Document
 from annotator.sources import Reading, documents_named_in_logs, load_documents
 
 GOLD = "gold"
-
-
-class AdjudicationError(AnnotatorError):
-    """The analysts' logs or their documents cannot be adjudicated."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 import srsly
 
-from annotator.errors import AnnotatorError
+from annotator.errors import WorklistError
 from annotator.model import Document
 
 WORKLIST_FORMAT = "annotator-worklist"
@@ -39,10 +39,6 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
 
 #: What ``assign`` hands out: whole speaker turns, or single sentences.
 UNITS = ("turn", "sentence")
-
-
-class WorklistError(AnnotatorError):
-    """A work list cannot be planned, written or read."""
 
 
 @dataclass(frozen=True)

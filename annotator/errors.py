@@ -38,3 +38,37 @@ class CorpusError(AnnotatorError):
 
 class ConfigError(AnnotatorError):
     """annotator.toml is not valid."""
+
+
+class AdjudicationError(AnnotatorError):
+    """The analysts' logs or their documents cannot be adjudicated."""
+
+
+class SuggestError(AnnotatorError):
+    """A model cannot be trained or loaded as asked."""
+
+
+class NotAModelError(SuggestError):
+    """A folder is not a model written by ``annotator train``."""
+
+
+class TooFewDecisionsError(SuggestError):
+    """Some label has too few positive decisions to learn from."""
+
+
+class ExportError(AnnotatorError):
+    """An export cannot be made as asked (missing log, existing output, bad option)."""
+
+
+class WorklistError(AnnotatorError):
+    """A work list cannot be planned, written or read."""
+
+
+class LabelErrors(LabelsError):
+    """Every error found in a labels file; its message is the first, with a count."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        more = len(messages) - 1
+        suffix = f" (and {more} more: annotator labels check lists them)" if more else ""
+        super().__init__(messages[0] + suffix)

@@ -34,7 +34,7 @@ from pathlib import Path
 import yaml
 
 from annotator import resources
-from annotator.errors import LabelsError
+from annotator.errors import LabelErrors, LabelsError
 from annotator.inputs import read_input, shown
 from annotator.keys import reserved_keys
 from annotator.model import Label, LabelSet, NearMiss
@@ -164,16 +164,6 @@ def parse_labels(text: str, source: str = "labels.yaml", where: _Where | None = 
     if errors:
         raise LabelErrors([str(error) for error in errors])
     return LabelSet(labels=tuple(labels), exclusive=exclusive, guidelines=guidelines, source=source)
-
-
-class LabelErrors(LabelsError):
-    """Every error found in a labels file; its message is the first, with a count."""
-
-    def __init__(self, messages: list[str]) -> None:
-        self.messages = messages
-        more = len(messages) - 1
-        suffix = f" (and {more} more: annotator labels check lists them)" if more else ""
-        super().__init__(messages[0] + suffix)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from annotator.errors import ExportError
 from annotator.export import ExportOptions, export_logs
-from annotator.export.records import ExportError
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog
 from annotator.model import Document, Span, Turn

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from annotator.adjudication import open_adjudication
 from annotator.cli import app
+from annotator.errors import ExportError
 from annotator.export import ExportOptions, collect_dataset
-from annotator.export.records import ExportError
 from annotator.labels import load_labels, parse_labels
 from annotator.log import AnnotationLog
 from annotator.model import Document, LabelSet

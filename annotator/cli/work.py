@@ -197,7 +197,8 @@ def labels_check(
 ) -> None:
     """Validate a label set and print it as a table."""
     from annotator.cli.render.labels import format_label_table
-    from annotator.labels import LabelErrors, load_labels
+    from annotator.errors import LabelErrors
+    from annotator.labels import load_labels
 
     try:
         label_set = load_labels(path)

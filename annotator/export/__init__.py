@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.errors import ExportError
 from annotator.export._files import (
     STDOUT,
     Written,
@@ -21,7 +22,7 @@ from annotator.export._files import (
     refuse_to_overwrite,
     sidecar_path,
 )
-from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportOptions, SentenceRecord
 from annotator.export.records import collect_dataset
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet

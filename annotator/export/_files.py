@@ -20,7 +20,8 @@ from typing import IO, Any
 
 import msgspec
 
-from annotator.export.dataset import Dataset, ExportError
+from annotator.errors import ExportError
+from annotator.export.dataset import Dataset
 
 #: ``-o -``: write to standard output (line formats only).
 STDOUT = Path("-")

@@ -15,8 +15,6 @@ from typing import Any
 
 import msgspec
 
-from annotator.errors import AnnotatorError
-
 #: How the labels of several annotators become the labels of a sentence.
 COMBINE_MODES = ("majority", "union", "intersection")
 #: What happens to a sentence the coders disagree on with nothing to settle it
@@ -26,10 +24,6 @@ COMBINE_MODES = ("majority", "union", "intersection")
 UNRESOLVED_POLICIES = ("exclude", "majority", "flag")
 #: The annotator id that marks adjudicated decisions (``--gold``).
 GOLD_ANNOTATOR = "gold"
-
-
-class ExportError(AnnotatorError):
-    """An export cannot be made as asked (missing log, existing output, bad option)."""
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,9 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.errors import ExportError
 from annotator.export._files import Written, atomic_output, json_line, refuse_to_overwrite
-from annotator.export.dataset import (
-    AnnotatorLabels,
-    Dataset,
-    ExportError,
-    ExportOptions,
-    SentenceRecord,
-)
+from annotator.export.dataset import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 
 # Characters safe in a file name on every system; anything else in an analyst id becomes "_".
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from annotator.errors import ExportError
 from annotator.export._files import Written
-from annotator.export.dataset import Dataset, ExportError, ExportOptions
+from annotator.export.dataset import Dataset, ExportOptions
 from annotator.export.spacy_docbin import split_counts, split_records
 
 

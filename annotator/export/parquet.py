@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.errors import ExportError
 from annotator.export._files import Written, atomic_output, json_text
 from annotator.export.csvfile import LABEL_PREFIX
-from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportOptions, SentenceRecord
 
 #: The schema metadata key of the label set.
 LABELS_KEY = b"annotator.labels"

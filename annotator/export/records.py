@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.errors import ExportError
 from annotator.export.combine import Pending, settled_records
 from annotator.export.dataset import (
     COMBINE_MODES,
@@ -29,7 +30,6 @@ from annotator.export.dataset import (
     UNRESOLVED_POLICIES,
     AnnotatorLabels,
     Dataset,
-    ExportError,
     ExportOptions,
     LeftOut,
     SentenceRecord,

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import srsly
 
+from annotator.errors import ExportError
 from annotator.export._files import Written, atomic_output
-from annotator.export.dataset import Dataset, ExportError, ExportOptions, SentenceRecord
+from annotator.export.dataset import Dataset, ExportOptions, SentenceRecord
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -9,17 +9,15 @@ the terminal: the TUI and the CLI are shells over it.
 
 from __future__ import annotations
 
+from annotator.errors import NotAModelError, SuggestError, TooFewDecisionsError
 from annotator.suggest.features import SentenceContext, speaker_role
 from annotator.suggest.scoring import HeldOutScores, LabelScore, held_out_scores, score_labels
 from annotator.suggest.suggester import (
     DEFAULT_THRESHOLD,
     META_VERSION,
     MODEL_META,
-    NotAModelError,
     Suggester,
-    SuggestError,
     Suggestion,
-    TooFewDecisionsError,
     order_by_uncertainty,
     read_model_meta,
 )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from annotator.errors import AnnotatorError
+from annotator.errors import NotAModelError
 from annotator.suggest.features import SentenceContext, document_contexts
 from annotator.suggest.network import make_docs, register_architectures
 
@@ -30,18 +30,6 @@ MODEL_META = "annotator-model.json"
 META_VERSION = 2
 DEFAULT_THRESHOLD = 0.5
 _K = TypeVar("_K")
-
-
-class SuggestError(AnnotatorError):
-    """A model cannot be trained or loaded as asked."""
-
-
-class NotAModelError(SuggestError):
-    """A folder is not a model written by ``annotator train``."""
-
-
-class TooFewDecisionsError(SuggestError):
-    """Some label has too few positive decisions to learn from."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotator.errors import SuggestError, TooFewDecisionsError
 from annotator.export.records import Dataset, ExportOptions, SentenceRecord
 from annotator.model import Document, LabelSet
 from annotator.suggest.calibrate import (
@@ -41,14 +42,7 @@ from annotator.suggest.network import (
     new_pipeline,
 )
 from annotator.suggest.scoring import HeldOutScores, LabelScore, score_suggestions
-from annotator.suggest.suggester import (
-    DEFAULT_THRESHOLD,
-    META_VERSION,
-    MODEL_META,
-    Suggester,
-    SuggestError,
-    TooFewDecisionsError,
-)
+from annotator.suggest.suggester import DEFAULT_THRESHOLD, META_VERSION, MODEL_META, Suggester
 
 if TYPE_CHECKING:
     from spacy.language import Language
