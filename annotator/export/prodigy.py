@@ -15,13 +15,13 @@ made, load them with ``db-in --rehash``. A multi-label set gets
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.export._files import Written, atomic_output, is_stdout, json_line
 from annotator.export.dataset import AnnotatorLabels, Dataset, ExportOptions, SentenceRecord
 from annotator.log import input_hash, task_hash
+from annotator.log.schema import unix_seconds
 
 
 def dataset_name(out: Path, options: ExportOptions) -> str:
@@ -65,7 +65,7 @@ def prodigy_task(
         "_view_id": "choice",
         "_annotator_id": annotation.annotator,
         "_session_id": f"{dataset}-{annotation.annotator}",
-        "_timestamp": _unix_seconds(annotation.time),
+        "_timestamp": unix_seconds(annotation.time),
         "meta": meta,
         "config": {"choice_style": "single" if exclusive else "multiple"},
     }
@@ -73,14 +73,6 @@ def prodigy_task(
         task["flagged"] = True
     task.update(record.context(options))
     return task
-
-
-def _unix_seconds(stamp: str) -> int:
-    """Prodigy's ``_timestamp``: whole seconds since the epoch (0 when unknown)."""
-    try:
-        return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
-    except ValueError:
-        return 0
 
 
 def write(dataset: Dataset, out: Path, options: ExportOptions) -> Written:

@@ -16,7 +16,6 @@ The format is described field by field in the README ("A line, field by field").
 from __future__ import annotations
 
 import hashlib
-import time as _time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
@@ -270,8 +269,9 @@ def now() -> str:
 
 
 def unix_seconds(stamp: str) -> int:
-    """``time`` as Unix seconds (Prodigy's ``_timestamp``); now if it cannot be read."""
+    """``time`` as whole Unix seconds (Prodigy's ``_timestamp``); 0 when it cannot be
+    read (an unknown time is not now: the same log exports the same data)."""
     try:
         return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
     except ValueError:
-        return int(_time.time())
+        return 0
