@@ -1,7 +1,9 @@
 """Opening a piece of work: the documents, the label set, the log and the session on them.
 
 ``plan_annotation`` gathers what ``annotator annotate`` was asked to open (transcripts
-or a corpus, a work list, a suggestion model, an order) and reads the first document;
+or a corpus, a work list, a suggestion model, an order): prepared corpora are opened by
+their index (``CorpusDocuments``: no document is read until the session goes to it),
+anything else by reading the first document, the rest following in the background;
 ``open_session`` opens the log and builds the session on it, resumed at the first
 sentence still to do. The command line then only hands the session to the TUI, and a
 test (or another front end) can open exactly what the command opens.
@@ -22,6 +24,7 @@ from annotator.model import Document, LabelSet
 if TYPE_CHECKING:
     from annotator.log import AnnotationLog
     from annotator.session import AnnotationSession, Scope
+    from annotator.session.source import DocumentSource
     from annotator.sources import Reading
     from annotator.suggest import Suggester
 
@@ -32,8 +35,9 @@ ORDERS = ("reading", "uncertain", "uncertain-doc")
 
 @dataclass
 class Plan:
-    """What to open: who codes, into which log, which documents (the first read, the
-    rest still to come), in which order, with which model."""
+    """What to open: who codes, into which log, which documents (a corpus's, opened
+    by its index; or the first read and the rest still to come), in which order, with
+    which model."""
 
     name: str
     log_path: Path
@@ -49,6 +53,13 @@ class Plan:
     scope: Scope | None = None
     #: What reading the first document found worth saying.
     warnings: list[str] = field(default_factory=list)
+    #: Prepared corpora, read a document at a time (then ``loaded`` is empty).
+    source: DocumentSource | None = None
+
+    @property
+    def documents(self) -> Sequence[Document] | DocumentSource:
+        """What the session opens: the corpora's documents, or those read so far."""
+        return self.source if self.source is not None else self.loaded
 
 
 def plan_annotation(
@@ -63,8 +74,11 @@ def plan_annotation(
     suggest: Path | None = None,
     order: str = "reading",
 ) -> Plan:
-    """Check the options, load the model and the work list, and read the first document
-    (all of them when the order spans the corpus). ``paths`` must not be empty."""
+    """Check the options, load the model and the work list, and open the documents:
+    prepared corpora by their index, anything else by reading the first document (all
+    of them when the order spans the corpus). ``paths`` must not be empty."""
+    from annotator.corpus import CorpusFile, is_corpus
+    from annotator.session.source import CorpusDocuments
     from annotator.sources import count_documents, load_documents
 
     if order not in ORDERS:
@@ -82,11 +96,36 @@ def plan_annotation(
 
         work = load_worklist(worklist)
     name = annotator or config.annotator or (work.annotator if work else getpass.getuser())
+    log_path = out or Path("annotations") / f"{name}.jsonl"
+    scope: Scope | None = work.includes if work is not None else None
+    if all(is_corpus(path) for path in paths):
+        # Only the index is read now; the session reads the documents it goes to.
+        source = CorpusDocuments(
+            [CorpusFile.open(path) for path in paths],
+            ids=set(work.documents) if work is not None else None,
+        )
+        if not len(source):
+            raise AnnotatorError(
+                f"{worklist}: none of its sentences is in these documents"
+                if worklist
+                else "nothing to annotate: no documents were found"
+            )
+        return Plan(
+            name=name,
+            log_path=log_path,
+            label_set=label_set,
+            loaded=[],
+            pending=None,
+            remaining=None,
+            config=config,
+            order=order,
+            suggester=suggester,
+            scope=scope,
+            source=source,
+        )
     documents = load_documents(paths, reading=reading)
-    scope: Scope | None = None
     if work is not None:
         # Whole documents, the listed sentences to code and the rest shown as context.
-        scope = work.includes
         documents = (d for d in documents if work.covers(d))
     first = next(documents, None)
     if first is None:
@@ -103,7 +142,7 @@ def plan_annotation(
         pending = None
     return Plan(
         name=name,
-        log_path=out or Path("annotations") / f"{name}.jsonl",
+        log_path=log_path,
         label_set=label_set,
         loaded=loaded,
         pending=pending,
@@ -121,15 +160,16 @@ def open_session(
     log_path: Path,
     name: str,
     label_set: LabelSet,
-    documents: list[Document],
+    documents: Sequence[Document] | DocumentSource,
     config: Config,
     *,
     suggester: Suggester | None = None,
     order: str = "reading",
     scope: Scope | None = None,
 ) -> tuple[AnnotationLog, AnnotationSession]:
-    """Open (or create) the log and a session on these documents, resumed at the first
-    sentence still to do. The caller closes the log."""
+    """Open (or create) the log and a session on these documents (a corpus's are read
+    as the session goes to them), resumed at the first sentence still to do. The
+    caller closes the log."""
     from annotator.log import AnnotationLog
     from annotator.session import AnnotationSession
 

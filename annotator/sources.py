@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.corpus import is_corpus, read_corpus
+from annotator.corpus import corpus_size, is_corpus, read_corpus
 from annotator.errors import AnnotatorError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
 from annotator.ingest.files import folder_doc_id, transcript_files, transcript_paths
@@ -254,15 +254,14 @@ def load_documents(
 def count_documents(paths: Iterable[str | Path]) -> int:
     """How many documents ``load_documents`` will yield, counted cheaply (for progress bars).
 
-    A corpus counts its lines, a folder its transcript files; a JSONL turns file
+    A corpus its index (or lines), a folder its transcript files; a JSONL turns file
     counts as one document even when it holds several.
     """
     total = 0
     for item in paths:
         path = Path(item)
         if is_corpus(path):
-            with path.open("rb") as handle:
-                total += max(0, sum(1 for line in handle if line.strip()) - 1)
+            total += corpus_size(path)
         elif path.is_dir():
             total += len(transcript_files(path)) + len(_extractable_files(path))
         else:

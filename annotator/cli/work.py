@@ -9,7 +9,7 @@ everything was saved.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,6 +35,7 @@ from annotator.model import Document, LabelSet
 if TYPE_CHECKING:
     from annotator.adjudication import Adjudication
     from annotator.session import Scope
+    from annotator.session.source import DocumentSource
     from annotator.suggest import Suggester
 
 
@@ -96,7 +97,7 @@ def annotate(
         plan.log_path,
         plan.name,
         plan.label_set,
-        plan.loaded,
+        plan.documents,
         plan.pending,
         config,
         remaining=plan.remaining,
@@ -156,7 +157,7 @@ def _run_tui(
     log_path: Path,
     name: str,
     label_set: LabelSet,
-    first: list[Document],
+    first: Sequence[Document] | DocumentSource,
     pending: Iterator[Document] | None,
     config: Config,
     adjudication: Adjudication | None = None,

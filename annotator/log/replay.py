@@ -302,6 +302,14 @@ class LogState:
         """How many sentences of ``document`` are decided (``label`` is their last line)."""
         return sum(1 for _, action in self._units.get(document, {}).values() if action == LABEL)
 
+    def units(self, document: str, annotator: str) -> Iterator[tuple[str, int, int, str]]:
+        """(text hash, start, end, action) of ``annotator``'s last line on each sentence of
+        ``document``, from what replay keeps (no line is read): enough to count a
+        document's progress without its text when every line is on its current text."""
+        for (name, doc_hash, start, end), (_, action) in self._units.get(document, {}).items():
+            if name == annotator:
+                yield doc_hash, start, end, action
+
     def forget(self, document: str) -> None:
         """Drop the decoded lines of ``document``: readers of the whole log (export,
         status, stats) go a document at a time and keep only offsets of the rest."""

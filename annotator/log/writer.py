@@ -436,6 +436,13 @@ class AnnotationLog:
         cached = self._cache[document.id] = _Cached(doc_hash, version, turns, attachment)
         return cached
 
+    def forget(self, document_id: str) -> None:
+        """Drop what is kept about a document (its attachment, its decoded lines) when
+        the session no longer holds it: memory follows the documents open, not all
+        those ever visited. Asking again rebuilds it from the log."""
+        self._cache.pop(document_id, None)
+        self.state.forget(document_id)
+
     def attachment(self, document: Document) -> anchor.Attachment:
         """This annotator's lines re-found in ``document`` (kept current by every append;
         do not change it)."""

@@ -1,23 +1,28 @@
 """The documents of a session as one log has them, and what the log says of each sentence.
 
-Documents are held with the log's boundary corrections (merges, splits)
-applied; decisions are looked up by sentence offsets, per document, in the
-log's own attachment of each document (which every append keeps current: no
-copy is kept here). Everything is a question (is this sentence decided? how far
-along is this document?); the session asks them and acts.
+Documents come from a ``DocumentSource`` (``source.py``) and are decoded only when
+the session goes to them: a few are held open (``KEEP_OPEN``, the least recently
+used closed first), each with the log's boundary corrections (merges, splits)
+applied and the log's own attachment of it (which every append keeps current:
+no copy is kept here). Progress of a document never opened comes from its index
+entry (sentences) and the log's replay state (its decided and excluded
+sentences) when every line about it was made on its current text and nothing
+was merged or split; otherwise it is read once to count, and closed. Everything
+is a question (is this sentence decided? how far along is this document?); the
+session asks them and acts.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from annotator.errors import CorpusError
-from annotator.log.schema import EXCLUDE, LABEL
+from annotator.log.schema import CLEAR, EXCLUDE, LABEL
 from annotator.model import Document, Span, Turn
 from annotator.session.navigation import Filter, Position
+from annotator.session.source import DocumentList, DocumentSource
 
 if TYPE_CHECKING:
     from annotator.log import AnnotationLog, Attachment, Decision
@@ -25,6 +30,9 @@ if TYPE_CHECKING:
 
 #: Which sentences of a document are to be coded: (document id, start, end) -> bool.
 Scope = Callable[[str, int, int], bool]
+
+#: Documents held decoded at once: the current one and the few visited before it.
+KEEP_OPEN = 4
 
 
 @dataclass(frozen=True)
@@ -39,52 +47,149 @@ class DocumentProgress:
     flagged: int
 
 
+@dataclass
+class _Open:
+    """A decoded document: as read, as the log corrects it, its sentences to code and
+    the log's lines attached to them."""
+
+    original: Document
+    corrected: Document
+    total: int
+    attachment: Attachment
+
+
+@dataclass
+class _Counts:
+    """A document's progress as of a version of its lines in the log."""
+
+    version: int
+    decided: int
+    total: int
+    flagged: int | None = None
+
+
+class OpenDocuments(Sequence[Document]):
+    """The session's documents as a sequence: its length is the source's, and asking for
+    one opens it (decoding it if it is not open)."""
+
+    def __init__(self, owner: SessionDocuments) -> None:
+        self._owner = owner
+
+    def __len__(self) -> int:
+        return len(self._owner.source)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | Sequence[Document]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._owner.opened(index).corrected
+
+
 class SessionDocuments:
-    """The loaded documents, boundary-corrected by the log, with lookups of the line
-    the log holds on each sentence and progress counts.
+    """The session's documents, opened on demand and boundary-corrected by the log,
+    with lookups of the line the log holds on each sentence and progress counts.
 
     ``scope`` picks the sentences to code (a work list, adjudication's disputes); the
     others are context, never counted as work. None: every sentence.
     """
 
-    def __init__(self, log: AnnotationLog, scope: Scope | None = None) -> None:
+    def __init__(
+        self, log: AnnotationLog, scope: Scope | None = None, source: DocumentSource | None = None
+    ) -> None:
         self.log = log
         self.scope = scope
-        self.documents: list[Document] = []
-        self._originals: list[Document] = []
-        self._totals: list[int] = []
+        self.source: DocumentSource = source if source is not None else DocumentList()
+        self.documents = OpenDocuments(self)
+        self._open: OrderedDict[int, _Open] = OrderedDict()
         self._index: dict[str, int] = {}  # document id -> index in ``documents``
-        self._attachments: list[Attachment] = []
+        self._counts: dict[int, _Counts] = {}
+        self._decided_sum = 0
+        self._total_sum = 0
+        self._orphans_seen: set[int] = set()
         self.orphans: list[Decision] = []
+        #: How many times a document was decoded (read from its source).
+        self.decoded = 0
+        self._indexed(0)
+
+    def _indexed(self, first: int) -> None:
+        """Take in the source's documents from ``first`` on: ids, and progress counts."""
+        for d in range(first, len(self.source)):
+            self._index[self.source.entry(d).id] = d
+            self._counts_of(d)
 
     def _load(self, documents: list[Document]) -> None:
-        """Append documents, refusing an id already loaded: decisions are kept by
-        document id, so two ``briefing.txt`` from different folders would be mixed up."""
-        for document in documents:
-            if document.id in self._index:
-                taken = self._originals[self._index[document.id]].source
-                raise CorpusError(
-                    f"{document.source}: its id {document.id!r} is already taken by "
-                    f"{taken}; rename one file or open them separately"
-                )
-            self._index[document.id] = len(self._originals)
-            corrected = self.log.apply_corrections(document)
-            attachment = self.log.attachment(corrected)
-            self._originals.append(document)
-            self.documents.append(corrected)
-            self._totals.append(self._count_in_scope(corrected))
-            self._attachments.append(attachment)
-            self.orphans.extend(attachment.orphans)
+        """Append documents to an in-memory source (``CorpusError`` for an id already
+        taken, and then none is added)."""
+        if not isinstance(self.source, DocumentList):
+            raise TypeError("documents are added only to a session over documents in memory")
+        first = len(self.source)
+        try:
+            self.source.add(documents)
+        finally:
+            self._indexed(first)  # those added before a refused one are kept
+
+    # --- opening and closing documents -------------------------------------------
+
+    def opened(self, doc_index: int) -> _Open:
+        """Document ``doc_index``, decoded and attached, held open (the least recently
+        used beyond ``KEEP_OPEN`` is closed)."""
+        found = self._open.get(doc_index)
+        if found is not None:
+            self._open.move_to_end(doc_index)
+            return found
+        found = self._read(doc_index)
+        self._open[doc_index] = found
+        if doc_index not in self._orphans_seen:
+            self._orphans_seen.add(doc_index)
+            self.orphans.extend(found.attachment.orphans)
+        while len(self._open) > KEEP_OPEN:
+            self._close(next(iter(self._open)))
+        self._set_counts(doc_index, self._attached_counts(doc_index, found))
+        return found
+
+    def _read(self, doc_index: int) -> _Open:
+        original = self.source.read(doc_index)
+        self.decoded += 1
+        corrected = self.log.apply_corrections(original)
+        attachment = self.log.attachment(corrected)
+        return _Open(original, corrected, self._count_in_scope(corrected), attachment)
+
+    def _close(self, doc_index: int) -> None:
+        """Let a document go: its counts are kept, the rest (text, attachment) dropped."""
+        found = self._open.pop(doc_index)
+        self._set_counts(doc_index, self._attached_counts(doc_index, found))
+        self.log.forget(found.original.id)
+        self.closed(doc_index)
+
+    def closed(self, doc_index: int) -> None:
+        """Called when a document is closed (the session drops its suggestions)."""
+
+    def is_open(self, doc_index: int) -> bool:
+        return doc_index in self._open
 
     def _reload(self, doc_id: str) -> None:
         """Re-apply boundary corrections to one document after a merge or split."""
         index = self._index.get(doc_id)
-        if index is None:
+        found = self._open.get(index) if index is not None else None
+        if index is None or found is None:
             return
-        corrected = self.log.apply_corrections(self._originals[index])
-        self.documents[index] = corrected
-        self._totals[index] = self._count_in_scope(corrected)
-        self._attachments[index] = self.log.attachment(corrected)
+        corrected = self.log.apply_corrections(found.original)
+        found.corrected = corrected
+        found.total = self._count_in_scope(corrected)
+        found.attachment = self.log.attachment(corrected)
+        self._set_counts(index, self._attached_counts(index, found))
+
+    def _attachment(self, doc_index: int) -> Attachment:
+        return self.opened(doc_index).attachment
 
     # --- what the log says of a sentence ---------------------------------------------
 
@@ -98,12 +203,12 @@ class SessionDocuments:
         return None if span is None else self.decision_for(position.doc, span)
 
     def decision_for(self, doc_index: int, span: Span) -> Decision | None:
-        return self._attachments[doc_index].decisions.get(span.location)
+        return self._attachment(doc_index).decisions.get(span.location)
 
     def line_for(self, doc_index: int, span: Span) -> Decision | None:
         """The last line about a sentence: a decision, or a note/flag on an undecided
         sentence (``mark``), or an exclusion."""
-        attachment = self._attachments[doc_index]
+        attachment = self._attachment(doc_index)
         return attachment.decisions.get(span.location) or attachment.marks.get(span.location)
 
     def line_at(self, position: Position) -> Decision | None:
@@ -112,7 +217,9 @@ class SessionDocuments:
 
     def in_scope(self, doc_index: int, span: Span) -> bool:
         """Whether a sentence is one to code (not context around a work list's)."""
-        return self.scope is None or self.scope(self.documents[doc_index].id, span.start, span.end)
+        return self.scope is None or self.scope(
+            self.source.entry(doc_index).id, span.start, span.end
+        )
 
     def _count_in_scope(self, document: Document) -> int:
         if self.scope is None:
@@ -173,20 +280,92 @@ class SessionDocuments:
         """Decided and total sentences (excluded ones count in neither), for one
         document or all."""
         if doc_index is not None:
-            attachment = self._attachments[doc_index]
-            excluded = [loc for loc, line in attachment.marks.items() if line.action == EXCLUDE]
-            if self.scope is None:
-                return len(attachment.decisions), self._totals[doc_index] - len(excluded)
-            doc_id, scope = self.documents[doc_index].id, self.scope
-            decided = sum(1 for loc in attachment.decisions if scope(doc_id, *loc))
+            counts = self._counts_of(doc_index)
+            return counts.decided, counts.total
+        # Only open documents change (every line written is about one), so the sums
+        # are kept, and brought up to date for those alone.
+        for d in list(self._open):
+            self._counts_of(d)
+        return self._decided_sum, self._total_sum
+
+    def complete(self, doc_index: int) -> bool:
+        """Whether a document has nothing left to do (known without opening it, when
+        the log can tell)."""
+        counts = self._counts_of(doc_index)
+        return counts.decided >= counts.total
+
+    def _counts_of(self, doc_index: int) -> _Counts:
+        """A document's counts, recounted when the log has new lines about it: from its
+        attachment when open, else from the index and the log, else by reading it."""
+        version = self.log.state.version(self.source.entry(doc_index).id)
+        known = self._counts.get(doc_index)
+        if known is not None and known.version == version:
+            return known
+        found = self._open.get(doc_index)
+        if found is not None:
+            counts = self._attached_counts(doc_index, found)
+        else:
+            counts = self._logged_counts(doc_index, version) or self._read_counts(doc_index)
+        self._set_counts(doc_index, counts)
+        return counts
+
+    def _set_counts(self, doc_index: int, counts: _Counts) -> None:
+        before = self._counts.get(doc_index)
+        if before is not None:
+            self._decided_sum -= before.decided
+            self._total_sum -= before.total
+        self._counts[doc_index] = counts
+        self._decided_sum += counts.decided
+        self._total_sum += counts.total
+
+    def _attached_counts(self, doc_index: int, found: _Open) -> _Counts:
+        attachment = found.attachment
+        excluded = [loc for loc, line in attachment.marks.items() if line.action == EXCLUDE]
+        decided = list(attachment.decisions)
+        if self.scope is not None:
+            doc_id, scope = found.original.id, self.scope
+            decided = [loc for loc in decided if scope(doc_id, *loc)]
             excluded = [loc for loc in excluded if scope(doc_id, *loc)]
-            return decided, self._totals[doc_index] - len(excluded)
-        # Summed per call: cheap (a few ints per document), and always true after merges.
-        pairs = [self.progress(d) for d in range(len(self._attachments))]
-        return sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+        lines = [*attachment.decisions.values(), *attachment.marks.values()]
+        flagged = sum(1 for line in lines if line.flag)
+        version = self.log.state.version(found.original.id)
+        return _Counts(version, len(decided), found.total - len(excluded), flagged)
+
+    def _trusted_units(self, doc_index: int) -> list[tuple[str, int, int, str]] | None:
+        """The log's lines about a document, if they can be counted without its text:
+        all made on its current text (by the index's hash), none merging or splitting."""
+        entry = self.source.entry(doc_index)
+        state = self.log.state
+        if state.corrections(entry.id):
+            return None
+        units = list(state.units(entry.id, self.log.annotator))
+        if any(unit[0] != entry.text_hash for unit in units):
+            return None
+        return units
+
+    def _logged_counts(self, doc_index: int, version: int) -> _Counts | None:
+        """Counts from the index and the log's replay state alone (None: not enough)."""
+        if self.scope is not None:
+            return None  # which sentences are in scope is known from the text only
+        units = self._trusted_units(doc_index)
+        if units is None:
+            return None
+        decided = sum(1 for unit in units if unit[3] == LABEL)
+        excluded = sum(1 for unit in units if unit[3] == EXCLUDE)
+        sentences = self.source.entry(doc_index).sentences
+        if decided + excluded > sentences:
+            return None  # lines on other sentences than the index's: count from the text
+        return _Counts(version, decided, sentences - excluded, 0 if not units else None)
+
+    def _read_counts(self, doc_index: int) -> _Counts:
+        """Counts from the document itself, read and let go again."""
+        found = self._read(doc_index)
+        counts = self._attached_counts(doc_index, found)
+        self.log.forget(found.original.id)
+        return counts
 
     def turn_progress(self, doc_index: int, turn: Turn) -> tuple[int, int]:
-        attachment = self._attachments[doc_index]
+        attachment = self._attachment(doc_index)
         spans = [s for s in turn.sentences if self.in_scope(doc_index, s)]
         decided = sum(1 for s in spans if s.location in attachment.decisions)
         excluded = sum(
@@ -198,20 +377,29 @@ class SessionDocuments:
 
     def flagged(self, doc_index: int) -> int:
         """Sentences of a document flagged for review (decided or not)."""
-        attachment = self._attachments[doc_index]
-        lines = [*attachment.decisions.values(), *attachment.marks.values()]
-        return sum(1 for line in lines if line.flag)
+        counts = self._counts_of(doc_index)
+        if counts.flagged is None:
+            doc_id = self.source.entry(doc_index).id
+            if self._trusted_units(doc_index) is not None:
+                # The flags are in the lines themselves: read those, not the document.
+                lines = self.log.state.entries(doc_id, self.log.annotator)
+                counts.flagged = sum(1 for line in lines if line.flag and line.action != CLEAR)
+                self.log.state.forget(doc_id)
+            else:
+                counts.flagged = self._read_counts(doc_index).flagged
+        return counts.flagged or 0
 
     def label_counts(self, doc_index: int) -> Counter[str]:
         """How many sentences of a document carry each label."""
         counts: Counter[str] = Counter()
-        for decision in self._attachments[doc_index].decisions.values():
+        for decision in self._attachment(doc_index).decisions.values():
             counts.update(decision.labels)
         return counts
 
     def documents_overview(self) -> list[DocumentProgress]:
-        """Every loaded document with its progress, for the document navigator."""
+        """Every document with its progress, for the document navigator (from the index
+        and the log: no document is opened for it)."""
         return [
-            DocumentProgress(d, document.id, document.title, *self.progress(d), self.flagged(d))
-            for d, document in enumerate(self.documents)
+            DocumentProgress(d, entry.id, entry.title, *self.progress(d), self.flagged(d))
+            for d, entry in enumerate(self.source.entries())
         ]

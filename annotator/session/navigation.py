@@ -5,11 +5,16 @@ functions here walk positions forward and back, by sentence or by turn, and say
 where a walk lands. Which sentences a walk may land on is the caller's question,
 asked through an ``accept(position)`` predicate: the session answers it from its
 scope, its filter and the log.
+
+Walks are lazy and go a document at a time: ``documents`` may decode a document
+when it is indexed (a corpus read on demand), so a walk touches a document only
+when it gets there, and a ``skip(doc)`` predicate lets it pass over documents
+known to hold nothing it would accept (done, no flags) without opening them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from annotator.model import Document
@@ -26,6 +31,9 @@ class Position:
 
 #: Whether a walk may stop at a position (in scope, shown by the filter, still to do...).
 Accept = Callable[[Position], bool]
+
+#: Whether a walk may pass over a whole document without looking at its sentences.
+Skip = Callable[[int], bool]
 
 #: Before the first sentence: ``positions_from(BEFORE_START, ...)`` lists them all.
 BEFORE_START = Position(0, 0, -1)
@@ -61,37 +69,72 @@ def document_positions(documents: Sequence[Document], doc: int) -> list[Position
     ]
 
 
-def all_positions(documents: Sequence[Document], *, forward: bool = True) -> list[Position]:
-    """Every sentence position in reading order (or in reverse)."""
-    positions = [p for d in range(len(documents)) for p in document_positions(documents, d)]
-    return positions if forward else positions[::-1]
+def all_positions(
+    documents: Sequence[Document], *, forward: bool = True, skip: Skip | None = None
+) -> Iterator[Position]:
+    """Every sentence position in reading order (or in reverse), lazily."""
+    start = BEFORE_START if forward else Position(len(documents), 0, 0)
+    return positions_from(documents, start, forward=forward, wrap=False, skip=skip)
 
 
 def positions_from(
-    documents: Sequence[Document], start: Position, *, forward: bool, wrap: bool
-) -> list[Position]:
+    documents: Sequence[Document],
+    start: Position,
+    *,
+    forward: bool,
+    wrap: bool,
+    skip: Skip | None = None,
+) -> Iterator[Position]:
     """Sentence positions after (or before) ``start`` in reading order; with ``wrap``,
-    then those from the other end up to ``start`` itself."""
+    then those from the other end up to ``start`` itself. Lazy: a document is looked at
+    (and with ``skip``, first asked about) only when the walk reaches it."""
     key = (start.doc, start.turn, start.sentence)
-    ordered = all_positions(documents, forward=forward)
+    count = len(documents)
+    if not count:
+        return
+    here = max(0, min(start.doc, count - 1))
     if forward:
-        after = [p for p in ordered if (p.doc, p.turn, p.sentence) > key]
-        before = [p for p in ordered if (p.doc, p.turn, p.sentence) <= key]
+        ahead: Iterable[int] = range(here, count)
+        behind: Iterable[int] = range(0, here + 1) if wrap else ()
     else:
-        after = [p for p in ordered if (p.doc, p.turn, p.sentence) < key]
-        before = [p for p in ordered if (p.doc, p.turn, p.sentence) >= key]
-    return after + before if wrap else after
+        ahead = range(here, -1, -1)
+        behind = range(count - 1, here - 1, -1) if wrap else ()
+    for doc in ahead:
+        if skip is not None and skip(doc):
+            continue
+        for p in _document_walk(documents, doc, forward):
+            k = (p.doc, p.turn, p.sentence)
+            if (k > key) if forward else (k < key):
+                yield p
+    for doc in behind:
+        if skip is not None and skip(doc):
+            continue
+        for p in _document_walk(documents, doc, forward):
+            k = (p.doc, p.turn, p.sentence)
+            if (k <= key) if forward else (k >= key):
+                yield p
 
 
-def first_accepted(positions: Sequence[Position], accept: Accept) -> Position | None:
+def _document_walk(documents: Sequence[Document], doc: int, forward: bool) -> list[Position]:
+    positions = document_positions(documents, doc)
+    return positions if forward else positions[::-1]
+
+
+def first_accepted(positions: Iterable[Position], accept: Accept) -> Position | None:
     """The first of ``positions`` that ``accept`` takes, if any."""
     return next((position for position in positions if accept(position)), None)
 
 
 def step(
-    documents: Sequence[Document], start: Position, *, forward: bool, accept: Accept
+    documents: Sequence[Document],
+    start: Position,
+    *,
+    forward: bool,
+    accept: Accept,
+    skip: Skip | None = None,
 ) -> Position | None:
-    """The next (or previous) accepted sentence after ``start``; None at the end."""
+    """The next (or previous) accepted sentence after ``start``; None at the end.
+    Documents that ``skip`` passes over are not opened."""
     doc, turn, sentence = start.doc, start.turn, start.sentence
     # A cheap walk from the cursor: the common case must not list every sentence.
     while True:
@@ -104,6 +147,8 @@ def step(
                     turn += 1
                 if turn >= len(turns):
                     doc += 1
+                    while skip is not None and doc < len(documents) and skip(doc):
+                        doc += 1
                     if doc >= len(documents):
                         return None
                     turn, sentence = 0, -1
@@ -116,6 +161,8 @@ def step(
                     turn -= 1
                 if turn < 0:
                     doc -= 1
+                    while skip is not None and doc >= 0 and skip(doc):
+                        doc -= 1
                     if doc < 0:
                         return None
                     turn = len(documents[doc].turns)
@@ -147,18 +194,22 @@ def step_in_order(
 
 def turn_step(documents: Sequence[Document], start: Position, delta: int) -> Position | None:
     """The first sentence of the turn ``delta`` turns with sentences away; None past
-    either end."""
-    order = [
-        (d, t)
-        for d, document in enumerate(documents)
-        for t, turn in enumerate(document.turns)
-        if turn.sentences
-    ]
-    here = (start.doc, start.turn)
-    target = (order.index(here) if here in order else 0) + delta
-    if not 0 <= target < len(order):
-        return None
-    doc, turn = order[target]
+    either end. Walks from the cursor's document outwards, opening only those it
+    passes through."""
+    doc, turn = start.doc, start.turn
+    remaining = abs(delta)
+    direction = 1 if delta > 0 else -1
+    while remaining:
+        turn += direction
+        turns = documents[doc].turns
+        if not 0 <= turn < len(turns):
+            doc += direction
+            if not 0 <= doc < len(documents):
+                return None
+            turn = -1 if direction > 0 else len(documents[doc].turns)
+            continue
+        if turns[turn].sentences:
+            remaining -= 1
     return Position(doc, turn, 0)
 
 

@@ -10,13 +10,15 @@ What the log says of each sentence is asked of ``SessionDocuments``
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.log.schema import EXCLUDE
 from annotator.model import Document, LabelSet, Span, Turn
 from annotator.session import navigation
 from annotator.session.documents import Scope, SessionDocuments
-from annotator.session.navigation import BEFORE_START, Filter, Position
+from annotator.session.navigation import Filter, Position, Skip
+from annotator.session.source import DocumentList, DocumentSource
 
 if TYPE_CHECKING:
     from annotator.log import AnnotationLog, Decision
@@ -31,14 +33,16 @@ class AnnotationSession(SessionDocuments):
 
     def __init__(
         self,
-        documents: list[Document],
+        documents: Sequence[Document] | DocumentSource,
         labels: LabelSet,
         log: AnnotationLog,
         *,
         scope: Scope | None = None,
     ) -> None:
         # Sentences out of ``scope`` are shown as context, dimmed, never visited.
-        super().__init__(log, scope)
+        # A corpus (``CorpusDocuments``) is opened a document at a time, as needed.
+        source = documents if isinstance(documents, DocumentSource) else DocumentList(documents)
+        super().__init__(log, scope, source)
         self.labels = labels
         self.filter = Filter()
         self.position = Position(0, 0, 0)
@@ -59,7 +63,6 @@ class AnnotationSession(SessionDocuments):
         #: Where Enter goes on a decided sentence: "next" or "next-undecided"
         #: (annotator.toml's ``[behaviour] enter``).
         self.enter_moves_to = "next"
-        self.add_documents(documents)
 
     # --- documents ----------------------------------------------------------------
 
@@ -79,17 +82,19 @@ class AnnotationSession(SessionDocuments):
     def resume(self) -> Position | None:
         """Move to the first sentence still to do (neither decided nor excluded);
         None when all are done."""
+        # Documents the log says are done are passed over without being opened.
         candidates = (
             self.order
             if self.order is not None
-            else navigation.positions_from(self.documents, BEFORE_START, forward=True, wrap=False)
+            else navigation.all_positions(self.documents, skip=self.complete)
         )
         found = navigation.first_accepted(candidates, self.to_do)
         if found is not None:
             self.position = found
             return found
         first = navigation.first_accepted(
-            navigation.all_positions(self.documents), self._position_in_scope
+            navigation.all_positions(self.documents, skip=self._skip_for(Filter())),
+            self._position_in_scope,
         )
         if first is not None:
             self.position = first
@@ -150,6 +155,29 @@ class AnnotationSession(SessionDocuments):
     def _visible(self, position: Position) -> bool:
         return self.shows(position, self.filter)
 
+    def _skip_for(self, shown: Filter) -> Skip:
+        """Which documents a walk under ``shown`` may pass over without opening them:
+        those the index and the log say hold no sentence it would stop at."""
+        kind = shown.kind
+
+        def skip(doc: int) -> bool:
+            if self.is_open(doc):
+                return False  # looked at directly, as cheaply
+            if kind == "all":
+                return self.scope is None and self.source.entry(doc).sentences == 0
+            if kind == "undecided":
+                return self.complete(doc)
+            if kind == "flagged":
+                return self.flagged(doc) == 0
+            if kind == "label":
+                return self.progress(doc)[0] == 0
+            return False  # speakers are known from the text only
+
+        return skip
+
+    def closed(self, doc_index: int) -> None:
+        self._suggestions.pop(doc_index, None)
+
     def _move_to(self, position: Position | None) -> bool:
         if position is None:
             return False
@@ -161,14 +189,26 @@ class AnnotationSession(SessionDocuments):
         if self.order is not None:
             return self._step_in_order(1)
         return self._move_to(
-            navigation.step(self.documents, self.position, forward=True, accept=self._visible)
+            navigation.step(
+                self.documents,
+                self.position,
+                forward=True,
+                accept=self._visible,
+                skip=self._skip_for(self.filter),
+            )
         )
 
     def previous(self) -> bool:
         if self.order is not None:
             return self._step_in_order(-1)
         return self._move_to(
-            navigation.step(self.documents, self.position, forward=False, accept=self._visible)
+            navigation.step(
+                self.documents,
+                self.position,
+                forward=False,
+                accept=self._visible,
+                skip=self._skip_for(self.filter),
+            )
         )
 
     def _step_in_order(self, delta: int) -> bool:
@@ -195,22 +235,32 @@ class AnnotationSession(SessionDocuments):
 
     def home(self) -> None:
         """The first sentence that the filter shows."""
-        self._move_to(
-            navigation.first_accepted(navigation.all_positions(self.documents), self._visible)
-        )
+        positions = navigation.all_positions(self.documents, skip=self._skip_for(self.filter))
+        self._move_to(navigation.first_accepted(positions, self._visible))
 
     def end(self) -> None:
         """The last sentence that the filter shows."""
-        positions = navigation.all_positions(self.documents, forward=False)
+        skip = self._skip_for(self.filter)
+        positions = navigation.all_positions(self.documents, forward=False, skip=skip)
         self._move_to(navigation.first_accepted(positions, self._visible))
 
-    def _around(self, *, forward: bool = True) -> list[Position]:
-        """Every position from the cursor on (or back), wrapping round to the cursor."""
-        return navigation.positions_from(self.documents, self.position, forward=forward, wrap=True)
+    def _around(self, shown: Filter, *, forward: bool = True) -> Iterator[Position]:
+        """Every position from the cursor on (or back), wrapping round to the cursor,
+        passing over the documents that hold nothing ``shown`` would show."""
+        return navigation.positions_from(
+            self.documents,
+            self.position,
+            forward=forward,
+            wrap=True,
+            skip=self._skip_for(shown),
+        )
 
     def next_undecided(self) -> bool:
-        """Move to the next sentence still to do, wrapping around; False if none."""
-        return self._move_to(navigation.first_accepted(self._around(), self.to_do))
+        """Move to the next sentence still to do, wrapping around; False if none
+        (documents the log says are done are not opened)."""
+        return self._move_to(
+            navigation.first_accepted(self._around(Filter("undecided")), self.to_do)
+        )
 
     def search(self, query: str, forward: bool = True) -> bool:
         """Move to the next sentence containing ``query`` (case-insensitive), wrapping."""
@@ -226,14 +276,16 @@ class AnnotationSession(SessionDocuments):
                 and self.in_scope(position.doc, span)
             )
 
-        return self._move_to(navigation.first_accepted(self._around(forward=forward), matches))
+        # Across a corpus, documents are read one at a time and closed again.
+        around = self._around(Filter(), forward=forward)
+        return self._move_to(navigation.first_accepted(around, matches))
 
     def set_filter(self, new_filter: Filter) -> bool:
         """Show only some sentences; moves to the first match from the cursor if needed."""
         self.filter = new_filter
         if self.sentence is not None and self._visible(self.position):
             return True
-        return self._move_to(navigation.first_accepted(self._around(), self._visible))
+        return self._move_to(navigation.first_accepted(self._around(new_filter), self._visible))
 
     # --- suggestions ----------------------------------------------------------------
 
@@ -258,7 +310,7 @@ class AnnotationSession(SessionDocuments):
     def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
         """The model's suggestion for an undecided sentence: None once decided, and
         None when the model abstains (not confident enough to be shown)."""
-        if self.suggester is None or span.location in self._attachments[doc_index].decisions:
+        if self.suggester is None or span.location in self._attachment(doc_index).decisions:
             return None
         found = self._document_suggestions(doc_index).get((span.start, span.end))
         return found if found is not None and found.confident else None
@@ -300,7 +352,9 @@ class AnnotationSession(SessionDocuments):
         from annotator.suggest import order_by_uncertainty
 
         groups: list[dict[Position, Suggestion]] = [{}]
-        for d, document in enumerate(self.documents):
+        # A document at a time: each is opened, suggested and (beyond a few) closed again.
+        for d in range(len(self.documents)):
+            document = self.documents[d]
             if per_document and groups[-1]:
                 groups.append({})
             suggestions = self._document_suggestions(d)

@@ -185,17 +185,30 @@ class AnnotateScreen(SessionView):
 
     # --- moving ----------------------------------------------------------------
 
-    def _moved(self, ok: bool, message: str = "") -> None:
+    def _going(self, move: Callable[[], T]) -> T | None:
+        """Run a session call that may open another document: a corpus whose index no
+        longer matches the file is told in one red line; the cursor stays."""
+        try:
+            return move()
+        except AnnotatorError as error:
+            self.say(str(error), error=True)
+            return None
+
+    def _ran(self, move: Callable[[], object]) -> bool:
+        """``_going`` for a move that says nothing back: True when it ran."""
+        return self._going(lambda: move() or True) is not None
+
+    def _moved(self, ok: bool | None, message: str = "") -> None:
         if ok:
             self.redraw()
-        elif message:
+        elif message and ok is not None:
             self.say(message)
 
     def action_next(self) -> None:
-        self._moved(self.session.next(), self._end_message(forward=True))
+        self._moved(self._going(self.session.next), self._end_message(forward=True))
 
     def action_previous(self) -> None:
-        self._moved(self.session.previous(), self._end_message(forward=False))
+        self._moved(self._going(self.session.previous), self._end_message(forward=False))
 
     def _end_message(self, *, forward: bool) -> str:
         """What the cursor hit: the end of the corpus or the last sentence the filter shows."""
@@ -206,27 +219,24 @@ class AnnotateScreen(SessionView):
         return f"No more {shown} {where} this one (F to show all)."
 
     def action_next_turn(self) -> None:
-        self._moved(self.session.next_turn(1), "This is the last turn.")
+        self._moved(self._going(lambda: self.session.next_turn(1)), "This is the last turn.")
 
     def action_previous_turn(self) -> None:
-        self._moved(self.session.next_turn(-1), "This is the first turn.")
+        self._moved(self._going(lambda: self.session.next_turn(-1)), "This is the first turn.")
 
     def action_home(self) -> None:
-        self.session.home()
-        self.redraw()
+        self._moved(self._ran(self.session.home))
 
     def action_end(self) -> None:
-        self.session.end()
-        self.redraw()
+        self._moved(self._ran(self.session.end))
 
     def action_skip(self) -> None:
-        self._moved(self.session.next(), self._end_message(forward=True))
+        self._moved(self._going(self.session.next), self._end_message(forward=True))
 
     def action_next_undecided(self) -> None:
-        if self.session.next_undecided():
-            self.redraw()
-        else:
-            self.say("Every sentence has a decision. Well done.")
+        self._moved(
+            self._going(self.session.next_undecided), "Every sentence has a decision. Well done."
+        )
 
     # --- deciding ----------------------------------------------------------------
 
@@ -354,7 +364,10 @@ class AnnotateScreen(SessionView):
             if not query:
                 return
             self.last_search = query
-            if self.session.search(query):
+            found = self._going(lambda: self.session.search(query))
+            if found is None:
+                return
+            if found:
                 self.query_one(TranscriptView).set_highlight(" ".join(query.split()))
                 self.redraw(full=True)
                 self.say(f"Found “{query}”. Press / and Enter for the next match.")
@@ -374,7 +387,11 @@ class AnnotateScreen(SessionView):
             if value is None:
                 return
             kind, _, argument = value.partition("|")
-            if session.set_filter(Filter(kind, argument)):
+            shown = self._going(lambda: session.set_filter(Filter(kind, argument)))
+            if shown is None:
+                session.filter = Filter()
+                return
+            if shown:
                 self.redraw(full=True)
                 self.say(f"Showing {session.filter.describe()}.")
             else:
@@ -394,9 +411,8 @@ class AnnotateScreen(SessionView):
         session = self.session
 
         def chosen(value: str | None) -> None:
-            if value is None:
+            if value is None or not self._ran(lambda: session.go_to_document(int(value))):
                 return
-            session.go_to_document(int(value))
             self.redraw(full=True)
             done, total = session.progress(session.position.doc)
             self.say(f"{session.document.id}: {done}/{total} decided")
