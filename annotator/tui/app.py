@@ -84,12 +84,15 @@ class AnnotatorApp(App[str]):
         await super().on_event(event)
 
     def _settle_memory(self) -> None:
-        """Keep the collector away from the keystrokes once the corpus is loaded.
+        """Keep the collector away from the keystrokes once the documents are loaded.
 
-        The corpus lives as long as the session: frozen, the collector never walks
-        it again. A full collection still walks everything since (Textual's cached
-        strips and the like: 5 to 35 ms), and Python starts one whenever enough
-        objects have piled up, often in the middle of a keystroke's frame. So full
+        What is loaded by then (documents read from transcripts, a corpus's index)
+        lives as long as the session: frozen, the collector never walks it again
+        (a corpus's documents, opened and closed as the analyst moves, are plain
+        tuples and strings, freed by reference counting). A full collection still
+        walks everything since (Textual's cached strips and the like: 5 to 35 ms),
+        and Python starts one whenever enough objects have piled up, often in the
+        middle of a keystroke's frame. So full
         collections run from a timer when the keyboard rests instead; the young
         generations, which take well under a millisecond, stay automatic.
         """

@@ -4,9 +4,11 @@ The screen is a thin controller over ``AnnotationSession``: each key calls one
 session method, then redraws only what changed (``SessionView``, in
 ``session_view.py``, does the drawing). Nothing is shown as saved before the log
 has it on disk; a write that fails is shown at once, in red, and rings the bell.
-Reading the rest of the corpus and retraining the suggestion model run in worker
-threads that post messages back (``messages.py``); what goes wrong in them comes
-back through ``Worker.StateChanged`` and is told in the status line.
+Reading the rest of the transcripts (a prepared corpus needs none: the session
+reads its documents through the index as the analyst goes to them) and retraining
+the suggestion model run in worker threads that post messages back
+(``messages.py``); what goes wrong in them comes back through
+``Worker.StateChanged`` and is told in the status line.
 """
 
 from __future__ import annotations
