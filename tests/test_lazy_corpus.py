@@ -22,7 +22,7 @@ from annotator.labels import load_labels
 from annotator.log import AnnotationLog
 from annotator.model import Document, LabelSet
 from annotator.opening import open_session, plan_annotation
-from annotator.session import AnnotationSession
+from annotator.session import AnnotationSession, Filter
 from annotator.session.documents import KEEP_OPEN
 from annotator.sources import Reading
 from tests.builders import numbered_document
@@ -231,6 +231,35 @@ def test_resume_passes_over_documents_the_log_says_are_done_without_reading_them
         assert session.next_undecided()
         assert session.position.doc == 10
         assert decodes == ["doc-06", "doc-07", "doc-08", "doc-10"]
+
+
+def test_filters_search_and_undo_reach_documents_closed_since(
+    corpus: Path, labels: LabelSet, tmp_path: Path, decodes: list[str]
+) -> None:
+    with open_corpus(corpus, labels, tmp_path / "a.jsonl") as (_, session):
+        session.go_to_document(2)
+        session.toggle_flag()
+        session.go_to_document(5)
+        decided = session.sentence
+        session.no_label()
+        for k in range(10, 16):
+            session.go_to_document(k)
+        assert not session.is_open(2) and not session.is_open(5)
+        before = len(decodes)
+        # Flags are known without the text: documents without any are not opened.
+        assert session.set_filter(Filter("flagged"))
+        assert session.document.id == "doc-02"
+        assert decodes[before:] == ["doc-02"]
+        session.set_filter(Filter())
+        # Undo goes back to the document the line was about, reading it again.
+        session.go_to_document(20)
+        assert session.undo() is not None
+        assert session.document.id == "doc-05" and session.sentence == decided
+        assert session.progress(5)[0] == 0 and session.progress()[0] == 0
+        # A search reads documents one at a time, and lets them go again.
+        assert session.search("Sentence 3 of doc-25.")
+        assert session.document.id == "doc-25"
+        assert sum(session.is_open(d) for d in range(DOCUMENTS)) <= KEEP_OPEN
 
 
 # --- damage ------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 - ``session.py``: ``AnnotationSession``, the cursor, filter, order of work and
   suggestions, and every action that writes to the log (deciding, notes, flags,
   exclusions, undo and redo, merges and splits);
-- ``documents.py``: ``SessionDocuments``, the loaded documents as the log has them,
-  what the log says of each sentence, and progress;
+- ``documents.py``: ``SessionDocuments``, the documents as the log has them (a few
+  open at a time), what the log says of each sentence, and progress;
+- ``source.py``: where the documents come from (``DocumentList`` in memory,
+  ``CorpusDocuments`` read from prepared corpora through their index);
 - ``navigation.py``: reading order (``Position``, ``Filter``), where a move lands.
 """
 

@@ -128,7 +128,7 @@ class SessionDocuments:
 
     def _load(self, documents: list[Document]) -> None:
         """Append documents to an in-memory source (``CorpusError`` for an id already
-        taken, and then none is added)."""
+        taken; the documents before that one are kept)."""
         if not isinstance(self.source, DocumentList):
             raise TypeError("documents are added only to a session over documents in memory")
         first = len(self.source)
