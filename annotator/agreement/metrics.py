@@ -20,6 +20,9 @@ import numpy.typing as npt
 from annotator.agreement.errors import AgreementError
 
 IntArray = npt.NDArray[np.int64]
+#: A units x categories count matrix: integers, or the same numbers as floats (exact, and
+#: what the matrix product of alpha works on).
+Counts = npt.NDArray[Any]
 FloatArray = npt.NDArray[np.float64]
 Distance = Callable[[Any, Any], float]
 
@@ -45,10 +48,11 @@ def _counts(codes: IntArray, q: int) -> IntArray:
     flat = codes.ravel()
     keep = flat >= 0
     cells = np.bincount(units[keep] * q + flat[keep], minlength=codes.shape[0] * q)
-    return cells.reshape(codes.shape[0], q).astype(np.int64)
+    # bincount counts in int64 already on 64-bit platforms: no copy of a units x q matrix.
+    return cells.reshape(codes.shape[0], q).astype(np.int64, copy=False)
 
 
-def _row_sum(matrix: IntArray) -> IntArray:
+def _row_sum(matrix: Counts) -> Counts:
     """``matrix.sum(axis=1)`` of an integer matrix (exact either way): a few columns added
     one by one, since numpy's reduction along a short row costs far more than the adds."""
     if not 0 < matrix.shape[1] <= 8:
@@ -59,7 +63,7 @@ def _row_sum(matrix: IntArray) -> IntArray:
     return total
 
 
-def _row_max(matrix: IntArray) -> IntArray:
+def _row_max(matrix: Counts) -> Counts:
     """``matrix.max(axis=1)``, as ``_row_sum`` computes the sum."""
     if not 0 < matrix.shape[1] <= 8:
         return matrix.max(axis=1)
@@ -69,12 +73,12 @@ def _row_max(matrix: IntArray) -> IntArray:
     return top
 
 
-def _totals(counts: IntArray) -> IntArray:
+def _totals(counts: Counts) -> Counts:
     """How many raters coded each unit: the row totals of a count matrix."""
     return _row_sum(counts)
 
 
-def _pairable(counts: IntArray, m: IntArray | None = None) -> tuple[IntArray, IntArray]:
+def _pairable(counts: Counts, m: Counts | None = None) -> tuple[Counts, Counts]:
     """Only units with two or more values can show agreement or disagreement: those rows
     of ``counts`` and of its row totals ``m`` (computed when not given)."""
     if m is None:
@@ -85,13 +89,18 @@ def _pairable(counts: IntArray, m: IntArray | None = None) -> tuple[IntArray, In
     return counts[keep], m[keep]
 
 
-def _agree_pairs(counts: IntArray) -> IntArray:
-    """Per unit, how many ordered rater pairs agree (an integer)."""
-    return _row_sum(counts * (counts - 1))
+def _agree_pairs(counts: Counts) -> Counts:
+    """Per unit, how many ordered rater pairs agree (an integer), a category at a time:
+    exact in any order, and no units x categories temporaries (a million units)."""
+    total = np.zeros(counts.shape[0], dtype=np.int64)
+    for k in range(counts.shape[1]):
+        column = counts[:, k]
+        total += column * (column - 1)
+    return total
 
 
 def _unit_agreement(
-    counts: IntArray, m: IntArray | None = None, agree: IntArray | None = None
+    counts: Counts, m: Counts | None = None, agree: Counts | None = None
 ) -> FloatArray:
     """Per unit, the share of ordered rater pairs that agree (``m``: the row totals,
     ``agree``: ``_agree_pairs``, each computed when not given)."""
@@ -106,9 +115,7 @@ def _chance_corrected(observed: float, expected: float) -> float | None:
     return (observed - expected) / (1.0 - expected)
 
 
-def _fleiss(
-    counts: IntArray, m: IntArray | None = None, observed: float | None = None
-) -> float | None:
+def _fleiss(counts: Counts, m: Counts | None = None, observed: float | None = None) -> float | None:
     """``m``: row totals; ``observed``: mean ``_unit_agreement`` of the pairable units
     (each computed when not given)."""
     counts, m = _pairable(counts, m)
@@ -121,7 +128,7 @@ def _fleiss(
 
 
 def _ac1(
-    counts: IntArray, q: int, m: IntArray | None = None, observed: float | None = None
+    counts: Counts, q: int, m: Counts | None = None, observed: float | None = None
 ) -> float | None:
     counts, m = _pairable(counts, m)
     if not len(counts) or q < 2:
@@ -133,7 +140,7 @@ def _ac1(
     return _chance_corrected(observed, expected)
 
 
-def _alpha(counts: IntArray, delta: FloatArray, m: IntArray | None = None) -> float | None:
+def _alpha(counts: Counts, delta: FloatArray, m: Counts | None = None) -> float | None:
     """Krippendorff's alpha from the coincidence matrix, for any distance matrix."""
     counts, m = _pairable(counts, m)
     if not len(counts):

@@ -10,7 +10,6 @@ or more analysts decided count.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ import numpy as np
 from annotator.agreement.codings import Coding, Codings, Unit, read_codings
 from annotator.agreement.errors import AgreementError
 from annotator.agreement.metrics import (
+    Counts,
     FloatArray,
     IntArray,
     _ac1,
@@ -175,9 +175,9 @@ def _scores(
     q: int,
     annotators: Sequence[str],
     delta_masi: FloatArray | None,
-    counts: IntArray | None = None,
-    m: IntArray | None = None,
-    agree: IntArray | None = None,
+    counts: Counts | None = None,
+    m: Counts | None = None,
+    agree: Counts | None = None,
 ) -> Scores:
     """Every metric of one view; ``counts`` (``_counts(codes, q)``), its row totals ``m``
     and ``_agree_pairs`` are computed when not given."""
@@ -214,7 +214,7 @@ def _scores(
 
 
 def _grouped(
-    groups: IntArray, names: Sequence[str], counts: IntArray, totals_: IntArray, agree: IntArray
+    groups: IntArray, names: Sequence[str], counts: Counts, totals_: Counts, agree: Counts
 ) -> tuple[GroupScore, ...]:
     """Percent agreement and nominal alpha per group, without a Python loop over units
     (``totals_``: the row totals of ``counts``, ``agree``: its ``_agree_pairs``)."""
@@ -252,44 +252,46 @@ def agreement_report(codings: Codings, top: int = 20) -> AgreementReport:
         return _agreement_report(codings, top)
 
 
+def _label_sets(codings: Codings) -> tuple[IntArray, list[frozenset[str]]]:
+    """Each coding of ``codings.table`` as the number of its label set (a last entry, -1,
+    for a missing coding: ``sets[codes]`` keeps -1 as -1), and the label sets."""
+    numbers: dict[frozenset[str], int] = {}
+    of_coding = [numbers.setdefault(c.label_set, len(numbers)) for c in codings.table]
+    return np.array([*of_coding, -1], dtype=np.int64), list(numbers)
+
+
 def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     annotators = codings.annotators
-    column = {a: i for i, a in enumerate(annotators)}
-    sets: dict[frozenset[str], int] = {}
-    by_tuple: dict[tuple[str, ...], int] = {}  # most codings repeat a few label tuples
-    sizes = list(map(len, codings.codings))
-    if min(sizes, default=0) >= 2:
-        rows = list(range(len(sizes)))
-        shared = list(codings.codings)
-    else:
-        rows = [n for n, size in enumerate(sizes) if size >= 2]
-        shared = [codings.codings[n] for n in rows]
-    if not rows:
+    coded = codings.codes >= 0
+    sizes = _row_sum(coded.astype(np.int64)) if coded.size else np.zeros(len(codings), np.int64)
+    rows = np.flatnonzero(sizes >= 2)
+    if not len(rows):
         raise AgreementError(
             "no sentence was decided by two or more analysts; nothing to compare "
-            f"({len(codings.units)} sentences, annotators: {', '.join(annotators) or 'none'})"
+            f"({len(codings)} sentences, annotators: {', '.join(annotators) or 'none'})"
         )
-    # One flat pass over the codings, then one scatter into the code matrix. Most codings
-    # are a few shared objects (read_codings makes equal ones one): each distinct object
-    # is looked at once, by identity, in order of first appearance.
-    unit_of = np.repeat(np.arange(len(rows)), [sizes[n] for n in rows])
-    flat = list(itertools.chain.from_iterable(shared))
-    ids = list(map(id, flat))
-    distinct = dict(zip(ids, flat, strict=True))
-    # Categories numbered in order of first use, as the metrics have always summed them.
-    for labels in dict.fromkeys([c.labels for c in distinct.values()]):
-        by_tuple[labels] = sets.setdefault(frozenset(labels), len(sets))
-    width = len(annotators)
-    cell = {k: by_tuple[c.labels] * width + column[c.annotator] for k, c in distinct.items()}
-    code_column = np.fromiter(map(cell.__getitem__, ids), dtype=np.int64, count=len(ids))
-    codes = np.full((len(rows), width), -1, dtype=np.int64)
-    codes[unit_of, code_column % width] = code_column // width
-    categories = list(sets)
+    del coded, sizes
+    # Codings to label sets, then categories numbered in order of first use (unit by unit,
+    # annotators in order), as the metrics have always summed them.
+    of_coding, sets = _label_sets(codings)
+    labelled = of_coding[codings.codes if len(rows) == len(codings) else codings.codes[rows]]
+    flat = labelled.ravel()
+    seen, first = np.unique(flat[flat >= 0], return_index=True)
+    in_order = seen[np.argsort(first, kind="stable")]
+    renumber = np.full(len(sets) + 1, -1, dtype=np.int64)
+    renumber[in_order] = np.arange(len(in_order))
+    codes = renumber[labelled]
+    del labelled, flat
+    categories = [sets[k] for k in in_order.tolist()]
     q = len(categories)
     masi = np.array([[masi_distance(a, b) for b in categories] for a in categories])
-    counts = _counts(codes, q)
+    counts: Counts = _counts(codes, q)
     m = _totals(counts)
     agree = _agree_pairs(counts)
+    # From here on the counts are divided and multiplied as floats only (the same numbers,
+    # exactly): one float copy of this units x categories matrix, where alpha's matrix
+    # product would otherwise make its own beside its weighted copy.
+    counts = counts.astype(np.float64)
     overall = _scores("all labels", codes, q, annotators, masi, counts, m, agree)
 
     # Per label: each label set maps to yes (1) or no (0); missing stays -1.
@@ -322,9 +324,11 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
             )
         )
 
-    units = [codings.units[n] for n in rows]
-    by_document = _by([u.document for u in units], counts, m, agree)
-    by_speaker = _by([u.speaker or "?" for u in units], counts, m, agree)
+    by_document = _by(codings.document[rows], codings.documents, counts, m, agree)
+    shown = [speaker or "?" for speaker in codings.speakers]  # "" and "?" are one group
+    speaker_names = list(dict.fromkeys(shown))
+    as_shown = np.array([speaker_names.index(name) for name in shown], dtype=np.int64)
+    by_speaker = _by(as_shown[codings.speaker[rows]], speaker_names, counts, m, agree)
 
     # Most disputed: mean pairwise MASI distance, so partial overlaps rank below clashes.
     pair_distance = np.zeros(len(rows))
@@ -339,18 +343,13 @@ def _agreement_report(codings: Codings, top: int) -> AgreementReport:
     if len(candidates) > top:
         threshold = np.sort(score[candidates])[-top] if top else np.inf
         candidates = candidates[score[candidates] >= threshold]
-    # As sorted(candidates, key=(-score, unit key))[:top]; the index settles ties as the
-    # stable sort would.
-    ranking = zip(
-        (-score[candidates]).tolist(),
-        [units[k].key for k in candidates],
-        candidates.tolist(),
-        strict=True,
-    )
-    ranked = heapq.nsmallest(top, ranking) if top >= 0 else sorted(ranking)[:top]
-    order = [k for _, _, k in ranked]
+    # As sorted(candidates, key=(-score, unit key))[:top]: rows are in unit key order, so
+    # the row settles ties; only the sentences listed are built as objects.
+    order = candidates[np.lexsort((candidates, -score[candidates]))][:top]
+    listed = codings.units_at(rows[order])
     disputed = tuple(
-        Disputed(units[k], codings.codings[rows[k]], round(float(score[k]), 6)) for k in order
+        Disputed(unit, codings.codings_of(int(rows[k])), round(float(score[k]), 6))
+        for unit, k in zip(listed, order.tolist(), strict=True)
     )
     return AgreementReport(
         annotators=annotators,
@@ -370,12 +369,12 @@ def _with_used(scores: Scores, used: int) -> Scores:
 
 
 def _by(
-    names: Sequence[str], counts: IntArray, m: IntArray, agree: IntArray
+    groups: IntArray, names: Sequence[str], counts: Counts, m: Counts, agree: Counts
 ) -> tuple[GroupScore, ...]:
-    """``_grouped`` by each unit's group name (``names[i]`` for row ``i`` of ``counts``)."""
-    index = {name: k for k, name in enumerate(dict.fromkeys(names))}
-    groups = np.array(list(map(index.__getitem__, names)), dtype=np.int64)
-    scores = _grouped(groups, list(index), counts, m, agree)
+    """``_grouped`` by each unit's group (``names[groups[i]]`` for row ``i`` of ``counts``);
+    only the groups with units are scored."""
+    present, inverse = np.unique(groups, return_inverse=True)
+    scores = _grouped(inverse, [names[k] for k in present.tolist()], counts, m, agree)
     return tuple(sorted(scores, key=lambda s: s.name))
 
 
@@ -430,16 +429,29 @@ def disagreements_in(
 ) -> list[Disagreement]:
     """``disagreements`` over already gathered codings."""
     skip = set(exclude)
-    found = []
-    for unit, row in zip(codings.units, codings.codings, strict=True):
-        row = tuple(c for c in row if c.annotator not in skip)
-        if len(row) < 2:
-            continue
-        differ = len({c.label_set for c in row}) > 1
-        if differ or (include_flagged and any(c.flag for c in row)):
-            found.append(
-                Disagreement(
-                    unit.document, unit.start, unit.end, unit.text, unit.turn, unit.speaker, row
-                )
-            )
-    return found
+    kept = [a for a, name in enumerate(codings.annotators) if name not in skip]
+    codes = codings.codes[:, kept]
+    of_coding, sets = _label_sets(codings)
+    labelled = of_coding[codes]
+    coded = labelled >= 0
+    # Label sets differ where the highest and lowest set number of a sentence differ.
+    highest = labelled.max(axis=1, initial=-1)
+    lowest = np.where(coded, labelled, len(sets)).min(axis=1, initial=len(sets))
+    wanted = (coded.sum(axis=1) >= 2) & (highest != lowest)
+    if include_flagged:
+        flags = np.array([c.flag for c in codings.table] + [False])
+        wanted |= (coded.sum(axis=1) >= 2) & flags[codes].any(axis=1)
+    rows = np.flatnonzero(wanted)
+    table = codings.table
+    return [
+        Disagreement(
+            unit.document,
+            unit.start,
+            unit.end,
+            unit.text,
+            unit.turn,
+            unit.speaker,
+            tuple(table[k] for k in codes[row].tolist() if k >= 0),
+        )
+        for unit, row in zip(codings.units_at(rows), rows.tolist(), strict=True)
+    ]
