@@ -21,7 +21,6 @@ version 1 corpus (no index) opens by scanning its lines once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -223,11 +222,12 @@ _DAMAGED_INDEX = (
 )
 
 
-@dataclass(frozen=True)
-class IndexEntry:
+class IndexEntry(msgspec.Struct, frozen=True, array_like=True):
     """What a corpus's index says of one document: where its line is (``offset``,
     ``length`` in bytes; -1 and 0 for a document held in memory) and what the
-    navigator, the header and progress need without reading it."""
+    navigator, the header and progress need without reading it. A row of the index
+    line is these fields in this order (``INDEX_COLUMNS``), decoded and type-checked
+    by msgspec."""
 
     offset: int
     length: int
@@ -250,6 +250,18 @@ class IndexEntry:
             len(document.turns),
             document.text_hash,
         )
+
+
+class _Index(msgspec.Struct):
+    """The index line."""
+
+    format: str
+    at: int
+    columns: list[str]
+    rows: list[IndexEntry]
+
+
+_INDEX = msgspec.json.Decoder(_Index)
 
 
 class _TurnCounts(msgspec.Struct):
@@ -339,24 +351,26 @@ def _read_index(path: Path, handle: Any, start: int) -> list[IndexEntry]:
             break
         chunk *= 4
     at = begin + cut + 1
+    line = tail[cut + 1 :]
     try:
-        index = _json_line(tail[cut + 1 :]) if tail.endswith(b"\n") else None
-        if not isinstance(index, dict) or index.get("format") != INDEX_FORMAT:
+        if not line.endswith(b"\n"):
             raise ValueError
-        if index.get("at") != at or list(index.get("columns", ())) != list(INDEX_COLUMNS):
+        try:
+            index = _INDEX.decode(line)
+        except msgspec.ValidationError:
+            raise
+        except msgspec.DecodeError:  # a lone surrogate in a title: srsly reads it
+            index = msgspec.convert(_json_line(line), _Index)
+        if index.format != INDEX_FORMAT or index.at != at:
             raise ValueError
-        entries = [IndexEntry(*row) for row in index["rows"]]
-    except (ValueError, TypeError, KeyError):
+        if index.columns != list(INDEX_COLUMNS):
+            raise ValueError
+    except (ValueError, TypeError, KeyError, msgspec.MsgspecError):
         raise CorpusError(_DAMAGED_INDEX.format(path=path)) from None
+    entries = index.rows
     expected = start
     for entry in entries:
-        fits = (
-            isinstance(entry.offset, int)
-            and isinstance(entry.length, int)
-            and isinstance(entry.id, str)
-            and isinstance(entry.sentences, int)
-        )
-        if not fits or entry.offset != expected or entry.length <= 0:
+        if entry.offset != expected or entry.length <= 0:
             raise CorpusError(_DAMAGED_INDEX.format(path=path))
         expected += entry.length
     if expected != at:

@@ -122,9 +122,15 @@ class SessionDocuments:
 
     def _indexed(self, first: int) -> None:
         """Take in the source's documents from ``first`` on: ids, and progress counts."""
+        version = self.log.state.version
         for d in range(first, len(self.source)):
-            self._index[self.source.entry(d).id] = d
-            self._counts_of(d)
+            entry = self.source.entry(d)
+            self._index[entry.id] = d
+            if self.scope is None and not version(entry.id):
+                # Not a line about it in the log (most of a large corpus): nothing done.
+                self._set_counts(d, _Counts(0, 0, entry.sentences, 0))
+            else:
+                self._counts_of(d)
 
     def _load(self, documents: list[Document]) -> None:
         """Append documents to an in-memory source (``CorpusError`` for an id already
