@@ -11,8 +11,11 @@ transcripts, it prints micro and macro F1, the exact-label-set rate, and
 show) with its coverage, beside two baselines: keyword rules taken from the
 label set's examples (six words per label) and "always no label". Then the
 feature ablations, the training time on 500 decisions and the latency.
+``--cutoffs`` compares the confidence from which suggestions are shown (75%
+and the issue's 70% right on out-of-fold decisions) over the training seeds,
+per transcript, beside the best any cut-off could do at 40% coverage.
 
-    python benchmarks/bench_suggest.py [--ablations]
+    python benchmarks/bench_suggest.py [--ablations] [--seeds N] [--cutoffs]
 """
 
 from __future__ import annotations
@@ -29,9 +32,15 @@ from pathlib import Path
 
 from annotator.labels import load_labels
 from annotator.model import LabelSet
+from annotator.suggest.calibrate import DEFAULT_MIN_PRECISION
 from annotator.suggest.features import contexts_in_turn
 from annotator.suggest.network import ModelSettings, TrainingExample
-from annotator.suggest.scoring import HeldOutScores, held_out_scores, score_suggestions
+from annotator.suggest.scoring import (
+    HeldOutScores,
+    held_out_scores,
+    right_at_coverage,
+    score_suggestions,
+)
 from annotator.suggest.suggester import Suggester, Suggestion
 from annotator.suggest.train import fit_suggestion_model
 
@@ -88,13 +97,15 @@ def keyword_predict(rules: dict[str, set[str]], text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class LeaveOneOut:
-    """The pooled figures, each transcript's own, and how many shown suggestions
-    were "no label" (and how many of those were right)."""
+    """The pooled figures, each transcript's own, how many shown suggestions were
+    "no label" (and how many of those were right), and how often the most
+    confident 40% of suggestions were right (the best any cut-off could do there)."""
 
     pooled: HeldOutScores
     per_transcript: dict[str, HeldOutScores]
     shown_empty: int
     shown_empty_right: int
+    best_at_40: float = 0.0
 
 
 def leave_one_out(
@@ -105,6 +116,7 @@ def leave_one_out(
     *,
     seeds: bool = True,
     seed: int = 0,
+    min_precision: float = DEFAULT_MIN_PRECISION,
 ) -> LeaveOneOut:
     """Train on all transcripts but one exactly as ``annotator train`` does
     (``fit_suggestion_model``), suggest for that one as the screen does
@@ -125,6 +137,7 @@ def leave_one_out(
             labels=labels if seeds else None,
             settings=settings,
             seed=seed,
+            min_precision=min_precision,
         )
         suggester = Suggester(
             nlp,
@@ -144,11 +157,13 @@ def leave_one_out(
         gold.extend(truth)
         found.extend(suggested)
     empty = [g for g, s in zip(gold, found, strict=True) if s.confident and not s.labels]
+    right = [set(s.labels) == set(g) for g, s in zip(gold, found, strict=True)]
     return LeaveOneOut(
         score_suggestions(gold, found, names),
         per_transcript,
         len(empty),
         sum(1 for g in empty if not g),
+        right_at_coverage([s.confidence for s in found], right, 0.4),
     )
 
 
@@ -170,6 +185,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=int,
         default=1,
         help="also train with this many training seeds and print the spread of the figures",
+    )
+    parser.add_argument(
+        "--cutoffs",
+        action="store_true",
+        help="compare the 75%% and 70%% cut-offs over the seeds, per transcript",
     )
     args = parser.parse_args(argv)
     labels = load_labels()
@@ -216,6 +236,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(row(f"{held} ({len(mine)}; {baseline.micro_f1:.3f})", scores))
     if args.seeds > 1:
         _spread(files, examples, labels, args.seeds)
+    if args.cutoffs:
+        _cutoffs(files, examples, labels, max(args.seeds, 1))
     if args.ablations:
         print()
         print(HEADER.replace("| |", "| ablation |", 1))
@@ -267,6 +289,43 @@ def _spread(
             f"  {name}: {sum(values) / len(values):{form}} "
             f"({min(values):{form}}-{max(values):{form}})"
         )
+
+
+def _cutoffs(
+    files: Sequence[str], examples: Sequence[TrainingExample], labels: LabelSet, seeds: int
+) -> None:
+    """Right when suggested and coverage at each cut-off, pooled and per transcript
+    (seed means), and the most any cut-off could be right at 40% coverage."""
+    print()
+    print(f"cut-off study, means over training seeds 0..{seeds - 1}")
+    print()
+    header = "| shown from (out-of-fold right) | right when suggested | coverage |"
+    held = sorted(set(files))
+    print(header + "".join(f" {name[:24]} |" for name in held))
+    print("| --- " * (3 + len(held)) + "|")
+    # A suggestion's confidence does not depend on the cut-off: one ranking per seed.
+    best: list[float] = []
+    for wanted in (DEFAULT_MIN_PRECISION, 0.70):
+        runs = [
+            leave_one_out(files, examples, labels, ModelSettings(), seed=s, min_precision=wanted)
+            for s in range(seeds)
+        ]
+        best = [run.best_at_40 for run in runs]
+        right = sum(run.pooled.right_when_shown for run in runs) / seeds
+        coverage = sum(run.pooled.coverage for run in runs) / seeds
+        cells = []
+        for name in held:
+            mine = [run.per_transcript[name] for run in runs]
+            cells.append(
+                f"{sum(m.right_when_shown for m in mine) / seeds:.0%} at "
+                f"{sum(m.coverage for m in mine) / seeds:.0%}"
+            )
+        print(f"| {wanted:.0%} | {right:.1%} | {coverage:.1%} | " + " | ".join(cells) + " |")
+    figures = ", ".join(f"{b:.1%}" for b in best)
+    print()
+    print(f"the most confident 40% of suggestions were exactly right {figures} (by seed)")
+    if max(best) < 0.7:
+        print("so no cut-off on this ranking shows 40% of sentences at 70% right")
 
 
 def _timings(examples: Sequence[TrainingExample], labels: LabelSet) -> None:

@@ -355,6 +355,30 @@ def test_the_cut_off_shows_only_suggestions_right_often_enough() -> None:
     assert choose_cutoff(confidences, right, 0.95) == NEVER
 
 
+def test_right_at_coverage_is_the_best_any_cut_off_could_do() -> None:
+    """The figure behind "no cut-off shows 40% at 70% right": the most confident share
+    of suggestions, however the cut-off is chosen, is right no more often than this."""
+    from annotator.suggest.calibrate import choose_cutoff
+    from annotator.suggest.scoring import right_at_coverage
+
+    confidences = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+    right = [True, True, False, True, False, True, False, False, True, False]
+    assert right_at_coverage(confidences, right, 0.2) == 1.0
+    assert right_at_coverage(confidences, right, 0.4) == 0.75
+    assert right_at_coverage(confidences, right, 1.0) == 0.5
+    assert right_at_coverage(confidences, right, 0.0) == 0.0
+    # Order of the input does not matter, only the ranking by confidence.
+    order = [3, 9, 0, 7, 1, 8, 2, 6, 4, 5]
+    shuffled = right_at_coverage([confidences[n] for n in order], [right[n] for n in order], 0.4)
+    assert shuffled == 0.75
+    # A cut-off asked for 80% cannot show 40% of these: it stops at the top two.
+    cutoff = choose_cutoff(confidences * 4, right * 4, 0.8)
+    shown = sum(1 for c in confidences * 4 if c >= cutoff)
+    assert shown / 40 < 0.4
+    with pytest.raises(ValueError):
+        right_at_coverage([0.5], [], 0.4)
+
+
 def test_a_suggestion_below_the_cut_off_is_not_confident() -> None:
     from annotator.suggest.suggester import make_suggestion
 
