@@ -405,7 +405,15 @@ class SessionDocuments:
     def documents_overview(self) -> list[DocumentProgress]:
         """Every document with its progress, for the document navigator (from the index
         and the log: no document is opened for it)."""
-        return [
-            DocumentProgress(d, entry.id, entry.title, *self.progress(d), self.flagged(d))
-            for d, entry in enumerate(self.source.entries())
-        ]
+        version = self.log.state.version
+        rows = []
+        for d, entry in enumerate(self.source.entries()):
+            counts = self._counts.get(d)
+            if counts is None or counts.version != version(entry.id) or counts.flagged is None:
+                self.flagged(d)  # brings the counts up to date, flags included
+                counts = self._counts[d]
+            flagged = counts.flagged or 0
+            rows.append(
+                DocumentProgress(d, entry.id, entry.title, counts.decided, counts.total, flagged)
+            )
+        return rows

@@ -71,6 +71,9 @@ class DocumentList(DocumentSource):
     def read(self, index: int) -> Document:
         return self._documents[index]
 
+    def entries(self) -> list[IndexEntry]:
+        return self._entries
+
     def add(self, documents: Sequence[Document]) -> None:
         """Append documents in order, up to the first whose id is already held, which is
         refused (``CorpusError``)."""
@@ -104,6 +107,9 @@ class CorpusDocuments(DocumentSource):
 
     def entry(self, index: int) -> IndexEntry:
         return self._entries[index]
+
+    def entries(self) -> list[IndexEntry]:
+        return self._entries
 
     def read(self, index: int) -> Document:
         file, number = self._where[index]
