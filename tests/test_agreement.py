@@ -405,7 +405,7 @@ def test_logs_read_in_a_pool_of_processes_give_the_same_codings(
         log.clear(documents[0], turn, second)
     paths = [*paths, tmp_path / "ana-2.jsonl", paths[0]]
     in_process = read_codings(paths)
-    monkeypatch.setattr("annotator.agreement.codings._PARALLEL_BYTES", 0)
+    monkeypatch.setattr("annotator.agreement.columns.PARALLEL_BYTES", 0)
     pooled = read_codings(paths)
     assert pooled == in_process
     assert [c.annotator for c in pooled.codings[1]] == ["ben", "cy"]

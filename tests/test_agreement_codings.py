@@ -143,7 +143,7 @@ def test_columns_hold_what_the_plain_reading_finds(
         read, include_flagged=True
     )
     # Worker processes give the same.
-    monkeypatch.setattr("annotator.agreement.codings._PARALLEL_BYTES", 0)
+    monkeypatch.setattr("annotator.agreement.columns.PARALLEL_BYTES", 0)
     assert read_codings(paths) == read
 
 

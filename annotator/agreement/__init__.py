@@ -9,7 +9,8 @@ disagreements adjudication works on. Every public name is importable from
 
 from __future__ import annotations
 
-from annotator.agreement.codings import Coding, Codings, Unit, read_codings, retired_units
+from annotator.agreement.codings import Coding, Codings, Unit, read_codings
+from annotator.agreement.columns import retired_units
 from annotator.agreement.errors import AgreementError
 from annotator.agreement.metrics import (
     cohen_kappa,
