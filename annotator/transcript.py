@@ -36,7 +36,8 @@ from annotator.ingest.furniture import TIME_LINE, find_notes, is_furniture, is_p
 from annotator.ingest.keys import STATEMENT, speaker_keys
 from annotator.ingest.label_lines import Reading, in_spans, match_label, read_labels
 from annotator.ingest.labels import looks_like_speaker
-from annotator.ingest.report import ONE_SPEECH, document_warnings
+from annotator.ingest.page_heads import format_page_heads
+from annotator.ingest.report import ONE_SPEECH, document_warnings, page_head_warnings
 from annotator.inputs import open_input, read_input, shown
 from annotator.model import Document, Turn
 
@@ -224,6 +225,7 @@ def parse_text(
     else:
         preamble = text[body_start : opened[0][0]].strip()
     turns = _build_turns(text, raw, furniture)
+    all_warnings.extend(page_head_warnings(source, list(reading.page_heads)))
     all_warnings.extend(
         document_warnings(
             source,
@@ -410,6 +412,13 @@ def explain_paths(
             if file.suffix.lower() == ".jsonl":
                 yield f"{file}: JSON Lines turns; speakers are given, not inferred"
                 continue
-            data = read_input(file, what="transcript")
-            text, _warnings = decode_bytes(data, shown(file))
-            yield format_explanation(explain_text(text, speaker_pattern), shown(file))
+            if file.suffix.lower() in (".html", ".htm", ".pdf", ".docx"):
+                from annotator.extract import extract_file
+
+                # The text the reader reads for a web page, PDF or Word file: the extraction.
+                text = extract_file(file).text
+            else:
+                text, _warnings = decode_bytes(read_input(file, what="transcript"), shown(file))
+            reading = read_labels(text, _front_matter_end(text), speaker_pattern)
+            explained = format_explanation(reading.convention, shown(file))
+            yield "\n".join([explained, *format_page_heads(reading.page_heads)])

@@ -253,6 +253,11 @@ class PdfLayout:
     header: str = HEADER
     hyphenate: bool = True
     lines_per_page: int = 25
+    #: A running head naming the speaker at the top of the page (``{speaker}`` and
+    #: ``{header}`` are filled in): on pages whose first line goes on with a speech
+    #: begun before, or on every page with ``speaker_head_always``.
+    speaker_head: str = ""
+    speaker_head_always: bool = False
 
 
 def _fitting(pdf: object, text: str) -> str:
@@ -324,15 +329,30 @@ def build_pdf(source: Source, path: Path, layout: PdfLayout = PdfLayout()) -> in
     usable = page_width - 2 * margin - number_room
     column_width = (usable - gutter * (layout.columns - 1)) / layout.columns
     lines: list[str] = []
+    # Per line: the speaker whose speech it is, and whether it goes on with one.
+    speakers: list[tuple[str, bool]] = []
+    speaker = ""
     for paragraph in _printed(source.paragraphs):
-        lines.extend(_wrap(pdf, _fitting(pdf, plain(paragraph)), column_width, layout.hyphenate))
+        wrapped = _wrap(pdf, _fitting(pdf, plain(paragraph)), column_width, layout.hyphenate)
+        lines.extend(wrapped)
+        if layout.speaker_head:
+            from annotator.transcript import match_label
+
+            found = match_label(plain(paragraph))
+            speaker = found.speaker if found else speaker
+            speakers.extend((speaker, i > 0 or not found) for i in range(len(wrapped)))
     per_page = layout.lines_per_page * layout.columns
     pages = [lines[i : i + per_page] for i in range(0, len(lines), per_page)] or [[]]
     line_height = (pdf.h - 2 * margin - 40) / layout.lines_per_page
     for number, page_lines in enumerate(pages, start=1):
         pdf.add_page()
         pdf.set_font("DejaVu", size=8)
-        pdf.text(margin, margin - 20, layout.header)
+        header = layout.header
+        if layout.speaker_head:
+            top_speaker, goes_on = speakers[(number - 1) * per_page]
+            if top_speaker and (goes_on or layout.speaker_head_always):
+                header = layout.speaker_head.format(speaker=top_speaker, header=layout.header)
+        pdf.text(margin, margin - 20, header)
         footer = f"Page {number} of {len(pages)}"
         pdf.text(page_width / 2 - pdf.get_string_width(footer) / 2, pdf.h - margin + 30, footer)
         pdf.set_font("DejaVu", size=10)

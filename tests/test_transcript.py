@@ -347,3 +347,22 @@ def test_an_unlabelled_readout_is_spoken_by_its_issuing_office() -> None:
     assert turn.speaker == "Office of the Spokesperson"
     assert "Readout of the Secretary" in document.preamble
     assert "ironclad commitment" in turn.text and "Office of" not in turn.text
+
+
+def test_words_hyphenated_at_line_ends_of_plain_text_stay_as_printed() -> None:
+    # Plain text is not joined (in the shared transcripts every such line end is a real
+    # compound); what matters is that a hyphenated line end never splits a sentence.
+    from annotator.segment import load_pipeline, segment_documents
+
+    text = (
+        "MS. HALE: The committee thinks this is an impor-\ntant decision for the har-\n"
+        "bour. We vote on the load-\nshedding plan to-\nmorrow.\n"
+    )
+    document = parse_text(text, doc_id="t", source="t.txt")
+    (document,) = segment_documents([document], load_pipeline())
+    sentences = [sentence.text for sentence in document.turns[0].sentences]
+    assert sentences == [
+        "The committee thinks this is an impor-\ntant decision for the har-\nbour.",
+        "We vote on the load-\nshedding plan to-\nmorrow.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in document.turns[0].sentences)

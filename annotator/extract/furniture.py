@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from annotator.ingest.page_heads import continuation_name
+
 #: How many non-empty lines at the top and bottom of a page may be running heads.
 ZONE = 3
 
@@ -33,6 +35,7 @@ class FurnitureReport:
     page_numbers: int = 0
     line_numbered_pages: int = 0
     hyphens_joined: int = 0
+    speaker_heads: int = 0
 
     def lines(self, source: str) -> list[str]:
         """One line per kind of removal, naming the file."""
@@ -43,6 +46,11 @@ class FurnitureReport:
             out.append(f"{source}: removed {self.page_numbers} page numbers")
         if self.line_numbered_pages:
             out.append(f"{source}: removed line numbers on {self.line_numbered_pages} pages")
+        if self.speaker_heads:
+            out.append(
+                f"{source}: kept {self.speaker_heads} running heads that name the speaker "
+                "at the top of a page"
+            )
         if self.hyphens_joined:
             out.append(f"{source}: joined {self.hyphens_joined} words hyphenated at line ends")
         return out
@@ -121,12 +129,17 @@ def strip_page_furniture(
         counts.update({(place, _key(lines[i])) for i, place in _zone(lines)})
     needed = max(2, (len(cleaned) + 1) // 2)
     running = {key for key, n in counts.items() if n >= needed and len(key[1]) >= 4}
+    # A head that names the speaker going on at the top of the page stays in the text,
+    # where the transcript reader takes it as a note and reads that speaker from it.
+    naming = speaker_heads(cleaned)
     result: list[list[str]] = []
-    for lines in cleaned:
+    for number, lines in enumerate(cleaned):
         drop = set()
         for index, place in _zone(lines):
             line = lines[index]
-            if _PAGE_NUMBER.match(line):
+            if (number, index) in naming:
+                report.speaker_heads += 1
+            elif _PAGE_NUMBER.match(line):
                 drop.add(index)
                 report.page_numbers += 1
             elif (place, _key(line)) in running:
@@ -144,6 +157,53 @@ def strip_page_furniture(
         merged[re.sub(r"\d+", "N", text) if re.search(r"\d", text) else text] += n
     report.running = merged
     return result, report
+
+
+def speaker_heads(pages: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
+    """(page, line) of the running heads that name a page's speaker.
+
+    ``Mr. SMITH (continuing)`` and its kin anywhere among a page's top lines; and a
+    head that repeats at the top of the pages with one field that changes and names
+    someone the document gives a label to (``HARBOUR COMMITTEE   12 May   Mr. OKAFOR``
+    where ``Mr. OKAFOR.`` or ``Mr. OKAFOR:`` opens a line somewhere).
+    """
+    found: set[tuple[int, int]] = set()
+    named: list[tuple[int, int, str, str]] = []
+    for number, lines in enumerate(pages):
+        top = [index for index, place in _zone(list(lines)) if place.startswith("top")]
+        for index in top:
+            if continuation_name(lines[index]) is not None:
+                found.add((number, index))
+                break
+        else:
+            for index in top:
+                fields = re.split(r"\s{2,}|\t", lines[index].strip())
+                for position, part in enumerate(fields):
+                    rest = " ".join(_key(f) for i, f in enumerate(fields) if i != position)
+                    named.append((number, index, part, rest or "(name alone)"))
+    if not named:
+        return found
+    labels = _label_names(pages)
+    recurring = Counter(rest for *_, part, rest in named if part in labels)
+    needed = max(2, round(0.25 * len(pages)))
+    for number, index, part, rest in named:
+        if part in labels and recurring[rest] >= needed:
+            found.add((number, index))
+    return found
+
+
+def _label_names(pages: Sequence[Sequence[str]]) -> set[str]:
+    """Names that open a line as a label (``Mr. OKAFOR.``, ``MS. HALE:``) on some page."""
+    names = set()
+    for lines in pages:
+        for line in lines:
+            found = _LABEL_START.match(line)
+            if found:
+                names.add(found["name"])
+    return names
+
+
+_LABEL_START = re.compile(r"^\s*(?P<name>(?:[A-Z][\w'’.-]*\s){0,4}[A-Z][\w'’-]*)\s?[.:](?:\s|$)")
 
 
 def join_hyphenated(

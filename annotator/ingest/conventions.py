@@ -13,6 +13,7 @@ taken is kept as evidence for ``annotator parse --explain`` and the import repor
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from annotator.ingest.labels import SHAPE_BY_NAME, SHAPES, LabelMatch, Shape, li
 Candidate = tuple[int, int, Shape, LabelMatch]
 
 _DIGITS = re.compile(r"\d+")
+_SPEAKER = operator.attrgetter("speaker")
+_COLUMN = operator.attrgetter("column")
 # Evidence a prose-like shape needs: matches whose speaker recurs under it.
 _MIN_RECURRING = 3
 # A column holds at least this share of a shape's matches to count as its own.
@@ -74,11 +77,13 @@ class Convention:
 
 
 def _evidence(shape: Shape, found: list[LabelMatch]) -> ShapeEvidence:
-    counts = Counter(match.speaker for match in found)
+    counts = Counter(map(_SPEAKER, found))
     # ``Q.1``, ``Q.2`` and ``Speaker 1``, ``Speaker 2`` recur as one label with a number.
-    kinds = Counter(_DIGITS.sub("#", match.speaker) for match in found)
+    kinds: Counter[str] = Counter()
+    for speaker, count in counts.items():
+        kinds[_DIGITS.sub("#", speaker)] += count
     recurring = sum(count for count in kinds.values() if count > 1)
-    columns = Counter(match.column for match in found)
+    columns = Counter(map(_COLUMN, found))
     own = tuple(
         sorted(col for col, n in columns.items() if n >= max(2, _COLUMN_SHARE * len(found)))
     )
@@ -107,8 +112,12 @@ def fixed_convention(candidates: list[Candidate]) -> Convention:
 def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) -> Convention:
     """Choose the label shapes that explain a document, from every line's candidates."""
     by_shape: dict[str, list[LabelMatch]] = {}
-    for _number, _start, shape, match in candidates:
-        by_shape.setdefault(shape.name, []).append(match)
+    for candidate in candidates:
+        name = candidate[2].name
+        if name in by_shape:
+            by_shape[name].append(candidate[3])
+        else:
+            by_shape[name] = [candidate[3]]
     evidence = sorted(
         (_evidence(SHAPE_BY_NAME[name], found) for name, found in by_shape.items()),
         key=lambda item: (-item.score, -item.lines, item.shape),

@@ -30,6 +30,7 @@ from annotator.ingest.labels import (
     line_candidates,
     looks_like_speaker,
 )
+from annotator.ingest.page_heads import PageHead, read_page_heads
 
 
 def match_label(line: str, custom: re.Pattern[str] | None = None) -> LabelMatch | None:
@@ -52,12 +53,14 @@ def _line_table(text: str, start: int) -> Iterator[tuple[int, str]]:
 @dataclass(frozen=True)
 class Reading:
     """What the reader found in a text before building turns: the convention chosen,
-    the label lines it took, the label-like lines it did not, and the page furniture."""
+    the label lines it took, the label-like lines it did not, the page furniture, and
+    the running heads that named a page's speaker (``ingest.page_heads``)."""
 
     convention: Convention
     opened: tuple[tuple[int, LabelMatch], ...]
     not_taken: tuple[tuple[int, str], ...]
     furniture: tuple[tuple[int, int], ...]
+    page_heads: tuple[PageHead, ...] = ()
 
 
 def in_spans(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
@@ -98,18 +101,32 @@ def read_labels(
                 opened.append((start, found))
         convention = Convention(("--speaker-pattern",), ())
         return Reading(convention, tuple(opened), (), tuple(furniture))
-    candidates = [
-        candidate
-        for candidate in read_candidates(lines, infer)
-        if not is_furniture_line(candidate[1], lines[candidate[0]][1])
-        and not _inside_bracket(lines, candidate[0])
-    ]
+    candidates = []
+    kept_line, keep = -1, False
+    for candidate in read_candidates(lines, infer):
+        if candidate[0] != kept_line:
+            # Several shapes may read one line: judge the line once.
+            kept_line = candidate[0]
+            start, line = lines[kept_line]
+            keep = not is_furniture_line(start, line) and not _inside_bracket(lines, kept_line)
+        if keep:
+            candidates.append(candidate)
     # How often each speaker opens a line; a line two shapes read counts once.
     counts = Counter(speaker for _, speaker in {(c[1], c[3].speaker) for c in candidates})
     if infer:
         convention = infer_convention(candidates, numbered_lines=bool(numbers))
     else:
         convention = fixed_convention(candidates)
+    newlines: list[int] = []
+
+    def line_at(offset: int) -> int:
+        # As an editor numbers lines in the whole transcript: a form feed starts none,
+        # though ``splitlines`` (and so ``lines``) breaks there.
+        if not newlines:
+            newlines.extend(found.start() for found in re.finditer("\n", text))
+            newlines.append(len(text) + 1)
+        return first_line + bisect.bisect_left(newlines, offset) + 1
+
     opened_at: dict[int, LabelMatch] = {}
     line_of: dict[int, int] = {}  # a label line's offset -> its index in ``lines``
     refused: dict[int, tuple[int, str]] = {}
@@ -124,9 +141,12 @@ def read_labels(
             shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
         ):
             # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
-            line_number = number + 1 + first_line + text.count("\n", 0, body_start)
-            refused[start] = (line_number, match.speaker)
+            refused[start] = (line_at(start), match.speaker)
     _join_wrapped_labels(lines, opened_at, line_of, is_furniture_line)
+    heads, page_heads = read_page_heads(lines, is_furniture_line, opened_at, line_at)
+    if heads:
+        furniture = _merged(furniture + heads)
+        starts = [span[0] for span in furniture]
     first_label = min(opened_at, default=len(text))
     # Label-like lines in the front matter (a committee roster) are not worth a warning.
     not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
@@ -135,7 +155,19 @@ def read_labels(
         tuple(sorted(opened_at.items())),
         tuple(not_taken),
         tuple(furniture),
+        tuple(page_heads),
     )
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted and made disjoint (``in_spans`` searches them by their starts)."""
+    merged: list[tuple[int, int]] = []
+    for begin, end in sorted(spans):
+        if merged and begin < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
 
 
 def _join_wrapped_labels(

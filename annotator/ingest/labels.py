@@ -157,10 +157,13 @@ def _script_name(label: str) -> bool:
     return any(ch.isalpha() for ch in label) and len(label) <= 30 and len(label.split()) <= 4
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean_label(label: str) -> str:
     """The label as printed, without Markdown markup, zero-width or surrounding space."""
     label = label.replace("\u00a0", " ").replace("\u200b", "").strip().strip("*_").strip()
-    return re.sub(r"\s+", " ", label)
+    return _SPACES.sub(" ", label)
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,13 @@ def _column(line: str) -> int:
     return len(line) - len(line.lstrip(" \t\u00a0"))
 
 
+@functools.lru_cache(maxsize=8192)
+def _match(label: str, end: int, column: int, timestamp: str | None = None) -> LabelMatch:
+    """The match for a label as the line prints it, cleaned. Cached: a transcript repeats
+    its few labels hundreds of times, and every line is tried against every shape."""
+    return LabelMatch(clean_label(label), end, timestamp, column)
+
+
 def _timestamped(line: str) -> LabelMatch | None:
     if ":" not in line[:170] or "(" not in line[:170]:
         return None
@@ -207,7 +217,7 @@ def _timestamped(line: str) -> LabelMatch | None:
     # A single first name is a label too here: the timestamp vouches for it.
     single = len(words) == 1 and label.strip("*_ ")[:1].isupper() and label.strip("*_ ").isalpha()
     if single or looks_like_speaker(label):
-        return LabelMatch(clean_label(label), found.end(), found["ts"], _column(line))
+        return _match(label, found.end(), _column(line), found["ts"])
     return None
 
 
@@ -232,14 +242,14 @@ def _colon(line: str) -> LabelMatch | None:
         # A bold single word with speech after it (``**Counsel**: Thank you``) is a label.
         bold_word = rest and line.lstrip()[:2] in ("**", "__") and _BOLD_WORD.match(label)
         if bold_word or looks_like_speaker(label, own_line=not rest):
-            return LabelMatch(clean_label(found["label"]), found.end(), None, _column(line))
+            return _match(found["label"], found.end(), _column(line))
     return None
 
 
 def _colon_script(line: str) -> LabelMatch | None:
     found = _colon_match(line)
     if found and line[found.end() :].strip() and _script_name(found["label"]):
-        return LabelMatch(clean_label(found["label"]), found.end(), None, _column(line))
+        return _match(found["label"], found.end(), _column(line))
     return None
 
 
@@ -247,9 +257,7 @@ def _period_caps(line: str) -> LabelMatch | None:
     if not line.lstrip().startswith(("Mr", "Mrs", "Ms", "Miss", "Dr", "The")):
         return None
     found = _PERIOD_CAPS.match(line)
-    return (
-        LabelMatch(clean_label(found["label"]), found.end(), None, _column(line)) if found else None
-    )
+    return _match(found["label"], found.end(), _column(line)) if found else None
 
 
 def _period_title(line: str) -> LabelMatch | None:
@@ -259,7 +267,7 @@ def _period_title(line: str) -> LabelMatch | None:
     label = found["label"]
     if label.split()[-1].lower() in CONNECTORS or label.isupper():
         return None
-    return LabelMatch(clean_label(label), found.end(), None, len(found["indent"]))
+    return _match(label, found.end(), len(found["indent"]))
 
 
 def _period_allcaps(line: str) -> LabelMatch | None:
@@ -269,7 +277,7 @@ def _period_allcaps(line: str) -> LabelMatch | None:
     label = found["label"]
     if len(label.replace(".", "").replace("-", "")) < 3 or not looks_like_speaker(label):
         return None
-    return LabelMatch(clean_label(label), found.end(), None, len(found["indent"]))
+    return _match(label, found.end(), len(found["indent"]))
 
 
 def _qa_numbered(line: str) -> LabelMatch | None:
@@ -292,8 +300,12 @@ def _dash(line: str) -> LabelMatch | None:
         return None
     found = _DASH.match(line)
     if found and looks_like_speaker(found["label"], dash_form=True):
-        return LabelMatch(clean_label(found["label"]), found.end(), None, _column(line))
+        return _match(found["label"], found.end(), _column(line))
     return None
+
+
+# What may follow the period of a ``period-name`` label: bold markup or space.
+_AFTER_PERIOD = frozenset("*_ \t\u00a0\u2002\u2003\u2009\u202f\u200b")
 
 
 def _period_name(line: str) -> LabelMatch | None:
@@ -305,6 +317,9 @@ def _period_name(line: str) -> LabelMatch | None:
     last = line[:dot].rstrip("*_ ").rpartition(" ")[2]
     if not last or not (last[0].isupper() or last[-1] == ")"):
         return None
+    # The label ends at the first period, has no colon, and space follows it.
+    if line[dot + 1 : dot + 2] not in _AFTER_PERIOD or ":" in line[:dot]:
+        return None
     found = _PERIOD_NAME.match(line)
     if found is None:
         return None
@@ -315,7 +330,7 @@ def _period_name(line: str) -> LabelMatch | None:
     if words and words[-1].lower().strip(",") in CONNECTORS:
         return None
     if looks_like_speaker(label, dash_form=True):
-        return LabelMatch(clean_label(label), found.end(), None, _column(line))
+        return _match(label, found.end(), _column(line))
     return None
 
 
@@ -360,6 +375,12 @@ _TITLE_OPENERS = (
 )
 
 
+def _latin_after_markup(stripped: str) -> bool:
+    """Whether a line's first character after bold markup is a Latin letter."""
+    first = stripped.lstrip("*_").lstrip()[:1]
+    return first.isascii() and first.isalpha()
+
+
 def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, LabelMatch]]:
     """Every shape that reads a label at the start of ``line``, in shape order.
 
@@ -384,7 +405,9 @@ def line_candidates(line: str, first_plain: bool = False) -> list[tuple[Shape, L
         colon and "(" in head,  # timestamped
         first == "Q",  # q
         colon,  # colon
-        colon and not ("A" <= first <= "z"),  # colon-script
+        # colon-script: a label in another script; one that opens (after any bold
+        # markup) with a Latin letter is none (``**The Prime Minister:**``).
+        colon and not ("A" <= first <= "z") and not _latin_after_markup(stripped),
         period and stripped.startswith(_PERIOD_CAPS_OPENERS),  # period-caps
         period and stripped.startswith(_TITLE_OPENERS),  # period-title
         period and stripped[:2].isupper(),  # period-allcaps

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.errors import TranscriptError
+from annotator.ingest.page_heads import PageHead
 from annotator.model import Document, Span
 
 #: A document with more words than this and no labels is an error, unless allowed.
@@ -77,6 +78,22 @@ def document_warnings(
         shown = ", ".join(f"{number} ({name})" for number, name in not_taken[:_LIST_LINES])
         more = f" and {len(not_taken) - _LIST_LINES} more" if len(not_taken) > _LIST_LINES else ""
         warnings.append(f"{source}: label-like lines not taken as labels: line {shown}{more}")
+    return warnings
+
+
+def page_head_warnings(source: str, heads: list[PageHead]) -> list[str]:
+    """One warning per page whose unlabelled text was given to the speaker its running
+    head names, opening a turn: the reader inferred that speaker (``ingest.page_heads``)."""
+    warnings = []
+    for head in heads:
+        if head.previous is None:
+            continue
+        after = f"after a turn of {head.previous}" if head.previous else "before any label"
+        warnings.append(
+            f"{source}: line {head.text_line} opens a page with no speaker label; its running "
+            f"head (line {head.line}, {head.head!r}) names {head.speaker}, so a turn of "
+            f"{head.speaker} starts there ({after}); check it"
+        )
     return warnings
 
 
