@@ -215,13 +215,15 @@ async def drive(corpus: Path, log_path: Path) -> dict[str, list[float] | float]:
         while "first" not in marks:
             await asyncio.sleep(0.0005)
         results["first frame"] = marks["first"]
+        if not app.workers:  # nothing loads behind the first screen
+            results["corpus ready"] = marks["first"]
         first_keys: list[float] = []
         for _ in range(FIRST_KEYS):
             first_keys.append(await keystroke(app, "j" if len(first_keys) % 2 else "1"))
         results["first keystrokes"] = first_keys
         while app.screen.loading_message:  # a loader, if any (raw transcripts)
             await pilot.pause(0.05)
-        results["corpus ready"] = time.perf_counter() - started
+        results.setdefault("corpus ready", time.perf_counter() - started)
         label, enter, move, undo = [], [], [], []
         for _ in range(KEYSTROKES):
             label.append(await keystroke(app, "1"))
@@ -330,6 +332,8 @@ def main() -> None:
     assert isinstance(first_frame, float) and isinstance(ready, float)
     print(f"{'first frame':<34}{first_frame:>11.3f}s{'':>12}{'< 1 s':>14}")
     print(f"{'every document reachable':<34}{ready:>11.3f}s{'':>12}{'':>14}")
+    # The process's peak includes building the corpus (spaCy, every document in
+    # memory): bench_scale.py measures the annotate process alone.
     during = results["first keystrokes"]
     assert isinstance(during, list)
     median, p99 = statistics.median(during) * 1000, percentile(during, 0.99) * 1000
@@ -347,7 +351,7 @@ def main() -> None:
         assert isinstance(values, list)
         median, p99 = statistics.median(values) * 1000, percentile(values, 0.99) * 1000
         print(f"{name:<34}{median:>10.1f}ms{p99:>10.1f}ms{'< 100 ms p99':>14}")
-    print(f"{'peak memory (RSS)':<34}{peak_mb:>10.0f}MB{'':>12}{'< 500 MB':>14}")
+    print(f"{'peak RSS (with the corpus build)':<34}{peak_mb:>10.0f}MB{'':>12}{'< 500 MB':>14}")
     decoded, documents = int(results["decoded"]), int(results["documents"])
     print(f"documents in the session: {documents:,}; decoded in all: {decoded:,}")
     print()
