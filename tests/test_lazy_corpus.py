@@ -262,6 +262,39 @@ def test_filters_search_and_undo_reach_documents_closed_since(
         assert sum(session.is_open(d) for d in range(DOCUMENTS)) <= KEEP_OPEN
 
 
+def test_a_work_list_over_a_corpus_opens_only_its_documents(
+    corpus: Path, documents: list[Document], labels: LabelSet, tmp_path: Path
+) -> None:
+    from annotator.assign import load_worklist, plan_assignment, write_assignment
+
+    chosen = [documents[4], documents[11], documents[25]]
+    plan = plan_assignment(chosen, ["ana"], overlap=0.0, seed=1, unit="sentence")
+    write_assignment(plan, tmp_path / "lists")
+    work = load_worklist(tmp_path / "lists" / "ana.json")
+    opened = plan_annotation(
+        [corpus],
+        labels,
+        Reading(),
+        Config(),
+        out=tmp_path / "a.jsonl",
+        worklist=tmp_path / "lists" / "ana.json",
+    )
+    log, session = open_session(
+        opened.log_path, opened.name, labels, opened.documents, opened.config, scope=opened.scope
+    )
+    try:
+        assert [session.source.entry(d).id for d in range(len(session.documents))] == [
+            "doc-04",
+            "doc-11",
+            "doc-25",
+        ]
+        assert session.progress() == (0, len(work))
+        session.no_label()
+        assert session.progress() == (1, len(work))
+    finally:
+        log.close()
+
+
 # --- damage ------------------------------------------------------------------------
 
 
