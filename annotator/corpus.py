@@ -264,6 +264,16 @@ class _Index(msgspec.Struct):
 _INDEX = msgspec.json.Decoder(_Index)
 
 
+class _Text(msgspec.Struct):
+    """A document record's id and text alone (what a search looks through)."""
+
+    id: str
+    text: str
+
+
+_TEXT = msgspec.json.Decoder(_Text)
+
+
 class _TurnCounts(msgspec.Struct):
     sentences: list[Any]
 
@@ -311,16 +321,46 @@ class CorpusFile:
         except OSError as error:
             raise CorpusError(f"{path}: cannot read the corpus ({error.strerror})") from None
 
-    def read(self, number: int) -> Document:
-        """Document ``number`` (from 0): one seek, one line, one decode, checked against
-        the index (a line that is not where the index says is damage, not a document)."""
+    def _line(self, number: int) -> bytes:
         entry = self.entries[number]
         try:
             with self.path.open("rb") as handle:
                 handle.seek(entry.offset)
-                line = handle.read(entry.length)
+                return handle.read(entry.length)
         except OSError as error:
             raise CorpusError(f"{self.path}: cannot read the corpus ({error.strerror})") from None
+
+    def _misplaced(self, number: int) -> CorpusError:
+        return CorpusError(
+            f"{self.path}: document {number + 1} ({self.entries[number].id}) is not where "
+            "the corpus index says; the index is damaged: import the transcripts again "
+            "(annotator import)"
+        )
+
+    def text(self, number: int) -> str:
+        """The text of document ``number`` alone, without building its turns and
+        sentences (a search across the corpus looks through it first)."""
+        line = self._line(number)
+        try:
+            try:
+                found = _TEXT.decode(line)
+                doc_id, text = found.id, found.text
+            except msgspec.ValidationError:
+                raise
+            except msgspec.DecodeError:
+                record = _json_line(line)
+                doc_id, text = record["id"], record["text"]
+        except (KeyError, TypeError, ValueError, msgspec.MsgspecError):
+            raise self._misplaced(number) from None
+        if doc_id != self.entries[number].id or not isinstance(text, str):
+            raise self._misplaced(number)
+        return text
+
+    def read(self, number: int) -> Document:
+        """Document ``number`` (from 0): one seek, one line, one decode, checked against
+        the index (a line that is not where the index says is damage, not a document)."""
+        entry = self.entries[number]
+        line = self._line(number)
         document = None
         if len(line) == entry.length and line.startswith(b"{"):
             try:
@@ -328,11 +368,7 @@ class CorpusFile:
             except (KeyError, TypeError, ValueError, AttributeError):
                 document = None
         if document is None or document.id != entry.id:
-            raise CorpusError(
-                f"{self.path}: document {number + 1} ({entry.id}) is not where the corpus "
-                "index says; the index is damaged: import the transcripts again "
-                "(annotator import)"
-            )
+            raise self._misplaced(number)
         return document
 
 

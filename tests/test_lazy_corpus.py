@@ -256,9 +256,13 @@ def test_filters_search_and_undo_reach_documents_closed_since(
         assert session.undo() is not None
         assert session.document.id == "doc-05" and session.sentence == decided
         assert session.progress(5)[0] == 0 and session.progress()[0] == 0
-        # A search reads documents one at a time, and lets them go again.
-        assert session.search("Sentence 3 of doc-25.")
-        assert session.document.id == "doc-25"
+        # A search looks through the documents' text and opens only the one it finds.
+        before = len(decodes)
+        assert session.search("SENTENCE 3 of doc-25.")
+        assert session.document.id == "doc-25" and session.sentence is not None
+        assert session.sentence.text == "Sentence 3 of doc-25."
+        assert decodes[before:] == ["doc-25"]
+        assert not session.search("not in any document")
         assert sum(session.is_open(d) for d in range(DOCUMENTS)) <= KEEP_OPEN
 
 

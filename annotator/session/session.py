@@ -276,8 +276,17 @@ class AnnotationSession(SessionDocuments):
                 and self.in_scope(position.doc, span)
             )
 
-        # Across a corpus, documents are read one at a time and closed again.
-        around = self._around(Filter(), forward=forward)
+        # Across a corpus, only the documents whose text holds the query are opened
+        # (one at a time, closed again beyond a few); the others' text is looked
+        # through and let go.
+        def skip(doc: int) -> bool:
+            if self.is_open(doc):
+                return False
+            return self.source.entry(doc).sentences == 0 or not self.source.mentions(doc, needle)
+
+        around = navigation.positions_from(
+            self.documents, self.position, forward=forward, wrap=True, skip=skip
+        )
         return self._move_to(navigation.first_accepted(around, matches))
 
     def set_filter(self, new_filter: Filter) -> bool:

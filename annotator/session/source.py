@@ -35,6 +35,11 @@ class DocumentSource:
     def entries(self) -> list[IndexEntry]:
         return [self.entry(index) for index in range(len(self))]
 
+    def mentions(self, index: int, needle: str) -> bool:
+        """Whether document ``index``'s text holds ``needle`` (lower case), ignoring
+        case: a search passes over the documents that do not, unread."""
+        return needle in self.read(index).text.lower()
+
 
 def check_unique(entries: Iterable[IndexEntry]) -> None:
     """Refuse two documents with one id: decisions are kept by document id, so two
@@ -114,3 +119,7 @@ class CorpusDocuments(DocumentSource):
     def read(self, index: int) -> Document:
         file, number = self._where[index]
         return file.read(number)
+
+    def mentions(self, index: int, needle: str) -> bool:
+        file, number = self._where[index]
+        return needle in file.text(number).lower()
