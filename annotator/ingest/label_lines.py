@@ -117,19 +117,9 @@ def read_labels(
         convention = infer_convention(candidates, numbered_lines=bool(numbers))
     else:
         convention = fixed_convention(candidates)
-    newlines: list[int] = []
-
-    def line_at(offset: int) -> int:
-        # As an editor numbers lines in the whole transcript: a form feed starts none,
-        # though ``splitlines`` (and so ``lines``) breaks there.
-        if not newlines:
-            newlines.extend(found.start() for found in re.finditer("\n", text))
-            newlines.append(len(text) + 1)
-        return first_line + bisect.bisect_left(newlines, offset) + 1
-
     opened_at: dict[int, LabelMatch] = {}
     line_of: dict[int, int] = {}  # a label line's offset -> its index in ``lines``
-    refused: dict[int, tuple[int, str]] = {}
+    refused: dict[int, str] = {}
     for number, start, shape, match in candidates:
         if start in opened_at:
             continue
@@ -141,15 +131,28 @@ def read_labels(
             shape.name in convention.chosen or not shape.needs_evidence or not convention.chosen
         ):
             # Worth a warning: a label of a shape the document uses, or of an unambiguous one.
-            refused[start] = (line_at(start), match.speaker)
+            refused[start] = match.speaker
     _join_wrapped_labels(lines, opened_at, line_of, is_furniture_line)
+
+    def line_at(offset: int) -> int:
+        # As an editor numbers lines in the whole transcript: a form feed starts none,
+        # though ``splitlines`` (and so ``lines``) breaks there.
+        return first_line + text.count("\n", 0, offset) + 1
+
     heads, page_heads = read_page_heads(lines, is_furniture_line, opened_at, line_at)
     if heads:
         furniture = _merged(furniture + heads)
         starts = [span[0] for span in furniture]
     first_label = min(opened_at, default=len(text))
     # Label-like lines in the front matter (a committee roster) are not worth a warning.
-    not_taken = [found for start, found in sorted(refused.items()) if start > first_label]
+    not_taken: list[tuple[int, str]] = []
+    at_line, counted_to = first_line + 1, 0
+    for start, speaker in sorted(refused.items()):
+        if start > first_label:
+            # Numbered as an editor numbers lines (a form feed starts none).
+            at_line += text.count("\n", counted_to, start)
+            counted_to = start
+            not_taken.append((at_line, speaker))
     return Reading(
         convention,
         tuple(sorted(opened_at.items())),
