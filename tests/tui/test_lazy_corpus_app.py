@@ -104,10 +104,13 @@ async def test_a_document_that_is_not_where_the_index_says_is_told_in_the_status
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("D", *"doc-05", "enter")
         await pilot.pause()
-        assert "is not where the" in shown(app, "#status")
-        # The status line may cut it short; the notification holds it whole.
+        assert "document 5 (doc-05)" in shown(app, "#status")
+        # The status line may cut a long path short; the notification holds it whole.
         said = [notice.message for notice in app._notifications]
-        assert any("the index is damaged: import the transcripts again" in m for m in said)
+        assert any(
+            "is not where the" in m and "the index is damaged: import the transcripts again" in m
+            for m in said
+        ), said
         assert app.is_running
         assert "doc 1/40" in shown(app, "#header")  # the cursor stayed
         await pilot.press("x")
