@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,12 +15,12 @@ from annotator.errors import LabelsError, TranscriptError
 from annotator.inputs import read_input, shown
 from annotator.labels import load_labels
 from annotator.segment import PIECE_CHARS, cut_long_text, load_pipeline, split_texts
-from tests.command_line import Ran, run_cli
+from tests.command_line import Ran, run_cli, run_process
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file kinds")
 
 
-def one_line_error(result: Ran, *needles: str) -> None:
+def one_line_error(result: Ran | subprocess.CompletedProcess[str], *needles: str) -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -30,7 +31,8 @@ def one_line_error(result: Ran, *needles: str) -> None:
 
 def test_a_fifo_named_as_a_transcript_is_refused_not_waited_on(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "talk.txt")
-    result = run_cli("parse", "talk.txt", cwd=tmp_path)  # would block forever on open
+    # A real process with a time limit: a broken check would block forever on open.
+    result = run_process("parse", "talk.txt", cwd=tmp_path)
     one_line_error(result, "talk.txt", "FIFO")
 
 
@@ -39,7 +41,7 @@ def test_a_transcript_symlinked_to_a_device_in_a_folder_is_named(tmp_path: Path)
     folder.mkdir()
     (folder / "good.txt").write_text("MR. KOO: We are ready.\n", encoding="utf-8")
     (folder / "zero.txt").symlink_to("/dev/zero")  # would fill memory
-    result = run_cli("parse", "corpus", cwd=tmp_path)
+    result = run_process("parse", "corpus", cwd=tmp_path)  # time-limited, as above
     one_line_error(result, "zero.txt", "character device")
 
 
@@ -47,7 +49,7 @@ def test_labels_and_config_that_are_not_regular_files(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "labels.yaml")
     with pytest.raises(LabelsError, match="FIFO"):
         load_labels(tmp_path / "labels.yaml")
-    result = run_cli("labels", "check", "labels.yaml", cwd=tmp_path)
+    result = run_process("labels", "check", "labels.yaml", cwd=tmp_path)  # time-limited
     one_line_error(result, "labels.yaml", "FIFO")
 
 
