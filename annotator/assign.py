@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import srsly
-
 from annotator.errors import WorklistError
 from annotator.model import Document
 
@@ -247,6 +245,8 @@ def write_assignment(assignment: Assignment, folder: str | Path, force: bool = F
     existing = [p for p in targets if p.exists()]
     if existing and not force:
         raise WorklistError(f"{existing[0]}: already exists; use --force to overwrite")
+    import srsly  # here, not at the top: the CLI imports UNITS for --help (srsly loads numpy)
+
     try:
         out.mkdir(parents=True, exist_ok=True)
         for worklist, path in zip(assignment.worklists, targets, strict=False):
@@ -259,6 +259,8 @@ def write_assignment(assignment: Assignment, folder: str | Path, force: bool = F
 
 def load_worklist(path: str | Path) -> WorkList:
     """Read a work list written by ``write_assignment``; errors name the file."""
+    import srsly
+
     source = Path(path)
     try:
         data = srsly.read_json(source)

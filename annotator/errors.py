@@ -40,6 +40,10 @@ class ConfigError(AnnotatorError):
     """annotator.toml is not valid."""
 
 
+class AgreementError(AnnotatorError):
+    """Logs cannot be compared (missing file, nothing coded twice, bad arguments)."""
+
+
 class AdjudicationError(AnnotatorError):
     """The analysts' logs or their documents cannot be adjudicated."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.corpus import corpus_size, is_corpus, read_corpus
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, TranscriptError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
 from annotator.ingest.files import folder_doc_id, transcript_files, transcript_paths
 from annotator.inputs import read_input, shown
@@ -255,11 +255,14 @@ def count_documents(paths: Iterable[str | Path]) -> int:
     """How many documents ``load_documents`` will yield, counted cheaply (for progress bars).
 
     A corpus its index (or lines), a folder its transcript files; a JSONL turns file
-    counts as one document even when it holds several.
+    counts as one document even when it holds several. A path that is not there is
+    the same error ``load_documents`` gives, raised before any progress is shown.
     """
     total = 0
     for item in paths:
         path = Path(item)
+        if not path.exists():
+            raise TranscriptError(f"{path}: no such file or folder")
         if is_corpus(path):
             total += corpus_size(path)
         elif path.is_dir():

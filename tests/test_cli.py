@@ -327,13 +327,16 @@ BAD_PATHS = [
     ["train", "missing.jsonl", "-o", "model"],
     ["assign", "missing.txt", "--annotators", "ana,ben", "-o", "lists"],
     ["export", "x.jsonl", "-f", "xlsx", "-o", "out"],
+    ["export", "x.jsonl", "--combine", "mean"],
+    ["export"],
 ]
 
 
 def test_a_wrong_path_or_choice_answers_without_loading_spacy_or_textual(tmp_path: Path) -> None:
-    """Each command checks its arguments before its heavy imports: a missing file or a
-    format that does not exist is one line and a non-zero exit, and neither spaCy nor
-    Textual is loaded to say so (run in a real process, which only these commands use)."""
+    """Each command checks its arguments before its heavy imports: a missing file is one
+    line and exit code 1, a choice that does not exist or a missing argument one line
+    and exit code 2 (click's code for usage errors), and neither spaCy nor Textual is
+    loaded to say so (run in a real process, which only these commands use)."""
     code = (
         "import sys\n"
         "from annotator.cli import main\n"
@@ -350,11 +353,15 @@ def test_a_wrong_path_or_choice_answers_without_loading_spacy_or_textual(tmp_pat
     )
     lines = result.stdout.splitlines()
     assert lines[-1] == "heavy: ", result.stdout
-    assert [line.split()[1] for line in lines[:-1]] == ["1"] * 10 + ["2"], result.stdout
-    errors = [line for line in result.stderr.splitlines() if line.startswith("annotator: error:")]
-    assert len(errors) == 10 and "Traceback" not in result.stderr, result.stderr
-    for line in errors:
+    assert [line.split()[1] for line in lines[:-1]] == ["1"] * 10 + ["2"] * 3, result.stdout
+    errors = result.stderr.splitlines()
+    assert len(errors) == 13 and "Traceback" not in result.stderr, result.stderr
+    assert all(line.startswith("annotator: error: ") for line in errors), result.stderr
+    for line in errors[:10]:
         assert "missing" in line, line
+    assert "'xlsx' is not one of" in errors[10] and "annotator export --help" in errors[10]
+    assert "'mean' is not one of" in errors[11]
+    assert "Missing argument 'LOG'" in errors[12]
 
 
 def test_top_level_help_summaries_are_whole_and_every_option_is_explained(tmp_path: Path) -> None:

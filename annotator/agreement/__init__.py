@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from annotator.agreement.codings import Coding, Codings, Unit, read_codings
 from annotator.agreement.columns import retired_units
-from annotator.agreement.errors import AgreementError
 from annotator.agreement.metrics import (
     cohen_kappa,
     fleiss_kappa,
@@ -34,6 +33,7 @@ from annotator.agreement.report import (
     disagreements,
     disagreements_in,
 )
+from annotator.errors import AgreementError
 
 __all__ = [
     "NO_LABEL",

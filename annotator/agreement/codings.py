@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.agreement.columns import LogColumns, TextStore, read_logs
-from annotator.agreement.errors import AgreementError
+from annotator.errors import AgreementError
 from annotator.memory import paused_gc
 
 IndexArray = npt.NDArray[np.int64]

@@ -33,8 +33,8 @@ TEXTS_PER_CHUNK = 16384
 
 
 class TextStore:
-    """A log's texts, one per line read, UTF-8 and zlib-compressed 1,024 at a time: a few
-    megabytes for a million sentences instead of a string each, and any text one chunk's
+    """A log's texts, one per line read, UTF-8 and zlib-compressed ``TEXTS_PER_CHUNK`` at a
+    time: a few megabytes for a million sentences instead of a string each, and any text one chunk's
     decompression away (a report shows a few dozen). The reader appends to ``pending``
     and calls ``close`` when it holds ``TEXTS_PER_CHUNK`` texts, and after the last."""
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from annotator.agreement.errors import AgreementError
+from annotator.errors import AgreementError
 
 IntArray = npt.NDArray[np.int64]
 #: A units x categories count matrix: integers, or the same numbers as floats (exact, and

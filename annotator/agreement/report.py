@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement.codings import Coding, Codings, Unit, read_codings
-from annotator.agreement.errors import AgreementError
 from annotator.agreement.metrics import (
     Counts,
     FloatArray,
@@ -37,6 +36,7 @@ from annotator.agreement.metrics import (
     _unit_agreement,
     masi_distance,
 )
+from annotator.errors import AgreementError
 from annotator.memory import paused_gc
 
 #: How a sentence with no label is shown in tables.

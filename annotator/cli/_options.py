@@ -122,7 +122,8 @@ NoCacheOption = Annotated[
 
 # Reading logs into a dataset (export, stats, train).
 LogsArgument = Annotated[
-    list[Path], typer.Argument(help="Annotation logs (one or many annotators, or a gold log).")
+    list[Path],
+    typer.Argument(metavar="LOG", help="Annotation logs (one or many annotators, or a gold log)."),
 ]
 CorpusOption = Annotated[
     list[Path] | None,

@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 def parse(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Transcripts, folders or JSONL turns (default: the bundled sample)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Transcripts, folders or JSONL turns (default: the bundled sample).",
+        ),
     ] = None,
     pretty: Annotated[bool, typer.Option("--pretty", help="A readable, coloured outline.")] = False,
     explain: Annotated[
@@ -158,7 +161,9 @@ def sentences(
 
 @app.command("import", short_help="Parse and segment transcripts once into a prepared corpus.")
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help="Transcripts, folders or JSONL turns.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Transcripts, folders or JSONL turns.")
+    ],
     out: Annotated[Path, typer.Option("-o", "--out", help="The corpus file to write.")],
     processes: Annotated[
         int,
@@ -184,6 +189,7 @@ def import_(
     reading = resolve_reading(pipeline, speaker_pattern, cache=not no_cache)
     words = sentences_total = 0
     reports: list[str] = []
+    total = count_documents(paths)  # a missing path is refused before the progress bar
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -192,7 +198,7 @@ def import_(
         console=err,
         transient=True,
     ) as progress:
-        task = progress.add_task("segmenting", total=count_documents(paths))
+        task = progress.add_task("segmenting", total=total)
 
         def counted() -> Iterator[Document]:
             nonlocal words, sentences_total
@@ -215,7 +221,10 @@ def import_(
 
 @app.command(short_help="Write the text of a web page, PDF or Word file.")
 def extract(
-    path: Annotated[Path, typer.Argument(help="A web page (.html), a PDF or a Word (.docx) file.")],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="A web page (.html), a PDF or a Word (.docx) file."),
+    ],
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Write the text here (default: stdout).")
     ] = None,

@@ -21,7 +21,10 @@ from annotator.cli.console import err, report_console
 @app.command("train", short_help="Train a label-suggestion model on annotation logs.")
 def train(
     logs: Annotated[
-        list[Path], typer.Argument(help="Annotation logs to learn from (one or many annotators).")
+        list[Path],
+        typer.Argument(
+            metavar="LOG", help="Annotation logs to learn from (one or many annotators)."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The model folder to write.")],
     labels: Annotated[

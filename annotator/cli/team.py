@@ -20,7 +20,9 @@ from annotator.cli.console import report_console
 
 @app.command("agree", short_help="Agreement between analysts, per label and overall.")
 def agree(
-    logs: Annotated[list[Path], typer.Argument(help="Annotation logs, one per analyst.")],
+    logs: Annotated[
+        list[Path], typer.Argument(metavar="LOG", help="Annotation logs, one per analyst.")
+    ],
     as_json: JsonOption = False,
     top: Annotated[
         int, typer.Option("--top", min=0, help="How many disputed sentences to list.")
@@ -42,7 +44,8 @@ def agree(
 @app.command("assign", short_help="Split a corpus into work lists with a shared overlap.")
 def assign(
     corpus: Annotated[
-        list[Path], typer.Argument(help="A prepared corpus (or transcripts) to split.")
+        list[Path],
+        typer.Argument(metavar="CORPUS", help="A prepared corpus (or transcripts) to split."),
     ],
     annotators: Annotated[
         str, typer.Option("--annotators", help="Analyst ids, comma-separated: ana,ben,cy.")

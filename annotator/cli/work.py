@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli._options import (
-    CorpusOption,
     JsonOption,
     NoCacheOption,
     Order,
@@ -43,7 +42,9 @@ if TYPE_CHECKING:
 def annotate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Transcripts, folders, JSONL turns or a prepared corpus."),
+        typer.Argument(
+            metavar="PATH", help="Transcripts, folders, JSONL turns or a prepared corpus."
+        ),
     ] = None,
     labels: Annotated[
         Path | None, typer.Option("--labels", help="The label set (default: the shipped one).")
@@ -109,7 +110,9 @@ def annotate(
 
 @app.command(short_help="Settle the analysts' disagreements into a gold log.")
 def adjudicate(
-    logs: Annotated[list[Path], typer.Argument(help="The analysts' annotation logs.")],
+    logs: Annotated[
+        list[Path], typer.Argument(metavar="LOG", help="The analysts' annotation logs.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The gold log to write.")] = Path(
         "annotations/gold.jsonl"
     ),
@@ -193,7 +196,8 @@ def _run_tui(
 @labels_app.command("check")
 def labels_check(
     path: Annotated[
-        Path | None, typer.Argument(help="A labels.yaml (default: the shipped label set).")
+        Path | None,
+        typer.Argument(metavar="LABELS", help="A labels.yaml (default: the shipped label set)."),
     ] = None,
 ) -> None:
     """Validate a label set and print it as a table."""
@@ -213,8 +217,14 @@ def labels_check(
 
 @app.command(short_help="Progress per document and annotator, flags, orphans.")
 def status(
-    logs: Annotated[list[Path], typer.Argument(help="Annotation logs (JSONL).")],
-    corpus: CorpusOption = None,
+    logs: Annotated[list[Path], typer.Argument(metavar="LOG", help="Annotation logs (JSONL).")],
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus",
+            help="The documents annotated: totals per document and re-anchored decisions.",
+        ),
+    ] = None,
     pipeline: PipelineOption = None,
     speaker_pattern: PatternOption = None,
     all_flagged: Annotated[
