@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+import annotator.corpus
+from annotator.model import Document
 from annotator.parse_cache import CACHE_ENV
 
 # pytester runs a small suite in a test; shared_data makes a missing ../shared fail in CI.
@@ -74,3 +76,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
+@pytest.fixture
+def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the documents decoded from a prepared corpus's lines, in order:
+    counted where every document is built from its line, whatever path opened it."""
+    seen: list[str] = []
+    original = annotator.corpus.document_from_dict
+
+    def counted(record: dict[str, object]) -> Document:
+        document = original(record)  # type: ignore[arg-type]
+        seen.append(document.id)
+        return document
+
+    monkeypatch.setattr(annotator.corpus, "document_from_dict", counted)
+    return seen

@@ -48,21 +48,6 @@ def corpus(tmp_path: Path, documents: list[Document]) -> Path:
     return path
 
 
-@pytest.fixture
-def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The ids of the documents decoded from a corpus line, in order."""
-    seen: list[str] = []
-    original = annotator.corpus.document_from_dict
-
-    def counted(record: dict[str, object]) -> Document:
-        document = original(record)  # type: ignore[arg-type]
-        seen.append(document.id)
-        return document
-
-    monkeypatch.setattr(annotator.corpus, "document_from_dict", counted)
-    return seen
-
-
 @contextlib.contextmanager
 def open_corpus(
     corpus: Path, labels: LabelSet, log_path: Path

@@ -12,11 +12,10 @@ import pytest
 from conftest import LOG_NAME
 from textual.widgets import OptionList
 
-import annotator.corpus
 from annotator.config import Config
 from annotator.corpus import write_corpus
 from annotator.log import AnnotationLog
-from annotator.model import Document, LabelSet
+from annotator.model import LabelSet
 from annotator.opening import open_session, plan_annotation
 from annotator.sources import Reading
 from annotator.tui.app import AnnotatorApp
@@ -33,20 +32,6 @@ def corpus(workdir: Path) -> Path:
     path = workdir / "corpus.jsonl"
     write_corpus([numbered_document(f"doc-{n:02d}", 6) for n in range(DOCUMENTS)], path)
     return path
-
-
-@pytest.fixture
-def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    original = annotator.corpus.document_from_dict
-
-    def counted(record: dict[str, object]) -> Document:
-        document = original(record)  # type: ignore[arg-type]
-        seen.append(document.id)
-        return document
-
-    monkeypatch.setattr(annotator.corpus, "document_from_dict", counted)
-    return seen
 
 
 @pytest.fixture
