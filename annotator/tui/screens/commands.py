@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from annotator.keys import KEY_ACTIONS
+from annotator.tui.screens.help import key_display
 
 if TYPE_CHECKING:
     from annotator.tui.screens.annotate import AnnotateScreen
@@ -21,7 +22,8 @@ class AnnotatorCommands(Provider):
         # only the annotation screens list this one.
         screen = cast("AnnotateScreen", self.screen)
         for action in KEY_ACTIONS:
-            yield action.description.capitalize(), action.action, f"key: {key_names(action.keys)}"
+            keys = key_display(action.keys, " or ")
+            yield action.description.capitalize(), action.action, f"key: {keys}"
         for index, label in enumerate(screen.session.labels.labels):
             yield f"Label: {label.name}", f"toggle_label({index})", label.description
 
@@ -41,29 +43,3 @@ class AnnotatorCommands(Provider):
             await self.screen.run_action(action)
 
         return run
-
-
-_KEY_NAMES = {
-    "down": "↓",
-    "up": "↑",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "slash": "/",
-    "question_mark": "?",
-    "space": "Space",
-    "enter": "Enter",
-    "escape": "Esc",
-    "home": "Home",
-    "end": "End",
-}
-
-
-def key_names(keys: str) -> str:
-    """``down,j`` as a person reads it: ``↓ or j``; ``ctrl+r,U``: ``Ctrl+R or U``."""
-    shown = []
-    for key in keys.split(","):
-        if key.startswith("ctrl+"):
-            shown.append("Ctrl+" + key[5:].upper())
-        else:
-            shown.append(_KEY_NAMES.get(key, key))
-    return " or ".join(shown)

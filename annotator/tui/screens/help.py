@@ -22,18 +22,24 @@ KEY_NAMES = {
     "pageup": "PgUp",
     "slash": "/",
     "question_mark": "?",
-    "space": "space",
+    "space": "Space",
     "enter": "Enter",
-    "ctrl+r": "Ctrl+R",
-    "ctrl+t": "Ctrl+T",
+    "escape": "Esc",
     "home": "Home",
     "end": "End",
 }
 
 
-def key_display(keys: str) -> str:
+def key_name(key: str) -> str:
+    """One Textual key name as a person reads it: ``ctrl+r`` is ``Ctrl+R``, ``down`` ``↓``."""
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    return KEY_NAMES.get(key, key)
+
+
+def key_display(keys: str, between: str = " / ") -> str:
     """Textual key names as shown to a person: ``ctrl+r,U`` is ``Ctrl+R / U``."""
-    return " / ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
+    return between.join(key_name(key) for key in keys.split(","))
 
 
 def label_guide(labels: LabelSet) -> Text:
