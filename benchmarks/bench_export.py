@@ -20,9 +20,10 @@ from pathlib import Path
 
 from _synthetic import make_document
 
-from annotator.corpus import read_corpus, write_corpus
+from annotator.corpus import write_corpus
 from annotator.export import FORMATS, ExportOptions, export_logs
 from annotator.log import LABEL, Decision, encode_line, make_options, read_log
+from annotator.sources import load_documents
 
 LABELS = ("commitment", "threat assessment", "procedural", "reassurance", "call to action")
 PER_DOCUMENT = 1000
@@ -104,7 +105,8 @@ def main() -> None:
         for name in FORMATS:
             out = folder / f"out-{name}"
             started = time.perf_counter()
-            documents = list(read_corpus(corpus)) if args.corpus else None
+            # As the command reads --corpus: a document at a time, as records are made.
+            documents = load_documents([corpus]) if args.corpus else None
             # The command's defaults: spaCy splits by sentence, stratified by label.
             split = "sentence" if name == "spacy" else ""
             options = ExportOptions(force=True, split_by=split)
