@@ -266,7 +266,12 @@ def count_documents(paths: Iterable[str | Path]) -> int:
         if is_corpus(path):
             total += corpus_size(path)
         elif path.is_dir():
-            total += len(transcript_files(path)) + len(_extractable_files(path))
+            found = len(transcript_files(path)) + len(_extractable_files(path))
+            if not found:
+                raise TranscriptError(
+                    f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"
+                )
+            total += found
         else:
             total += 1
     return total

@@ -325,6 +325,11 @@ def _turns_from_jsonl(path: Path) -> list[Document]:
                 record = srsly.json_loads(raw_line.decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
                 raise TranscriptError(f"{name}:{number}: not valid JSON ({error})") from None
+            if isinstance(record, dict) and "action" in record and "doc_hash" in record:
+                raise TranscriptError(
+                    f"{name}: an annotation log, not transcript turns "
+                    "(status, export and agree read logs; annotate opens transcripts)"
+                )
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise TranscriptError(f'{name}:{number}: each line needs a "text" string')
             doc_id = str(record.get("document") or record.get("doc_id") or shown(path.stem))
@@ -405,20 +410,18 @@ def explain_paths(
     paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
 ) -> Iterator[str]:
     """For ``annotator parse --explain``: each transcript's convention and evidence."""
-    for item in paths:
-        path = Path(item)
-        files = transcript_files(path) if path.is_dir() else [path]
-        for file in files:
-            if file.suffix.lower() == ".jsonl":
-                yield f"{file}: JSON Lines turns; speakers are given, not inferred"
-                continue
-            if file.suffix.lower() in (".html", ".htm", ".pdf", ".docx"):
-                from annotator.extract import extract_file
+    # A missing path or a folder without transcripts is the error parse gives.
+    for file, _doc_id in transcript_paths(paths):
+        if file.suffix.lower() == ".jsonl":
+            yield f"{file}: JSON Lines turns; speakers are given, not inferred"
+            continue
+        if file.suffix.lower() in (".html", ".htm", ".pdf", ".docx"):
+            from annotator.extract import extract_file
 
-                # The text the reader reads for a web page, PDF or Word file: the extraction.
-                text = extract_file(file).text
-            else:
-                text, _warnings = decode_bytes(read_input(file, what="transcript"), shown(file))
-            reading = read_labels(text, _front_matter_end(text), speaker_pattern)
-            explained = format_explanation(reading.convention, shown(file))
-            yield "\n".join([explained, *format_page_heads(reading.page_heads)])
+            # The text the reader reads for a web page, PDF or Word file: the extraction.
+            text = extract_file(file).text
+        else:
+            text, _warnings = decode_bytes(read_input(file, what="transcript"), shown(file))
+        reading = read_labels(text, _front_matter_end(text), speaker_pattern)
+        explained = format_explanation(reading.convention, shown(file))
+        yield "\n".join([explained, *format_page_heads(reading.page_heads)])

@@ -315,7 +315,9 @@ def test_labelstudio_tasks_carry_text_and_one_annotation_per_annotator(
     task = next(t for t in tasks if t["data"]["text"] == "We will deploy two more ships.")
     # Label Studio's own keys (id, annotator ...) are never data keys.
     assert "id" not in task["data"] and task["data"]["sentence_id"].startswith("brief-a:")
-    assert task["data"]["heading"] == "MR MILLER \u00b7 brief-a \u00b7 turn 2"
+    # The third turn (index 2), counted from 1 as the annotation screen counts turns.
+    assert task["data"]["turn"] == 2
+    assert task["data"]["heading"] == "MR MILLER \u00b7 brief-a \u00b7 turn 3"
     by_user = {json.dumps(ann["completed_by"]): ann for ann in task["annotations"]}
     # alice is not mapped: user 1, Label Studio's first account, with her name in 'analyst'.
     assert set(by_user) == {"1", "7", '{"email": "carol@example.org"}'}

@@ -110,3 +110,41 @@ def test_long_text_is_cut_at_paragraphs_first_and_offsets_cover_it() -> None:
     assert all(piece.endswith("\n\n") for _, piece in pieces[:-1])
     spans = next(split_texts(["Yes. " * (PIECE_CHARS // 4)], load_pipeline()))
     assert len(spans) == PIECE_CHARS // 4
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status", "NAME"],
+        ["stats", "NAME"],
+        ["export", "NAME", "-f", "csv", "-o", "out.csv"],
+        ["agree", "NAME", "NAME"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("program", b"\x7fELF\x02\x01\x01\x00" * 400), ("sheet.csv", b"id,text\n1,Hello\n")],
+)
+def test_a_file_that_is_no_annotation_log_is_named_as_such(
+    tmp_path: Path, command: list[str], name: str, content: bytes
+) -> None:
+    """A binary or a spreadsheet given where a log belongs: one line, nothing written
+    (it was a page of 'line skipped' warnings, an export of 0 sentences, exit 0)."""
+    (tmp_path / name).write_bytes(content)
+    result = run_cli(*(name if arg == "NAME" else arg for arg in command), cwd=tmp_path)
+    one_line_error(result, name, "not an annotation log")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_an_annotation_log_given_as_transcripts_is_named_as_such(tmp_path: Path) -> None:
+    """``annotate annotations/ana.jsonl`` read the log's lines as turns (one turn per
+    decision) and annotated them; now it says what the file is."""
+    log = tmp_path / "ana.jsonl"
+    log.write_text(
+        json.dumps(
+            {"action": "label", "document": "d", "annotator": "ana", "start": 0, "end": 5,
+             "text": "Hello", "speaker": "A", "labels": [], "doc_hash": "x"}
+        ) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    one_line_error(run_cli("parse", "ana.jsonl", cwd=tmp_path), "ana.jsonl", "annotation log")

@@ -64,5 +64,7 @@ def main(args: list[str] | None = None) -> None:
 def usage_line(usage: UsageError) -> str:
     """Click's message for a usage error, on one line, with where to look for help."""
     message = " ".join(usage.format_message().split())
+    # Typer words a refused choice as its validator's exception: not the user's concern.
+    message = message.replace(": Value error, ", ": ")
     command = usage.ctx.command_path if usage.ctx is not None else "annotator"
     return f"{message} (see '{command} --help')"

@@ -197,6 +197,8 @@ def import_(
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        # Piped, a bar is noise (and Rich would leave a blank line on stderr).
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("segmenting", total=total)
 

@@ -24,6 +24,7 @@ from annotator.export._files import (
 )
 from annotator.export.dataset import Dataset, ExportOptions, SentenceRecord
 from annotator.export.records import collect_dataset
+from annotator.inputs import shown
 from annotator.memory import paused_gc
 from annotator.model import Document, LabelSet
 
@@ -175,9 +176,14 @@ def export_dataset(
     fmt = get_format(format_name)
     out_path = Path(out)
     check_output(fmt, out_path, options)
+    # A folder that is not there is made (``-o exports/gold.csv``), and said, so a typo
+    # in the path does not pass unseen.
+    new_folder = not is_stdout(out_path) and not out_path.parent.exists()
     with paused_gc():
         written = fmt.writer()(dataset, out_path, options)
     notes = list(written.notes)
+    if new_folder:
+        notes.insert(0, f"made the folder {shown(out_path.parent)}, which was not there")
     if not dataset.count:
         notes.insert(0, "no decided sentences to export: the files hold no records")
     settled = dataset.settled()

@@ -38,7 +38,9 @@ DEFAULT_USER = 1
 
 
 def _heading(record: SentenceRecord) -> str:
-    return f"{record.speaker} \u00b7 {record.document} \u00b7 turn {record.turn}"
+    """What the labelling view shows above a sentence; turns counted from 1 as the
+    annotation screen counts them (the ``turn`` field keeps the 0-based index)."""
+    return f"{record.speaker} \u00b7 {record.document} \u00b7 turn {record.turn + 1}"
 
 
 def _region(from_name: str, kind: str, value: dict[str, Any]) -> dict[str, Any]:

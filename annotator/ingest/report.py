@@ -150,14 +150,22 @@ def build_report(document: Document, convention: str) -> ImportReport:
     )
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 turn``, ``2 turns``, ``1,536 words``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def format_report(report: ImportReport) -> str:
     """One line of figures, then one line per warning."""
-    head = (
-        f"{report.source}: {report.convention}; {report.turns} turns, "
-        f"{report.speakers} speakers, {report.words:,} words, {report.notes} notes"
-    )
+    counts = [
+        counted(report.turns, "turn"),
+        counted(report.speakers, "speaker"),
+        counted(report.words, "word"),
+        counted(report.notes, "note"),
+    ]
     if report.sentences:
-        head += f", {report.sentences:,} sentences"
+        counts.append(counted(report.sentences, "sentence"))
+    head = f"{report.source}: {report.convention}; {', '.join(counts)}"
     return "\n".join([head, *(f"  warning: {w}" for w in report.warnings)])
 
 

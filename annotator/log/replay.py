@@ -83,6 +83,8 @@ class LogState:
         self.torn: tuple[int, int] | None = None
         #: True when the last line is valid but has no final newline.
         self.unterminated = False
+        #: Whether the first line opens as a JSON object (or is blank), as log lines do.
+        self._opens_as_json = True
         self.size = 0
         # document -> unit key -> (offset, action); dict order = order of last write
         self._units: dict[str, dict[_UnitKey, _Unit]] = {}
@@ -106,6 +108,12 @@ class LogState:
         # Replay allocates one small object per line and keeps a tuple per sentence.
         with paused_gc(), handle:
             self._replay_lines(handle)
+        # Not one line is a log line, and the first is no JSON object (every line
+        # annotator writes is one, a torn one included): a transcript, a CSV or a
+        # binary given where a log belongs, not a damaged log.
+        unreadable = (self.skipped or self.torn) and not self._opens_as_json
+        if unreadable and not self._units and not self._corrections:
+            raise StoreError(f"{self.path}: not an annotation log (no line of it is one)")
 
     def _replay_lines(self, handle: BinaryIO) -> None:
         """The hot loop: decode and check each line (``decode_line``, inlined), and keep
@@ -166,6 +174,8 @@ class LogState:
         if number == 1 and body.startswith(_BOM):
             body = body[len(_BOM) :]
             self.warnings.append(f"{self.path}:1: starts with a byte-order mark (ignored)")
+        if number == 1:
+            self._opens_as_json = body.lstrip()[:1] in (b"{", b"")
         if line[-1:] == b"\n":
             self._line_by_line(body, offset + len(line) - len(body), number)
             return True

@@ -65,7 +65,10 @@ class AnnotateScreen(SessionView):
 
     def __init__(self, session: AnnotationSession, log_name: str) -> None:
         super().__init__(session, log_name)
-        self.saved_count = 0
+        #: Sentences this session decided (labelled or excluded), not lines written:
+        #: a flag, a note, a second label on one sentence or a boundary change is no
+        #: new decision.
+        self.decided_here: set[tuple[str, int, int]] = set()
         self.last_search = ""
         self._stale_turns: set[int] = set()
         self._turn_timer: Timer | None = None
@@ -134,10 +137,14 @@ class AnnotateScreen(SessionView):
         """Show a decision that the log has put on disk."""
         if decision is None:
             return
-        self.saved_count += 1
+        unit = (decision.document, decision.start, decision.end)
+        if decision.action in ("label", "exclude"):
+            self.decided_here.add(unit)
+        elif decision.action == "clear":
+            self.decided_here.discard(unit)
         uptake = self.session.suggestion_uptake()
         self.say(
-            f"✓ saved: {describe_line(decision)} · {self.saved_count} this session · "
+            f"✓ saved: {describe_line(decision)} · {len(self.decided_here)} decided this session · "
             + (f"{uptake} · " if uptake else "")
             + self.log_name
         )
@@ -442,11 +449,15 @@ class AnnotateScreen(SessionView):
 
     def session_summary(self) -> str:
         decided, total = self.session.progress()
-        plural = "" if self.saved_count == 1 else "s"
         return (
-            f"All saved: {self.saved_count} decision{plural} this session; "
+            f"All saved: {self.decided_count()} decided this session; "
             f"{decided}/{total} sentences decided in {self.log_name}."
         )
+
+    def decided_count(self) -> str:
+        """``1 sentence`` / ``5 sentences``: how many this session decided."""
+        count = len(self.decided_here)
+        return f"{count} sentence{'' if count == 1 else 's'}"
 
     # --- mouse ----------------------------------------------------------------
 
@@ -577,6 +588,8 @@ def describe_line(line: Decision) -> str:
         return "not speech (excluded)" + extras
     if line.action == "revert":
         return "boundary restored"
-    if line.action in ("merge", "split"):
-        return f"{line.action}d"
+    if line.action == "merge":
+        return "merged"
+    if line.action == "split":
+        return "split"
     return "undecided" + extras
