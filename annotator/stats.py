@@ -20,6 +20,10 @@ from annotator.model import Document, LabelSet
 
 #: The pseudo-label counted for sentences reviewed with no label.
 NO_LABEL = "(no label)"
+#: The pseudo-label counted for sentences whose coders disagree with nothing to settle
+#: it (``--unresolved flag``): never counted as "no label", beside any labels a strict
+#: majority of them did choose.
+UNRESOLVED = "(unresolved)"
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,15 @@ class StatsReport:
 
 def stats_from_dataset(dataset: Dataset) -> StatsReport:
     """Count the labels of an already collected dataset."""
-    names = (*dataset.labels, NO_LABEL)
     overall: Counter[str] = Counter()
     speakers: dict[str, Counter[str]] = {}
     documents: dict[str, Counter[str]] = {}
     sizes: Counter[tuple[str, str]] = Counter()
     for record in dataset.stream():
-        chosen = record.labels or (NO_LABEL,)
+        if record.status == "unresolved":
+            chosen = (*record.labels, UNRESOLVED)
+        else:
+            chosen = record.labels or (NO_LABEL,)
         # Speaker keys group one person's labels in a document; without a corpus
         # the printed speaker label is all there is.
         speaker = record.speaker_key or record.speaker or "?"
@@ -73,6 +79,8 @@ def stats_from_dataset(dataset: Dataset) -> StatsReport:
         documents.setdefault(record.document, Counter()).update(chosen)
         sizes[("speaker", speaker)] += 1
         sizes[("document", record.document)] += 1
+
+    names = (*dataset.labels, NO_LABEL, *((UNRESOLVED,) if overall[UNRESOLVED] else ()))
 
     def counts(group: str, counter: Counter[str], size: int) -> LabelCounts:
         return LabelCounts(group, size, tuple((name, counter[name]) for name in names))

@@ -10,7 +10,7 @@ from rich.console import Console
 from annotator.cli.render.stats import bar, format_stats
 from annotator.labels import parse_labels
 from annotator.log import AnnotationLog
-from annotator.stats import NO_LABEL, stats_report
+from annotator.stats import NO_LABEL, UNRESOLVED, stats_report
 from tests.command_line import run_cli
 from tests.test_export import BRIEFING, LABELS_YAML, make_document, units
 
@@ -84,3 +84,25 @@ def test_labels_nobody_used_share_one_row(tmp_path: Path) -> None:
     assert "not used: commitment, threat assessment, procedural" in speaker_table
     rows = [line for line in speaker_table.splitlines() if line.startswith("│")]
     assert len(rows) == 2  # "(no label)" and the one "not used" row
+
+
+def test_a_disagreement_is_counted_unresolved_never_as_no_label(tmp_path: Path) -> None:
+    """Two analysts who disagree, nothing adjudicated: the export keeps the sentence
+    flagged ``unresolved``; stats counted it "(no label)", a negative nobody chose."""
+    document = make_document(BRIEFING[:1], "brief-a")
+    (turn, first), (_, second) = list(units(document))[:2]
+    choices = {
+        "ana": (["commitment"], ["commitment"]),
+        "ben": (["procedural"], ["commitment", "procedural"]),
+    }
+    logs = []
+    for who, (on_first, on_second) in choices.items():
+        with AnnotationLog.open(tmp_path / f"{who}.jsonl", who, labels=LABELS) as log:
+            log.decide(document, turn, first, on_first)
+            log.decide(document, turn, second, on_second)
+        logs.append(tmp_path / f"{who}.jsonl")
+    overall = dict(stats_report(logs).overall.counts)
+    # First sentence: 1 vs 1, no label chosen by a majority. Second: both chose
+    # commitment (counted), one also procedural (unresolved beside it).
+    assert overall[UNRESOLVED] == 2 and overall[NO_LABEL] == 0
+    assert overall["commitment"] == 1 and overall["procedural"] == 0
