@@ -449,3 +449,23 @@ def test_question_and_answer_labels() -> None:
         "Q.2. And next year?\nA.2. We cannot say.\n"
     )
     assert [t.speaker for t in read(appendix).turns] == ["Q.1", "A.1", "Q.2", "A.2"]
+
+
+def test_offices_introduced_by_the_are_named_whole() -> None:
+    """Parliamentary offices are speakers of their own: two whips of opposing parties
+    shared the key ``whip`` (and their labels merged in stats), a justice minister was
+    ``constitutional development``."""
+    labels = [
+        "The CHIEF WHIP OF THE MAJORITY PARTY",
+        "The CHIEF WHIP OF THE OPPOSITION",
+        "The MINISTER FOR JUSTICE AND CONSTITUTIONAL DEVELOPMENT",
+        "The SPEAKER",
+        "Mr M J ELLIS (DA)",
+    ]
+    assert speaker_keys(labels) == [
+        "the chief whip of the majority party",
+        "the chief whip of the opposition",
+        "the minister for justice and constitutional development",
+        "the speaker",
+        "ellis",
+    ]

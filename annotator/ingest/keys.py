@@ -5,7 +5,9 @@ last word of a label: ``Ms. KAMIKAWA Yoko, Minister for Foreign Affairs`` and
 ``Minister Kamikawa`` are ``kamikawa`` (the ALL-CAPS word of a mixed-case label,
 or the one name a short label keeps); ``Peter van Dalen (ECR)`` is ``van dalen``;
 ``Mrs. McCarthy of New York`` is ``mccarthy``; a role with no name keeps the role
-(``NATO Secretary General`` is ``secretary general``); a Chinese name, family name
+(``NATO Secretary General`` is ``secretary general``), and an office introduced by
+"The" is named whole (``The CHIEF WHIP OF THE OPPOSITION`` is ``the chief whip of
+the opposition``, never ``whip``); a Chinese name, family name
 first, stays whole (``Mao Ning`` is ``mao ning``).
 """
 
@@ -112,6 +114,12 @@ def speaker_keys(speakers: list[str]) -> list[str]:
         plain = _plain(speaker).lower()
         if not plain or ANONYMOUS.match(plain.rstrip(".")):
             keys.append(f"{plain or 'unknown'}#{index + 1}")
+            continue
+        if plain.startswith("the "):
+            # ``The CHIEF WHIP OF THE OPPOSITION``, ``The MINISTER FOR JUSTICE AND
+            # CONSTITUTIONAL DEVELOPMENT``: an office, named whole; its last words name
+            # no person (two whips of opposing parties are not one speaker).
+            keys.append(plain.rstrip("."))
             continue
         words, titled, caps = parsed[speaker]
         keys.append(_key(plain, words, titled, caps, short, given_by_surname))
