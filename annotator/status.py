@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.log import CLEAR, EXCLUDE, Decision, read_log
+from annotator.log import CLEAR, EXCLUDE, LABEL, Decision, read_log
 from annotator.model import Document
 
 if TYPE_CHECKING:
@@ -49,6 +49,10 @@ class FlaggedItem:
     speaker: str
     text: str
     note: str | None
+    #: Whether the sentence is decided, and with which labels (none: reviewed, no
+    #: label applies); a flag on a sentence still undecided has ``decided`` False.
+    decided: bool = True
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,17 @@ def status_report(
                 # Flags count on undecided sentences too: a flag is not a decision.
                 flags = [d for d in live + marked if d.flag]
                 flagged.extend(
-                    FlaggedItem(str(path), doc_id, annotator, d.turn, d.speaker, d.text, d.note)
+                    FlaggedItem(
+                        str(path),
+                        doc_id,
+                        annotator,
+                        d.turn,
+                        d.speaker,
+                        d.text,
+                        d.note,
+                        decided=d.action == LABEL,
+                        labels=d.labels,
+                    )
                     for d in flags
                 )
                 progress.append(

@@ -41,6 +41,26 @@ def test_status_without_a_corpus_reopens_the_transcripts_the_log_names(tmp_path:
     assert any("changed since it was annotated" in w for w in report["warnings"])
 
 
+def test_flags_list_undecided_sentences_as_undecided(tmp_path: Path) -> None:
+    """A flag is not a decision: status lists it whether the sentence is decided or
+    not, and says which (labels, or undecided), so the review list is whole."""
+    source = tmp_path / "briefing.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    document = segment_document(parse_transcript(source), load_pipeline())
+    (first, second), turn = document.turns[0].sentences[:2], document.turns[0]
+    log = tmp_path / "ana.jsonl"
+    with AnnotationLog.open(log, "ana") as writer:
+        writer.decide(document, turn, first, ["procedural"], flag=True)
+        writer.mark(document, turn, second, note="ask the desk", flag=True)
+    report = json.loads(CliRunner().invoke(app, ["status", str(log), "--json"]).stdout)
+    flagged = {item["text"]: item for item in report["flagged"]}
+    assert flagged[first.text]["decided"] and flagged[first.text]["labels"] == ["procedural"]
+    assert not flagged[second.text]["decided"] and flagged[second.text]["note"] == "ask the desk"
+    assert report["progress"][0]["decided"] == 1
+    shown = CliRunner().invoke(app, ["status", str(log)], env={"COLUMNS": "160"}).stdout
+    assert "undecided" in shown and "procedural" in shown
+
+
 def test_status_prints_a_bounded_list_of_flags_and_a_totals_row(tmp_path: Path) -> None:
     from annotator.model import Document, Span, Turn
 

@@ -68,14 +68,20 @@ def format_status(report: StatusReport, *, all_flagged: bool = False) -> Rendera
         flags.add_column("Annotator")
         flags.add_column("Speaker")
         flags.add_column("Sentence")
+        flags.add_column("Labels")
         flags.add_column("Note")
         shown = report.flagged if all_flagged else report.flagged[:FLAGGED_SHOWN]
         for item in shown:
+            if not item.decided:
+                labels = Text("undecided", style="dim")
+            else:
+                labels = Text(", ".join(item.labels) or "no label")
             flags.add_row(
                 Text(item.document),
                 Text(item.annotator),
                 Text(item.speaker),
                 Text(item.text),
+                labels,
                 Text(item.note or ""),
             )
         parts.append(flags)
