@@ -3,10 +3,12 @@ document navigator, a label picker for codebooks of any size, exclusion."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import LOG_NAME, document_from, log_lines
+from textual.widgets import OptionList
 
 from annotator.log import AnnotationLog
 from annotator.model import Document, Label, LabelSet
@@ -109,6 +111,30 @@ async def test_the_document_navigator_jumps_to_the_first_sentence_to_do(
             assert app.session.position.doc == 1
             assert app.session.sentence is not None
             assert app.session.sentence.text == "Fourth point."
+    finally:
+        log.close()
+
+
+async def test_a_long_title_is_cut_on_its_row_not_wrapped_under_the_ids(
+    workdir: Path, labels: LabelSet, nlp
+) -> None:  # type: ignore[no-untyped-def]
+    """At 80 columns a press conference's title wrapped onto a second line that sat
+    in the id column; every document keeps one row."""
+    title = "Transcript of Chair Powell's Press Conference Call, March 15, 2020"
+    documents = [
+        replace(
+            document_from("MR A: First point.", nlp, f"24_fomc-presser-2020-03-{n}"), title=title
+        )
+        for n in range(10, 13)
+    ]
+    app, log = app_over(workdir, documents, labels)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("D")
+            listing = app.screen.query_one(OptionList)
+            await pilot.pause()
+            assert listing.option_count == 3
+            assert listing.virtual_size.height == 3  # one line per document
     finally:
         log.close()
 
