@@ -23,6 +23,8 @@ class KeyAction:
     group: str = "screen"
     #: The help screen's fuller explanation (the description when empty).
     detail: str = ""
+    #: Works only with a suggestion model (``annotate --suggest``): help lists it then.
+    needs_model: bool = False
 
 
 KEY_ACTIONS: tuple[KeyAction, ...] = (
@@ -50,6 +52,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
         show=False,
         group="decide",
         detail="take the suggested labels and move on",
+        needs_model=True,
     ),
     KeyAction(
         "no_label",
@@ -173,6 +176,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
         "retrain the model",
         show=False,
         detail="retrain the suggestion model on the decisions so far",
+        needs_model=True,
     ),
     KeyAction("help", "question_mark", "help", "help"),
     KeyAction("quit", "q", "quit", "quit"),

@@ -413,7 +413,13 @@ class AnnotateScreen(SessionView):
     # --- help and panels ---------------------------------------------------------
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.session.labels, self.annotator_app.keymap_overrides))
+        self.app.push_screen(
+            HelpScreen(
+                self.session.labels,
+                self.annotator_app.keymap_overrides,
+                model=self.session.suggester is not None,
+            )
+        )
 
     def action_documents(self) -> None:
         """D: the document navigator."""

@@ -21,7 +21,10 @@ class AnnotatorCommands(Provider):
         # Textual asks the providers of the screen the palette was opened on, and
         # only the annotation screens list this one.
         screen = cast("AnnotateScreen", self.screen)
+        model = screen.session.suggester is not None
         for action in KEY_ACTIONS:
+            if action.needs_model and not model:
+                continue  # without --suggest these do nothing
             keys = key_display(action.keys, " or ")
             yield action.description.capitalize(), action.action, f"key: {keys}"
         for index, label in enumerate(screen.session.labels.labels):

@@ -80,9 +80,10 @@ SECTIONS = (
 )
 
 
-def keys_table(labels: LabelSet, keymap: dict[str, str]) -> Text:
+def keys_table(labels: LabelSet, keymap: dict[str, str], *, model: bool = False) -> Text:
     """Every key in sections, one aligned column of keys: the upper half of the help
-    screen. ``keymap`` holds the keys remapped in annotator.toml."""
+    screen. ``keymap`` holds the keys remapped in annotator.toml; the suggestion keys
+    are listed only with a ``model`` (``annotate --suggest``)."""
     rows: list[tuple[str, str, Text]] = []  # (section, key, what)
     labels_title = (
         "Labels: a key chooses its label and moves on (one label per sentence)"
@@ -96,6 +97,8 @@ def keys_table(labels: LabelSet, keymap: dict[str, str]) -> Text:
         rows.append((labels_title, label.key, entry))
     titles = dict(SECTIONS)
     for action in KEY_ACTIONS:
+        if action.needs_model and not model:
+            continue
         keys = key_display(keymap.get(action.id, action.keys))
         rows.append((titles[action.group], keys, Text(action.detail or action.description)))
     rows.append((titles["screen"], "Ctrl+P", Text("command palette: every action and label")))
@@ -117,15 +120,16 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
 
-    def __init__(self, labels: LabelSet, keymap: dict[str, str]) -> None:
+    def __init__(self, labels: LabelSet, keymap: dict[str, str], *, model: bool = False) -> None:
         super().__init__(classes="help")
         self.labels = labels
         self.keymap = keymap
+        self.model = model
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(Text("Escape, q or ? closes this screen.\n", style="dim"))
-            yield Static(keys_table(self.labels, self.keymap))
+            yield Static(keys_table(self.labels, self.keymap, model=self.model))
             yield Static(label_guide(self.labels))
 
     def action_close(self) -> None:
