@@ -33,6 +33,8 @@ class Adjudication:
     #: What reading the logs noticed (sentences whose boundaries analysts corrected
     #: differently, skipped lines), for the screen to show.
     warnings: tuple[str, ...] = ()
+    #: Every analyst with decisions in the logs (gold apart), disputing or not.
+    coders: tuple[str, ...] = ()
 
     def dispute(self, document: str, start: int, end: int) -> Disagreement | None:
         return self.disputes.get((document, start, end))
@@ -80,5 +82,10 @@ def open_adjudication(
     placed = sum(disputed_in)
     annotators = tuple(sorted({c.annotator for d in found for c in d.codings}))
     return Adjudication(
-        tuple(shown), disputes, annotators, len(disputes) - placed, codings.warnings
+        tuple(shown),
+        disputes,
+        annotators,
+        len(disputes) - placed,
+        codings.warnings,
+        coders=tuple(name for name in codings.annotators if name != GOLD),
     )

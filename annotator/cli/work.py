@@ -142,7 +142,14 @@ def adjudicate(
     )
     warn(adjudication.warnings)
     if not adjudication.documents:
-        say("Nothing to adjudicate: the analysts agree on every sentence they share.")
+        if len(adjudication.coders) < 2:
+            who = ", ".join(adjudication.coders) or "no analyst"
+            say(
+                f"Nothing to adjudicate: these logs hold one analyst's decisions ({who}); "
+                "adjudication settles where two or more analysts disagree."
+            )
+        else:
+            say("Nothing to adjudicate: the analysts agree on every sentence they share.")
         return
     _run_tui(
         out,

@@ -51,7 +51,15 @@ async def test_take_an_analysts_labels_or_set_your_own(
         assert app.session.progress() == (0, 2)
         assert len(app.session.turn.sentences) > 1
         await pilot.press("B")  # take ben's labels for the first disputed sentence
+        assert "All 2 disputed sentences are settled" not in str(
+            app.screen.query_one("#status").render()
+        )
         await pilot.press("8", "enter")  # set cooperation ourselves on the second
+        await pilot.pause()
+        # The last dispute settled: the screen says so, and what to do next.
+        assert "All 2 disputed sentences are settled" in str(
+            app.screen.query_one("#status").render()
+        )
     log.close()
     lines = [json.loads(line) for line in gold.read_text().splitlines()]
     assert [(line["text"], line["labels"]) for line in lines] == [

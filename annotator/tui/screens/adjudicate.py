@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from annotator.adjudication import Adjudication
 from annotator.keys import reserved_keys
+from annotator.log import Decision
 from annotator.model import LabelSet
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
@@ -121,6 +122,16 @@ class AdjudicateScreen(AnnotateScreen):
             text.append("\n")
         text.rstrip()
         self.query_one("#codings", Static).update(text)
+
+    def _saved(self, decision: Decision | None) -> None:
+        """As the annotation screen says it, and once the last dispute is settled, so."""
+        super()._saved(decision)
+        settled, total = self.session.progress()
+        if decision is not None and total and settled == total:
+            self.say(
+                f"✓ All {total} disputed sentences are settled, in {self.log_name}. "
+                "q quits; 'annotator export LOG... --gold' writes the team's dataset."
+            )
 
     def action_take(self, index: int) -> None:
         span = self.session.sentence
