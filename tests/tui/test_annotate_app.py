@@ -158,6 +158,26 @@ async def test_search_filter_and_next_undecided(make_app, sample, workdir: Path)
         assert app.session.decision is None
 
 
+async def test_a_search_that_found_nothing_is_not_said_after_the_cursor_moves(
+    make_app, sample
+) -> None:
+    """The miss stayed in the status line through later moves, as if about them."""
+    app = make_app([sample])
+    async with app.run_test(size=SIZE) as pilot:
+
+        def status() -> str:
+            return str(app.screen.query_one("#status").render())
+
+        await pilot.press("slash", *"zzzq", "enter")
+        assert "is not in any sentence" in status()
+        await pilot.press("g")
+        assert "zzzq" not in status()
+        await pilot.press("home", "up")  # the first sentence: there is no previous one
+        assert "This is the first sentence." in status()
+        await pilot.press("down")
+        assert "first sentence" not in status()
+
+
 async def test_help_screen_and_quit_message(make_app, sample) -> None:
     app = make_app([sample])
     async with app.run_test(size=SIZE) as pilot:

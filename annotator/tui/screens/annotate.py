@@ -210,8 +210,9 @@ class AnnotateScreen(SessionView):
     def _moved(self, ok: bool | None, message: str = "") -> None:
         if ok:
             self.redraw()
+            self.clear_passing()
         elif message and ok is not None:
-            self.say(message)
+            self.say(message, passing=True)
 
     def action_next(self) -> None:
         self._moved(self._going(self.session.next), self._end_message(forward=True))
@@ -381,7 +382,7 @@ class AnnotateScreen(SessionView):
                 self.redraw(full=True)
                 self.say(f"Found “{query}”. Press / and Enter for the next match.")
             else:
-                self.say(f"“{query}” is not in any sentence.")
+                self.say(f"“{query}” is not in any sentence.", passing=True)
 
         self.app.push_screen(TextPrompt("Search sentences", getattr(self, "last_search", "")), done)
 

@@ -46,6 +46,8 @@ class SessionView(Screen[None]):
         #: Each shown document's reading warnings (the import report's), by index.
         self._warnings: dict[int, list[str]] = {}
         self._header_lines = 0
+        #: Whether the status line holds a message the next move clears.
+        self.passing_message = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="header")
@@ -201,8 +203,11 @@ class SessionView(Screen[None]):
         self._header_lines = len(lines)
         self.query_one("#header", Static).update(Group(*lines), layout=resized)
 
-    def say(self, message: str, *, error: bool = False) -> None:
-        """One line in the status bar; errors in red, with the bell."""
+    def say(self, message: str, *, error: bool = False, passing: bool = False) -> None:
+        """One line in the status bar; errors in red, with the bell. A ``passing``
+        message (a search that found nothing, the end of the list) is about where the
+        cursor was: the next move clears it (``clear_passing``)."""
+        self.passing_message = passing
         # Messages quote file names, search text, errors: input, shown safely.
         message = terminal_safe(message, keep_newlines=False)
         text = Text(message, style="bold red" if error else "", no_wrap=True, overflow="ellipsis")
@@ -210,6 +215,11 @@ class SessionView(Screen[None]):
         if error:
             self.app.bell()
             self.notify(message, severity="error", timeout=8)
+
+    def clear_passing(self) -> None:
+        """After a move: a message about where the cursor was no longer holds."""
+        if self.passing_message:
+            self.say("")
 
     def redraw_turn(self) -> None:
         """Draw the current turn afresh: its sentences (a merge, a split) or their
