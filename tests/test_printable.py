@@ -69,6 +69,12 @@ def test_cli_outputs_show_hostile_input_escaped(tmp_path: Path) -> None:
     assert parsed.returncode == 0, parsed.stderr
     assert_safe(parsed.stdout + parsed.stderr)
     assert "\\u001b" in parsed.stdout
+    # A bell in a sentence is shown, not dropped: Rich's Text silently strips it
+    # before the console's escaping could see it.
+    belled = tmp_path / "bell.txt"
+    belled.write_text("MR A: Thank you\x07 bell. Fine.\n\nMR B: Yes.\n", encoding="utf-8")
+    outline = run_cli("parse", "--pretty", belled, cwd=tmp_path)
+    assert "Thank you\\u0007 bell." in outline.stdout, outline.stdout
 
     one = hostile_log(tmp_path, f"ana{EVIL}", ["commitment"])
     two = hostile_log(tmp_path, "ben", [f"threat{EVIL}"])
