@@ -61,7 +61,12 @@ class AnnotateScreen(SessionView):
     """Label the sentences of the current turn, one keystroke each."""
 
     COMMANDS = Screen.COMMANDS | {AnnotatorCommands}
-    BINDINGS = [Binding(a.keys, a.action, a.description, show=a.show, id=a.id) for a in KEY_ACTIONS]
+    # Help and quit lead the footer: on a narrow terminal the footer is cut at the
+    # right, and ``?`` is the way to every other key.
+    BINDINGS = [
+        Binding(a.keys, a.action, a.description, show=a.show, id=a.id)
+        for a in sorted(KEY_ACTIONS, key=lambda a: a.id not in ("help", "quit"))
+    ]
 
     def __init__(self, session: AnnotationSession, log_name: str) -> None:
         super().__init__(session, log_name)
