@@ -6,7 +6,8 @@ decisions and on 1x / 4x / 16x corpora, with the fitted growth exponent of each.
                                               [--only agree] [--skip-corpora]
 
 ``--only WORD`` runs only the commands whose name contains WORD (e.g. ``agree``,
-``status``), decisions and corpora alike; the others are left out of the tables.
+``status``; ``replay,export`` for either), decisions and corpora alike; the others are
+left out of the tables.
 
 Every figure is one whole process, as an analyst runs it (interpreter start and
 imports included): its wall-clock seconds and its peak resident memory (the
@@ -101,8 +102,10 @@ def second_analyst(log: Path) -> Path:
 
 
 def chosen(commands: dict[str, list[str]], only: str | None) -> dict[str, list[str]]:
-    """The commands whose name contains ``only`` (all of them when None)."""
-    return {name: c for name, c in commands.items() if only is None or only in name}
+    """The commands whose name contains ``only``, or one of its comma-separated words
+    (all of them when None)."""
+    words = only.split(",") if only else []
+    return {name: c for name, c in commands.items() if not words or any(w in name for w in words)}
 
 
 def decision_rows(sizes: Sequence[int], root: Path, only: str | None = None) -> Rows:

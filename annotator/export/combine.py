@@ -40,7 +40,15 @@ def settled_records(
         if not options.include_empty and all(not a.labels for a in decided):
             left_out.empty += 1
             continue
-        settled = _settle(decided, options)
+        if len(decided) == 1 and decided[0].annotator not in (
+            options.gold_annotator,
+            GOLD_ANNOTATOR,
+        ):
+            # One coder, not the adjudicator (the usual case, 100,000s of records):
+            # what ``_settle`` would conclude, without its list-building.
+            settled: tuple[tuple[str, ...], str] | None = (decided[0].labels, "single")
+        else:
+            settled = _settle(decided, options)
         if settled is None:
             left_out.unresolved += 1
             continue

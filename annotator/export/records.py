@@ -254,9 +254,15 @@ def _document_from_corpus(
     keys = ((document.id, start, end, info[(start, end)]["text"]) for start, end in found)
     for _, start, end, _ in overlapping(keys):
         left_out.boundaries += len(found.pop((start, end)))
-    return [
-        (info[key], tuple(sorted(found[key].values(), key=_by_annotator))) for key in sorted(found)
-    ]
+    return [(info[key], _in_annotator_order(found[key])) for key in sorted(found)]
+
+
+def _in_annotator_order(coded: Mapping[str, AnnotatorLabels]) -> tuple[AnnotatorLabels, ...]:
+    """A sentence's decisions by annotator name; one coder (the usual case) as it is."""
+    annotations = tuple(coded.values())
+    if len(annotations) > 1:
+        annotations = tuple(sorted(annotations, key=_by_annotator))
+    return annotations
 
 
 def _by_annotator(annotation: AnnotatorLabels) -> str:
@@ -355,7 +361,7 @@ def _document_from_log_lines(
             "context_after": after,
             "turn_text": turn_text,
         }
-        records.append((info, tuple(sorted(found[key].values(), key=_by_annotator))))
+        records.append((info, _in_annotator_order(found[key])))
     return records
 
 
