@@ -39,7 +39,7 @@ from annotator.tui.screens.commands import AnnotatorCommands
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
 from annotator.tui.screens.prompts import ChoicePrompt, SplitPrompt, TextPrompt
-from annotator.tui.screens.session_view import SessionView
+from annotator.tui.screens.session_view import SessionView, describe_line
 from annotator.tui.textual_private import add_binding
 from annotator.tui.widgets.label_panel import LabelPanel
 from annotator.tui.widgets.transcript_view import TranscriptView
@@ -70,10 +70,6 @@ class AnnotateScreen(SessionView):
 
     def __init__(self, session: AnnotationSession, log_name: str) -> None:
         super().__init__(session, log_name)
-        #: Sentences this session decided (labelled or excluded), not lines written:
-        #: a flag, a note, a second label on one sentence or a boundary change is no
-        #: new decision.
-        self.decided_here: set[tuple[str, int, int]] = set()
         self.last_search = ""
         self._stale_turns: set[int] = set()
         self._turn_timer: Timer | None = None
@@ -137,22 +133,6 @@ class AnnotateScreen(SessionView):
         app = self.annotator_app
         if app.pending is not None:
             self.load_rest(app.pending, app.pending_total)
-
-    def _saved(self, decision: Decision | None) -> None:
-        """Show a decision that the log has put on disk."""
-        if decision is None:
-            return
-        unit = (decision.document, decision.start, decision.end)
-        if decision.action in ("label", "exclude"):
-            self.decided_here.add(unit)
-        elif decision.action == "clear":
-            self.decided_here.discard(unit)
-        uptake = self.session.suggestion_uptake()
-        self.say(
-            f"✓ saved: {describe_line(decision)} · {len(self.decided_here)} decided this session · "
-            + (f"{uptake} · " if uptake else "")
-            + self.log_name
-        )
 
     def _after_decision(self, decision: Decision | None, *, moved: bool) -> None:
         session = self.session
@@ -459,18 +439,6 @@ class AnnotateScreen(SessionView):
     def action_quit(self) -> None:
         self.app.exit(self.session_summary())
 
-    def session_summary(self) -> str:
-        decided, total = self.session.progress()
-        return (
-            f"All saved: {self.decided_count()} decided this session; "
-            f"{decided}/{total} sentences decided in {self.log_name}."
-        )
-
-    def decided_count(self) -> str:
-        """``1 sentence`` / ``5 sentences``: how many this session decided."""
-        count = len(self.decided_here)
-        return f"{count} sentence{'' if count == 1 else 's'}"
-
     # --- mouse ----------------------------------------------------------------
 
     @on(SentenceClicked)
@@ -589,19 +557,3 @@ class AnnotateScreen(SessionView):
         elif event.worker.group == "train":
             self.show_progress("")
             self.say(f"Retraining failed: {event.worker.error}", error=True)
-
-
-def describe_line(line: Decision) -> str:
-    """What a log line recorded, in a few words for the status line."""
-    extras = (" · flagged" if line.flag else "") + (" · note" if line.note else "")
-    if line.action == "label":
-        return (", ".join(line.labels) or "no label") + extras
-    if line.action == "exclude":
-        return "not speech (excluded)" + extras
-    if line.action == "revert":
-        return "boundary restored"
-    if line.action == "merge":
-        return "merged"
-    if line.action == "split":
-        return "split"
-    return "undecided" + extras

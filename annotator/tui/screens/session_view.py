@@ -2,7 +2,8 @@
 
 ``SessionView`` lays out the header, the turn list, the current turn, the label
 panel and the status line, and redraws only what a keystroke changed (one or two
-sentence rows, the header). It decides nothing: the keys and what they write are
+sentence rows, the header); it words what a saved line did and how many sentences
+this session decided (``describe_line``, ``_saved``). It decides nothing: the keys and what they write are
 ``AnnotateScreen``'s (``annotate.py``), built on this view.
 """
 
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from annotator.ingest.report import reading_warnings
+from annotator.log import Decision
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
 from annotator.tui.widgets.label_panel import LabelPanel
@@ -48,6 +50,10 @@ class SessionView(Screen[None]):
         self._header_lines = 0
         #: Whether the status line holds a message the next move clears.
         self.passing_message = False
+        #: Sentences this session decided (labelled or excluded), not lines written:
+        #: a flag, a note, a second label on one sentence or a boundary change is no
+        #: new decision.
+        self.decided_here: set[tuple[str, int, int]] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="header")
@@ -203,6 +209,34 @@ class SessionView(Screen[None]):
         self._header_lines = len(lines)
         self.query_one("#header", Static).update(Group(*lines), layout=resized)
 
+    def _saved(self, decision: Decision | None) -> None:
+        """Show a decision that the log has put on disk."""
+        if decision is None:
+            return
+        unit = (decision.document, decision.start, decision.end)
+        if decision.action in ("label", "exclude"):
+            self.decided_here.add(unit)
+        elif decision.action == "clear":
+            self.decided_here.discard(unit)
+        uptake = self.session.suggestion_uptake()
+        self.say(
+            f"✓ saved: {describe_line(decision)} · {len(self.decided_here)} decided this session · "
+            + (f"{uptake} · " if uptake else "")
+            + self.log_name
+        )
+
+    def session_summary(self) -> str:
+        decided, total = self.session.progress()
+        return (
+            f"All saved: {self.decided_count()} decided this session; "
+            f"{decided}/{total} sentences decided in {self.log_name}."
+        )
+
+    def decided_count(self) -> str:
+        """``1 sentence`` / ``5 sentences``: how many this session decided."""
+        count = len(self.decided_here)
+        return f"{count} sentence{'' if count == 1 else 's'}"
+
     def say(self, message: str, *, error: bool = False, passing: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell. A ``passing``
         message (a search that found nothing, the end of the list) is about where the
@@ -254,3 +288,19 @@ class SessionView(Screen[None]):
             timeout=20,
             markup=False,
         )
+
+
+def describe_line(line: Decision) -> str:
+    """What a log line recorded, in a few words for the status line."""
+    extras = (" · flagged" if line.flag else "") + (" · note" if line.note else "")
+    if line.action == "label":
+        return (", ".join(line.labels) or "no label") + extras
+    if line.action == "exclude":
+        return "not speech (excluded)" + extras
+    if line.action == "revert":
+        return "boundary restored"
+    if line.action == "merge":
+        return "merged"
+    if line.action == "split":
+        return "split"
+    return "undecided" + extras
