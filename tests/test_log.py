@@ -719,3 +719,20 @@ def test_reading_many_logs_needs_no_lock(log_path: Path) -> None:
         # While alice's session holds the log, status and exporters can read it.
         assert read_log(log_path).attach(document, "alice").decisions
         assert [d.action for d in read_log(log_path).decisions()] == [LABEL]
+
+
+def test_a_log_opened_and_closed_without_a_line_leaves_no_empty_file(tmp_path: Path) -> None:
+    """Open and quit left a 0-byte log that ``annotations/*.jsonl`` then picked up; a
+    log that existed before, even empty, is never removed."""
+    new = tmp_path / "new.jsonl"
+    AnnotationLog.open(new, "ana").close()
+    assert not new.exists()
+    document = make_document([("MR A", ["We will act."])])
+    turn, span = units(document)[0]
+    with AnnotationLog.open(new, "ana") as log:
+        log.decide(document, turn, span, ["commitment"])
+    assert new.stat().st_size > 0
+    kept = tmp_path / "kept.jsonl"
+    kept.touch()
+    AnnotationLog.open(kept, "ana").close()
+    assert kept.exists()

@@ -92,6 +92,8 @@ class AnnotationLog:
         self.warnings = warnings
         self._lock: LogLock | None = lock
         self._fd: int | None = None
+        #: Whether this session made the file (it is removed on close if still empty).
+        self._created = False
         self._size = state.size
         self._count = 0
         self._undo: list[_Step] = []
@@ -160,6 +162,7 @@ class AnnotationLog:
             raise StoreError(f"{self.path}: cannot open for writing: {error}") from None
         if not existed:
             _fsync_dir(self.path.parent)  # so the new file itself survives a power cut
+        self._created = not existed
         self._size = os.fstat(self._fd).st_size
         if self.state.unterminated:
             # The last line is whole but lacks its newline: end it, so the next line
@@ -168,10 +171,16 @@ class AnnotationLog:
             self.state.unterminated = False
 
     def close(self) -> None:
-        """Close the file and release the lock; safe to call twice."""
+        """Close the file and release the lock; safe to call twice. A log this session
+        created and never wrote to is removed: opening and quitting leaves no empty
+        file for ``annotations/*.jsonl`` to pick up."""
         if self._fd is not None:
+            empty = self._created and os.fstat(self._fd).st_size == 0
             os.close(self._fd)
             self._fd = None
+            if empty:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
