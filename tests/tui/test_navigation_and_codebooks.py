@@ -145,6 +145,10 @@ def test_the_turn_list_names_the_person_first_when_the_label_is_long() -> None:
     row = turn_prompt(0, "FOREIGN MINISTER KAMIKAWA", 2, 7, key="kamikawa").plain
     assert row.split()[1] == "KAMIKAWA"
     assert turn_prompt(1, "MR MILLER", 0, 3, key="miller").plain.split()[1:3] == ["MR", "MILLER"]
+    # A turn with nothing to code (context in adjudication) keeps the count column:
+    # its long name is cut as a counted one is, never run into that column.
+    context = turn_prompt(2, "FOREIGN MINISTER KAMIKAWA", 0, 0, key="kamikawa").plain
+    assert len(context) == len(row) and context.endswith("–")
 
 
 GROUPED = """

@@ -36,8 +36,10 @@ def short_name(speaker: str, key: str, room: int) -> str:
 
 
 def turn_prompt(index: int, speaker: str, decided: int, total: int, key: str = "") -> Text:
-    """``  3 SECRETARY BLINKEN  2/6``, cut to one row."""
-    counts = f" {decided}/{total}" if total else ""
+    """``  3 SECRETARY BLINKEN  2/6``, cut to one row. A turn with nothing to code
+    (adjudication and work lists show the rest as context) shows a dash where the
+    counts go, so its name never runs into the count column."""
+    counts = f" {decided}/{total}" if total else "  –"
     room = 21 - len(counts)
     name = terminal_safe(short_name(speaker, key, room)) or "?"
     if len(name) > room:
