@@ -3,8 +3,8 @@
 ``SessionView`` lays out the header, the turn list, the current turn, the label
 panel and the status line, and redraws only what a keystroke changed (one or two
 sentence rows, the header); it words what a saved line did and how many sentences
-this session decided (``describe_line``, ``_saved``). It decides nothing: the keys and what they write are
-``AnnotateScreen``'s (``annotate.py``), built on this view.
+this session decided (``describe_line``, ``_saved``). It decides nothing: the keys
+and what they write are ``AnnotateScreen``'s (``annotate.py``), built on this view.
 """
 
 from __future__ import annotations
