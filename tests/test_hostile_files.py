@@ -148,3 +148,18 @@ def test_an_annotation_log_given_as_transcripts_is_named_as_such(tmp_path: Path)
         encoding="utf-8",
     )  # fmt: skip
     one_line_error(run_cli("parse", "ana.jsonl", cwd=tmp_path), "ana.jsonl", "annotation log")
+
+
+@pytest.mark.parametrize("damage", [b"\x00" * 200, b"\x00" * 200 + b"\n"])
+def test_a_log_whose_first_write_a_power_cut_zeroed_still_opens(
+    tmp_path: Path, damage: bytes
+) -> None:
+    """NUL bytes where the first line was are a damaged log, not 'not a log': status
+    goes on (warning about it), and the writer sets the bytes aside and carries on."""
+    from annotator.log import AnnotationLog
+
+    (tmp_path / "ben.jsonl").write_bytes(damage)
+    result = run_cli("status", "ben.jsonl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "not an annotation log" not in result.stderr
+    AnnotationLog.open(tmp_path / "ben.jsonl", "ben").close()

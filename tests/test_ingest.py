@@ -461,6 +461,13 @@ def test_offices_introduced_by_the_are_named_whole() -> None:
         "The MINISTER FOR JUSTICE AND CONSTITUTIONAL DEVELOPMENT",
         "The SPEAKER",
         "Mr M J ELLIS (DA)",
+        # A styled person is still a person; a styled office still the office.
+        "The Hon. John Smith",
+        "Mr. Smith",
+        "The Rt Hon. Theresa May",
+        "Mrs May",
+        "The Hon. the Minister of Finance",
+        "The Minister of Finance",
     ]
     assert speaker_keys(labels) == [
         "the chief whip of the majority party",
@@ -468,4 +475,10 @@ def test_offices_introduced_by_the_are_named_whole() -> None:
         "the minister for justice and constitutional development",
         "the speaker",
         "ellis",
+        "smith",
+        "smith",
+        "may",
+        "may",
+        "the minister of finance",
+        "the minister of finance",
     ]

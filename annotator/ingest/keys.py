@@ -115,15 +115,39 @@ def speaker_keys(speakers: list[str]) -> list[str]:
         if not plain or ANONYMOUS.match(plain.rstrip(".")):
             keys.append(f"{plain or 'unknown'}#{index + 1}")
             continue
-        if plain.startswith("the "):
+        office = _office(plain)
+        if office:
             # ``The CHIEF WHIP OF THE OPPOSITION``, ``The MINISTER FOR JUSTICE AND
             # CONSTITUTIONAL DEVELOPMENT``: an office, named whole; its last words name
             # no person (two whips of opposing parties are not one speaker).
-            keys.append(plain.rstrip("."))
+            keys.append(office)
             continue
         words, titled, caps = parsed[speaker]
         keys.append(_key(plain, words, titled, caps, short, given_by_surname))
     return keys
+
+
+#: Courtesy titles that may follow "The" before a person's name (``The Hon. John
+#: Smith``, ``The Rt Hon. Theresa May``) or before an office (``The Hon. the Minister``).
+_STYLES = frozenset({"hon", "rt", "right", "honourable", "honorable", "reverend", "rev", "very"})
+
+
+def _office(plain: str) -> str:
+    """The office a label introduced by "The" names, lower-case, or "" when the label is
+    no office: ``The Hon. John Smith`` is a person (styled), ``The Hon. the Minister of
+    Finance`` the office ``the minister of finance``, as the label without the style."""
+    words = plain.rstrip(".").split()
+    if not words or words[0] != "the":
+        return ""
+    rest = words[1:]
+    styled = False
+    while rest and rest[0].strip(".") in _STYLES:
+        rest = rest[1:]
+        styled = True
+    if not styled:
+        return " ".join(words)
+    # After the style: another "the" opens an office; anything else is a name.
+    return " ".join(rest) if rest and rest[0] == "the" else ""
 
 
 def _key(

@@ -113,7 +113,10 @@ class LogState:
         # binary given where a log belongs, not a damaged log.
         unreadable = (self.skipped or self.torn) and not self._opens_as_json
         if unreadable and not self._units and not self._corrections:
-            raise StoreError(f"{self.path}: not an annotation log (no line of it is one)")
+            raise StoreError(
+                f"{self.path}: not an annotation log: no line of it is a log line (a "
+                "transcript, a spreadsheet, a binary, or a log saved in another encoding?)"
+            )
 
     def _replay_lines(self, handle: BinaryIO) -> None:
         """The hot loop: decode and check each line (``decode_line``, inlined), and keep
@@ -175,7 +178,8 @@ class LogState:
             body = body[len(_BOM) :]
             self.warnings.append(f"{self.path}:1: starts with a byte-order mark (ignored)")
         if number == 1:
-            self._opens_as_json = body.lstrip()[:1] in (b"{", b"")
+            # NUL bytes are what a power cut leaves of a first write: a damaged log.
+            self._opens_as_json = body.lstrip(b" \t\r\n\x00")[:1] in (b"{", b"")
         if line[-1:] == b"\n":
             self._line_by_line(body, offset + len(line) - len(body), number)
             return True
