@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING
 from annotator.corpus import corpus_size, is_corpus, read_corpus
 from annotator.errors import AnnotatorError, TranscriptError
 from annotator.extract import EXTRACT_SUFFIXES, is_extractable, read_extracted
-from annotator.ingest.files import folder_doc_id, transcript_files, transcript_paths
+from annotator.ingest.files import (
+    extractable_files,
+    folder_doc_id,
+    transcript_files,
+    transcript_paths,
+)
 from annotator.inputs import read_input, shown
 from annotator.model import Document
 
@@ -27,15 +32,6 @@ if TYPE_CHECKING:
 
     from annotator.log import LogState
     from annotator.parse_cache import ParseCache
-
-
-def _extractable_files(folder: Path) -> list[Path]:
-    """The web pages, PDFs and Word files in a folder and its subfolders."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and is_extractable(p) and not p.name.startswith((".", "~$"))
-    )
 
 
 @dataclass(frozen=True)
@@ -65,7 +61,7 @@ def source_files(paths: Iterable[str | Path]) -> Iterator[SourceFile]:
         if path.is_file() and is_extractable(path):
             yield SourceFile(path, "extracted")
             continue
-        extracted = _extractable_files(path) if path.is_dir() else []
+        extracted = extractable_files(path) if path.is_dir() else []
         if not extracted:
             for file, doc_id in transcript_paths([path]):
                 yield SourceFile(file, _transcript_kind(file), doc_id)
@@ -266,7 +262,7 @@ def count_documents(paths: Iterable[str | Path]) -> int:
         if is_corpus(path):
             total += corpus_size(path)
         elif path.is_dir():
-            found = len(transcript_files(path)) + len(_extractable_files(path))
+            found = len(transcript_files(path)) + len(extractable_files(path))
             if not found:
                 raise TranscriptError(
                     f"{path}: the folder holds no transcripts (.txt, .md, .jsonl)"

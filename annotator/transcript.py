@@ -28,6 +28,7 @@ from annotator.errors import TranscriptError
 from annotator.ingest.conventions import Convention, format_explanation
 from annotator.ingest.files import (
     TRANSCRIPT_SUFFIXES,
+    extractable_files,
     folder_doc_id,
     transcript_files,
     transcript_paths,
@@ -406,12 +407,23 @@ def read_file(
         yield parse_transcript(path, speaker_pattern, doc_id, data)
 
 
+def _explained_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files ``parse`` reads, web pages, PDFs and Word files in folders included;
+    a missing path or a folder with none of them is the error ``parse`` gives."""
+    for item in paths:
+        path = Path(item)
+        extracted = extractable_files(path) if path.is_dir() else []
+        if extracted:
+            yield from [*transcript_files(path), *extracted]
+        else:
+            yield from (file for file, _ in transcript_paths([path]))
+
+
 def explain_paths(
     paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
 ) -> Iterator[str]:
     """For ``annotator parse --explain``: each transcript's convention and evidence."""
-    # A missing path or a folder without transcripts is the error parse gives.
-    for file, _doc_id in transcript_paths(paths):
+    for file in _explained_files(paths):
         if file.suffix.lower() == ".jsonl":
             yield f"{file}: JSON Lines turns; speakers are given, not inferred"
             continue

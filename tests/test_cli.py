@@ -392,3 +392,22 @@ def test_a_test_that_needs_shared_fails_in_ci(
     )
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*needs *shared, which CI must have beside the clone*"])
+
+
+def test_explain_reads_the_folders_parse_reads(tmp_path: Path) -> None:
+    """A folder of web pages is read by ``parse``; ``--explain`` gave nothing for it
+    (exit 0), and an empty folder or a missing path gives parse's own error."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "briefing.html").write_text(
+        "<html><body><p>MR A: We will act. Thank you.</p><p>MR B: Why now?</p>"
+        "<p>MR A: Because it is time.</p></body></html>",
+        encoding="utf-8",
+    )
+    explained = run_cli("parse", "--explain", "pages", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    assert "briefing.html: convention" in explained.stdout
+    (tmp_path / "empty").mkdir()
+    for path, message in (("empty", "holds no transcripts"), ("gone", "no such file")):
+        refused = run_cli("parse", "--explain", path, cwd=tmp_path)
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr

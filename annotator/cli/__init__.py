@@ -21,12 +21,23 @@ import sys
 from annotator.cli import read, work, export, team, suggest
 
 # isort: on
-from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.exceptions import Abort
 
 from annotator.cli._options import app
 from annotator.cli.console import err
 from annotator.errors import AnnotatorError
+
+try:
+    # Typer (0.29 here) carries its own copy of Click, whose usage errors these are; a
+    # private module, so a Typer that moves it falls back to Click itself.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from typer.exceptions import Abort
+except ImportError:
+    from click.exceptions import (  # type: ignore[assignment]
+        Abort,
+        ClickException,
+        NoArgsIsHelpError,
+        UsageError,
+    )
 
 __all__ = ["app", "main"]
 COMMAND_MODULES = (read, work, export, team, suggest)
@@ -50,8 +61,11 @@ def main(args: list[str] | None = None) -> None:
     except ClickException as error:
         err.print(f"annotator: error: {error.format_message()}", markup=False)
         sys.exit(error.exit_code)
-    except (KeyboardInterrupt, Abort):
+    except KeyboardInterrupt:
         sys.exit(130)
+    except Abort:
+        err.print("annotator: aborted", markup=False)  # end of input at a prompt
+        sys.exit(1)
     except BrokenPipeError:
         # ``annotator parse ... | head``: the reader went away; that is not an error.
         sys.stderr.close()

@@ -36,6 +36,17 @@ def transcript_files(folder: Path) -> list[Path]:
     )
 
 
+def extractable_files(folder: Path) -> list[Path]:
+    """The web pages, PDFs and Word files in a folder and its subfolders."""
+    from annotator.extract import is_extractable
+
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and is_extractable(p) and not p.name.startswith((".", "~$"))
+    )
+
+
 def transcript_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """The files ``read_documents`` reads, in order, each with the document id it gets
     from its place in a folder (``None``: the id comes from the file itself).

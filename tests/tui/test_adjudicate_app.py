@@ -51,6 +51,8 @@ async def test_take_an_analysts_labels_or_set_your_own(
         assert app.session.progress() == (0, 2)
         assert len(app.session.turn.sentences) > 1
         await pilot.press("B")  # take ben's labels for the first disputed sentence
+        await pilot.pause()
+        assert "1 decided this session" in str(app.screen.query_one("#status").render())
         assert "All 2 disputed sentences are settled" not in str(
             app.screen.query_one("#status").render()
         )

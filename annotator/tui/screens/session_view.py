@@ -216,7 +216,8 @@ class SessionView(Screen[None]):
         unit = (decision.document, decision.start, decision.end)
         if decision.action in ("label", "exclude"):
             self.decided_here.add(unit)
-        elif decision.action == "clear":
+        elif decision.action in ("clear", "mark"):
+            # Undecided again (an undo, a flag left on an un-excluded sentence).
             self.decided_here.discard(unit)
         uptake = self.session.suggestion_uptake()
         self.say(
