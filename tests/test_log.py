@@ -736,3 +736,10 @@ def test_a_log_opened_and_closed_without_a_line_leaves_no_empty_file(tmp_path: P
     kept.touch()
     AnnotationLog.open(kept, "ana").close()
     assert kept.exists()
+    # The path replaced during the session (a sync tool): the new file is not ours.
+    swapped = tmp_path / "swapped.jsonl"
+    log = AnnotationLog.open(swapped, "ana")
+    (tmp_path / "other").touch()
+    os.replace(tmp_path / "other", swapped)
+    log.close()
+    assert swapped.exists()

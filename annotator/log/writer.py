@@ -175,12 +175,16 @@ class AnnotationLog:
         created and never wrote to is removed: opening and quitting leaves no empty
         file for ``annotations/*.jsonl`` to pick up."""
         if self._fd is not None:
-            empty = self._created and os.fstat(self._fd).st_size == 0
+            ours = os.fstat(self._fd)
             os.close(self._fd)
             self._fd = None
-            if empty:
+            if self._created and ours.st_size == 0:
                 with contextlib.suppress(OSError):
-                    self.path.unlink()
+                    # Only the file this session made: if something replaced the path
+                    # meanwhile (a sync tool, a checkout), that file is left alone.
+                    now = os.stat(self.path, follow_symlinks=False)
+                    if (now.st_dev, now.st_ino, now.st_size) == (ours.st_dev, ours.st_ino, 0):
+                        self.path.unlink()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -194,6 +198,11 @@ class AnnotationLog:
     @property
     def closed(self) -> bool:
         return self._fd is None
+
+    @property
+    def left_empty(self) -> bool:
+        """Whether this session made the log and wrote nothing to it (closing removes it)."""
+        return self._created and self._size == 0
 
     # -- writing --------------------------------------------------------------
 

@@ -190,6 +190,15 @@ async def test_help_screen_and_quit_message(make_app, sample) -> None:
     assert "All saved" in app.return_value and LOG_NAME in app.return_value
 
 
+async def test_quitting_at_once_says_no_log_was_made(make_app, sample) -> None:
+    """Open and quit: the log this session made is removed on close, so the summary
+    must not name it as holding the work."""
+    app = make_app([sample])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+    assert app.return_value is not None and "no log was made" in app.return_value
+
+
 async def test_mouse_clicks_on_sentences_labels_and_turns(make_app, sample, workdir: Path) -> None:
     app = make_app([sample])
     async with app.run_test(size=SIZE) as pilot:

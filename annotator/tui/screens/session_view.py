@@ -228,6 +228,8 @@ class SessionView(Screen[None]):
 
     def session_summary(self) -> str:
         decided, total = self.session.progress()
+        if self.session.log.left_empty:
+            return f"Nothing decided, so no log was made ({self.log_name} is not there)."
         return (
             f"All saved: {self.decided_count()} decided this session; "
             f"{decided}/{total} sentences decided in {self.log_name}."
