@@ -139,7 +139,10 @@ async def test_retraining_shows_its_progress_then_the_new_model(
     release = threading.Event()
     trained_with: dict[str, Any] = {}
 
+    trainings = []
+
     def train_model(logs: list[Path], out_dir: Path, **options: Any) -> Any:
+        trainings.append(out_dir)
         trained_with.update(options, logs=logs, out_dir=out_dir)
         options["progress"](0.5, "step 50 of 100")
         halfway.set()
@@ -164,6 +167,10 @@ async def test_retraining_shows_its_progress_then_the_new_model(
         assert "Retraining the model on your decisions" in shown(app, "#status")
         await until(pilot, lambda: "training: step 50 of 100" in shown(app, "#header"))
         assert app.screen.query_one("#loading").display
+        # A second Ctrl+T while the first runs starts no second training (both wrote
+        # the same folder).
+        await pilot.press("ctrl+t")
+        assert "already under way" in shown(app, "#status")
         release.set()
         await until(pilot, lambda: "New model retrained-2" in shown(app, "#status"))
         assert "held out: 80% exactly right" in shown(app, "#status")
@@ -171,6 +178,7 @@ async def test_retraining_shows_its_progress_then_the_new_model(
         assert app.session.suggester is not None
         assert app.session.suggester.model_id == "retrained-2"
         assert "model:" in shown(app, "#transcript")
+    assert trainings == [model_dir]
     # Retraining repeats the options the model was trained with, on the session's logs.
     assert trained_with["min_per_label"] == 3 and trained_with["force"] is True
     assert trained_with["logs"] == [workdir / "a.jsonl"] and trained_with["out_dir"] == model_dir

@@ -509,6 +509,11 @@ class AnnotateScreen(SessionView):
         if app.model_dir is None:
             self.say("Retraining needs a model folder: start with --suggest MODEL_DIR.")
             return
+        if any(w.group == "train" and not w.is_finished for w in self.workers):
+            # A training thread cannot be stopped halfway: a second one would write the
+            # same model folder beside it.
+            self.say("Retraining is already under way; its progress is in the header.")
+            return
         self.say("Retraining the model on your decisions…")
         self.show_progress("training", 0, 100)
         self.retrain(app.model_dir, app.training_logs)
