@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LOG_NAME, document_from, log_lines
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from annotator.log import AnnotationLog
 from annotator.model import Document, Label, LabelSet
@@ -135,6 +135,33 @@ async def test_a_long_title_is_cut_on_its_row_not_wrapped_under_the_ids(
             await pilot.pause()
             assert listing.option_count == 3
             assert listing.virtual_size.height == 3  # one line per document
+    finally:
+        log.close()
+
+
+async def test_a_label_and_its_count_keep_one_line_at_80_columns(
+    workdir: Path, nlp
+) -> None:  # type: ignore[no-untyped-def]
+    """A long label with its count wrapped at 80 columns, the count alone on a second
+    line; now the name is cut and the count keeps its own column."""
+    labels = LabelSet(
+        (
+            Label("threat assessment (regional)", "1", color=COLOURS[0]),
+            Label("procedural", "2", color=COLOURS[1]),
+        ),
+        source="long.yaml",
+    )
+    document = document_from("MR A: First point. Second point.", nlp, "alpha")
+    app, log = app_over(workdir, [document], labels)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("1")
+            await pilot.pause()
+            panel = app.screen.query_one(LabelPanel)
+            entry = panel.entries[0]
+            assert entry.count == 1
+            assert entry.size.height == 1
+            assert "1" in str(entry.query_one(".count", Static).render())
     finally:
         log.close()
 

@@ -34,10 +34,14 @@ class LabelEntry(Horizontal):
         self._shown: tuple[bool, bool, int] | None = None
         self._key = Static(classes="gutter")
         self._body = Static(classes="body")
+        # The count has a column of its own: on a narrow panel the name is cut, never
+        # the count pushed onto a line of its own.
+        self._count = Static(classes="count")
 
     def compose(self) -> ComposeResult:
         yield self._key
         yield self._body
+        yield self._count
 
     def render_entry(self, show_guidance: bool) -> None:
         """Redraw, only if what the entry shows has changed."""
@@ -53,9 +57,10 @@ class LabelEntry(Horizontal):
         self._key.update(key, layout=False)
         if not body_changed:
             return
+        self._count.update(Text(f" {self.count}" if self.count else "", style="dim"))
+        # One line each while descriptions are off (cut with an ellipsis); wrapped with them.
+        self.set_class(not show_guidance, "-brief")
         text = chip(self.label)
-        if self.count:
-            text.append(f" {self.count}", style="dim")
         if show_guidance:
             if self.label.description:
                 text.append("\n")
