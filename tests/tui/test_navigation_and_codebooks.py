@@ -139,9 +139,7 @@ async def test_a_long_title_is_cut_on_its_row_not_wrapped_under_the_ids(
         log.close()
 
 
-async def test_a_label_and_its_count_keep_one_line_at_80_columns(
-    workdir: Path, nlp
-) -> None:  # type: ignore[no-untyped-def]
+async def test_a_label_and_its_count_keep_one_line_at_80_columns(workdir: Path, nlp) -> None:  # type: ignore[no-untyped-def]
     """A long label with its count wrapped at 80 columns, the count alone on a second
     line; now the name is cut and the count keeps its own column."""
     labels = LabelSet(
