@@ -708,3 +708,36 @@ def test_doccano_split_writes_no_file_for_an_analyst_without_records(
     assert [p.name for p in result.files] == ["out.alice.jsonl"]
     assert not (tmp_path / "out.ben.jsonl").exists()
     assert any("not in the corpus" in line for line in result.left_out)
+
+
+def test_a_training_set_leaves_disagreements_out_instead_of_training_them_as_negatives(
+    tmp_path: Path, documents: list[Document], label_set: LabelSet
+) -> None:
+    """Under the default ``--unresolved flag`` a disagreement was kept, flagged, with no
+    label: spaCy reads no flag, so it trained as "no label applies" (every cat 0)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    a = annotate(tmp_path / "a.jsonl", "alice", documents, label_set)
+    other = [["procedural"] if c else c for c in ALICE]  # disagrees where alice chose else
+    b = annotate(tmp_path / "b.jsonl", "bob", documents, label_set, other)
+    out = tmp_path / "spacy"
+    result = export_logs([a, b], "spacy", out, documents=documents)
+    vocab = spacy.blank("en").vocab
+    docs = [
+        doc
+        for name in ("train.spacy", "dev.spacy")
+        for doc in DocBin().from_disk(out / name).get_docs(vocab)
+    ]
+    disputed = {
+        sentence.text
+        for n, (_, sentence) in enumerate(units(documents[0]))
+        if ALICE[n] is not None and ALICE[n] != other[n]
+    }
+    assert disputed
+    texts = {doc.text for doc in docs}
+    assert len(docs) == result.records and not texts & disputed, texts
+    assert any("left out" in note and "disagree" in note for note in result.notes)
+    # The same logs to jsonl keep them, flagged unresolved, for people to read.
+    rows = export_logs([a, b], "jsonl", tmp_path / "all.jsonl", documents=documents)
+    assert rows.records > result.records

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from annotator.errors import ExportError
@@ -71,6 +71,9 @@ class ExportFormat:
     streams: bool = False
     #: The ``--split-by`` values it understands (the first is its default).
     splits: tuple[str, ...] = ()
+    #: A training set (spaCy, Hugging Face): a record is an example, its labels all
+    #: there is (no labels = a negative), and a flag is read by nobody.
+    trains: bool = False
 
     def writer(self) -> Callable[[Dataset, Path, ExportOptions], Written]:
         module = importlib.import_module(self.module)
@@ -101,6 +104,7 @@ FORMATS: dict[str, ExportFormat] = {
             "annotator.export.hf",
             "Hugging Face datasets folder, train/validation, ClassLabel ids (OUT is a folder)",
             splits=("sentence", "document"),
+            trains=True,
         ),
         ExportFormat(
             "spacy",
@@ -108,6 +112,7 @@ FORMATS: dict[str, ExportFormat] = {
             "train/dev DocBins with doc.cats and a config.cfg (OUT is a folder)",
             _spacy_outputs,
             splits=("sentence", "document"),
+            trains=True,
         ),
         ExportFormat(
             "prodigy",
@@ -225,5 +230,17 @@ def export_logs(
     options = options or ExportOptions()
     fmt = get_format(format_name)
     check_output(fmt, Path(out), options)
+    if fmt.trains and options.unresolved == "flag":
+        # Kept and flagged, a disagreement would train as a sentence with no label (or
+        # with only the labels all agreed on): a negative example nobody chose.
+        options = replace(options, unresolved="exclude")
     dataset = collect_dataset(log_paths, documents=documents, label_set=label_set, options=options)
-    return export_dataset(dataset, fmt.name, out, options)
+    result = export_dataset(dataset, fmt.name, out, options)
+    if fmt.trains and dataset.left_out.unresolved:
+        note = (
+            f"{fmt.name}: {dataset.left_out.unresolved:,} sentences the coders disagree on are "
+            "left out: a training set would read them as labelled only with what all agreed "
+            "on (--unresolved majority settles them by strict majority; adjudicate to decide)"
+        )
+        result = replace(result, notes=(note, *result.notes))
+    return result
