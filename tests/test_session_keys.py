@@ -668,3 +668,12 @@ def test_a_scope_keeps_the_cursor_and_progress_to_the_sentences_to_code(
     assert session.progress() == (0, 2)
     session.go_to(0, 0, 0)  # a click on context lands on the nearest sentence to code
     assert session.position == S[1]
+    # PgDn/PgUp pass over turns with nothing to code (the question turn is context),
+    # landing on a sentence to code: they landed on context, where a key decided it.
+    assert session.next_turn(1) and session.position == LAST_TURN[0]
+    assert session.next_turn(-1) and session.position == S[1]
+    assert not session.next_turn(-1)
+    # Nothing is recorded on context, whatever path put the cursor there.
+    session.position = QUESTION
+    assert session.toggle_label("commitment") is None and session.toggle_exclude() is None
+    assert session.progress() == (0, 2)

@@ -192,13 +192,17 @@ def step_in_order(
     return None
 
 
-def turn_step(documents: Sequence[Document], start: Position, delta: int) -> Position | None:
+def turn_step(
+    documents: Sequence[Document], start: Position, delta: int, accept: Accept | None = None
+) -> Position | None:
     """The first sentence of the turn ``delta`` turns with sentences away; None past
-    either end. Walks from the cursor's document outwards, opening only those it
-    passes through."""
+    either end. With ``accept`` (a work list's scope), only turns holding an accepted
+    sentence count, and the cursor lands on the first of those sentences. Walks from
+    the cursor's document outwards, opening only those it passes through."""
     doc, turn = start.doc, start.turn
     remaining = abs(delta)
     direction = 1 if delta > 0 else -1
+    landing = None
     while remaining:
         turn += direction
         turns = documents[doc].turns
@@ -208,9 +212,17 @@ def turn_step(documents: Sequence[Document], start: Position, delta: int) -> Pos
                 return None
             turn = -1 if direction > 0 else len(documents[doc].turns)
             continue
-        if turns[turn].sentences:
+        count = len(turns[turn].sentences)
+        if accept is None:
+            landing = Position(doc, turn, 0) if count else None
+        else:
+            landing = next(
+                (Position(doc, turn, i) for i in range(count) if accept(Position(doc, turn, i))),
+                None,
+            )
+        if landing is not None:
             remaining -= 1
-    return Position(doc, turn, 0)
+    return landing
 
 
 def nearest_in_turn(

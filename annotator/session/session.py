@@ -123,6 +123,15 @@ class AnnotationSession(SessionDocuments):
         return self._span_at(self.position)
 
     @property
+    def codable(self) -> Span | None:
+        """The focused sentence if it is one to code: in a work list or adjudication the
+        sentences around the listed ones are context, and nothing is recorded on them."""
+        span = self.sentence
+        if span is None or (self.scope is not None and not self._position_in_scope(self.position)):
+            return None
+        return span
+
+    @property
     def decision(self) -> Decision | None:
         return self.decision_at(self.position)
 
@@ -224,7 +233,10 @@ class AnnotationSession(SessionDocuments):
 
     def next_turn(self, delta: int = 1) -> bool:
         """Move to the first sentence of the next (or previous) turn with sentences."""
-        return self._move_to(navigation.turn_step(self.documents, self.position, delta))
+        # In a work list or adjudication, turns with nothing to code are passed over
+        # as ``j``/``k`` pass over their sentences (only context is shown there).
+        accept = self._position_in_scope if self.scope is not None else None
+        return self._move_to(navigation.turn_step(self.documents, self.position, delta, accept))
 
     def go_to(self, doc: int, turn: int, sentence: int = 0) -> None:
         """Jump to a place (turn list, mouse click); clamps to sentences that exist.
@@ -391,7 +403,7 @@ class AnnotationSession(SessionDocuments):
         """Record labels on the focused sentence, keeping its note and flag; a decision
         that starts from the model's ``suggestion`` records it (and counts whether the
         analyst took it unchanged)."""
-        span = self.sentence
+        span = self.codable
         if span is None:
             return None
         current = self.line
@@ -413,7 +425,7 @@ class AnnotationSession(SessionDocuments):
         decided sentence stays decided with the same labels, an undecided one stays
         undecided (a ``mark`` line, or ``clear`` when nothing is left), an excluded one
         stays excluded."""
-        span = self.sentence
+        span = self.codable
         if span is None:
             return None
         current = self.line
@@ -491,7 +503,7 @@ class AnnotationSession(SessionDocuments):
         """Record the focused sentence as not a unit of speech (a heading, a stray page
         header), or take that back. Excluded sentences leave progress, agreement and
         exports; undo restores what was there before."""
-        span = self.sentence
+        span = self.codable
         if span is None:
             return None
         current = self.line
