@@ -443,3 +443,23 @@ def test_folder_of_mixed_files_reads_each_with_its_own_id(tmp_path: Path) -> Non
     assert [d.id for d in documents] == ["gaggle.html", "gaggle", "sub/gaggle"]
     assert all(turns_of(d) == _truth()[name] for d in documents)
     assert documents[0].source == str(tmp_path / "gaggle.html")
+
+
+def test_speech_lines_alike_but_for_their_numbers_are_never_running_heads() -> None:
+    """Speakers who say the same thing with another number at the same place on each
+    page (``Point 1 of my statement``...) lost those lines as 'running heads', and the
+    report counted a head on 6 pages of a 3-page file."""
+    pages = []
+    for page in range(3):
+        lines = [f"HARBOUR COMMITTEE - {page + 10} May 2024"]
+        for n in range(page * 10, page * 10 + 10):
+            lines.append(f"Mr. OKAFOR. Thank you, Chair. Point {n} of my statement concerns it.")
+            lines.append(f"The CHAIRMAN. Thank you. The committee notes point {n}.")
+        lines.append(f"Page {page + 1} of 3")
+        pages.append(lines)
+    cleaned, report = strip_page_furniture(pages)
+    kept = [line for page in cleaned for line in page]
+    assert sum("of my statement" in line for line in kept) == 30
+    assert sum("committee notes point" in line for line in kept) == 30
+    assert not any(line.startswith("HARBOUR COMMITTEE") for line in kept)
+    assert all(pages_removed <= 3 for pages_removed in report.running.values()), report.running

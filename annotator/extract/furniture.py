@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.ingest.page_heads import continuation_name
+from annotator.ingest.words import HONORIFICS, TITLE_WORDS
 
 #: How many non-empty lines at the top and bottom of a page may be running heads.
 ZONE = 3
@@ -126,7 +127,11 @@ def strip_page_furniture(
     # last); a line of speech that recurs (``That's correct.``) rarely does.
     counts: Counter[tuple[str, str]] = Counter()
     for lines in cleaned:
-        counts.update({(place, _key(lines[i])) for i, place in _zone(lines)})
+        # A line that opens with a speaker's label and goes on speaking is speech, however
+        # alike it is to the lines at its place on other pages (numbers aside).
+        counts.update(
+            {(place, _key(lines[i])) for i, place in _zone(lines) if not _speech(lines[i])}
+        )
     needed = max(2, (len(cleaned) + 1) // 2)
     running = {key for key, n in counts.items() if n >= needed and len(key[1]) >= 4}
     # A head that names the speaker going on at the top of the page stays in the text,
@@ -135,6 +140,7 @@ def strip_page_furniture(
     result: list[list[str]] = []
     for number, lines in enumerate(cleaned):
         drop = set()
+        heads_here: set[str] = set()  # a head is counted once per page
         for index, place in _zone(lines):
             line = lines[index]
             if (number, index) in naming:
@@ -144,7 +150,10 @@ def strip_page_furniture(
                 report.page_numbers += 1
             elif (place, _key(line)) in running:
                 drop.add(index)
-                report.running[re.sub(r"\s+", " ", line).strip()] += 1
+                printed = re.sub(r"\s+", " ", line).strip()
+                if printed not in heads_here:
+                    heads_here.add(printed)
+                    report.running[printed] += 1
         kept = [line for i, line in enumerate(lines) if i not in drop]
         while kept and not kept[0].strip():
             kept.pop(0)
@@ -157,6 +166,18 @@ def strip_page_furniture(
         merged[re.sub(r"\d+", "N", text) if re.search(r"\d", text) else text] += n
     report.running = merged
     return result, report
+
+
+def _speech(line: str) -> bool:
+    """A line that opens with a speaker's label and goes on speaking: a person's label
+    (``Mr. OKAFOR.``, ``The CHAIRMAN.``) and a few words, or any label and many. A
+    running head with a colon (``HOUSE OF REPRESENTATIVES: Hearing``) is neither."""
+    found = _LABEL_START.match(line)
+    if found is None:
+        return False
+    words = len(line[found.end() :].split())
+    first = found["name"].split()[0].strip(".").lower()
+    return words >= 8 or (words >= 3 and (first in HONORIFICS or first in TITLE_WORDS))
 
 
 def speaker_heads(pages: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
