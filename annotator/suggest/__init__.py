@@ -20,6 +20,7 @@ from annotator.suggest.suggester import (
     Suggestion,
     order_by_uncertainty,
     read_model_meta,
+    retraining_logs,
 )
 from annotator.suggest.train import (
     DEFAULT_MAX_STEPS,
@@ -47,6 +48,7 @@ __all__ = [
     "held_out_scores",
     "order_by_uncertainty",
     "read_model_meta",
+    "retraining_logs",
     "score_labels",
     "seed_examples",
     "speaker_role",

@@ -285,3 +285,19 @@ def order_by_uncertainty(
         key=lambda item: (item[0], item[1]),
     )
     return [key for _, _, key in ranked]
+
+
+def retraining_logs(
+    meta: dict[str, Any], session_logs: list[Path]
+) -> tuple[list[Path], list[Path]]:
+    """The logs a retraining learns from: those the model was trained on (as its
+    ``annotator-model.json`` records them) and the session's own, each once; and the
+    recorded ones that are no longer there. Retraining on the session's log alone
+    would replace a team's model with one analyst's."""
+    recorded = [Path(str(path)) for path in meta.get("logs") or ()]
+    missing = [path for path in recorded if not path.exists()]
+    logs: dict[Path, Path] = {}
+    for path in [*recorded, *session_logs]:
+        if path not in missing:
+            logs.setdefault(path.resolve(), path)
+    return list(logs.values()), missing

@@ -521,24 +521,30 @@ class AnnotateScreen(SessionView):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def retrain(self, model_dir: Path, training_logs: list[Path]) -> None:
         """Train into ``model_dir`` off the UI thread; ``ModelReady`` when done."""
-        from annotator.suggest import Suggester, read_model_meta, train_model
+        from annotator.suggest import Suggester, read_model_meta, retraining_logs, train_model
 
-        # The options the model was trained with (its labels, held-out share, minimums):
-        # retraining repeats them on the decisions made since.
-        options = dict(read_model_meta(model_dir).get("options") or {})
+        # The options the model was trained with (its labels, held-out share, minimums)
+        # and the logs: retraining repeats them on the decisions made since.
+        meta = read_model_meta(model_dir)
+        options = dict(meta.get("options") or {})
+        logs, missing = retraining_logs(meta, training_logs)
 
         def progress(share: float, step: str) -> None:
             self.post_message(TrainingProgress(share, step))
 
         report = train_model(
-            training_logs,
+            logs,
             model_dir,
             labels=self.session.labels,
             force=True,
             progress=progress,
             **options,
         )
-        self.post_message(ModelReady(Suggester.load(model_dir), report.summary))
+        summary = report.summary
+        if missing:
+            gone = ", ".join(str(path) for path in missing)
+            summary += f"; logs it was trained on and not found now, left out: {gone}"
+        self.post_message(ModelReady(Suggester.load(model_dir), summary))
 
     @on(TrainingProgress)
     def _training_progress(self, event: TrainingProgress) -> None:
