@@ -477,6 +477,14 @@ def _runs_on(line: str, next_word: str) -> bool:
     return bool(words) and words[-1].lower() in _RUN_ON_WORDS and words[-1][:1].islower()
 
 
+def _words_since_a_stop(line: str) -> int:
+    """How many words ``line`` holds after its last sentence punctuation."""
+    return len(_SENTENCE_STOP.split(line)[-1].split())
+
+
+_SENTENCE_STOP = re.compile(r"[.!?…]\s")
+
+
 def _single_break(text: str, begin: int, next_word: str, is_marker: bool) -> bool | None:
     """One line break in text whose wrap width is unknown (a short passage).
 
@@ -497,6 +505,12 @@ def _single_break(text: str, begin: int, next_word: str, is_marker: bool) -> boo
     if _runs_on(line, next_word):
         return False
     first = _is_upper_start(next_word)
+    if first == "lower" and line[-1:].isalnum() and _words_since_a_stop(line) >= 3:
+        # ``We will provide⏎assistance``: a run of words that stops on a word and goes
+        # on in lower case was wrapped, whatever the wrap width (a short passage has
+        # none). One or two words since the last full stop are more likely a list
+        # item (``city. features⏎contact manager``).
+        return False
     soft_wrap = text[begin] in " \t" and (first == "lower" or next_word.startswith("("))
     return not soft_wrap
 

@@ -189,6 +189,25 @@ def test_unwrapped_lines_split(nlp: Language) -> None:
     ]
 
 
+def test_a_short_passage_wrapped_early_is_one_sentence(nlp: Language) -> None:
+    """``annotator sentences`` on a short passage (no wrap width to measure) split at
+    every line that stopped on a word before a lower-case one."""
+    assert sentences("We will provide\nassistance to Ukraine. Thank you.", nlp) == [
+        "We will provide\nassistance to Ukraine.",
+        "Thank you.",
+    ]
+    assert sentences("The minister said that the plan\nwould be ready soon.", nlp) == [
+        "The minister said that the plan\nwould be ready soon."
+    ]
+    # One or two words after a full stop are a list line, not a wrap.
+    assert sentences("It was late. features\ncontact manager\nevents", nlp) == [
+        "It was late.",
+        "features",
+        "contact manager",
+        "events",
+    ]
+
+
 def test_soft_wrapped_line_with_trailing_space_joins(nlp: Language) -> None:
     text = "Organising your care early \nmeans you will have months to prepare."
     assert sentences(text, nlp) == [text]
