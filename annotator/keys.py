@@ -191,3 +191,34 @@ def reserved_keys() -> frozenset[str]:
     return frozenset(
         names | {_CHARACTERS[n] for n in names if n in _CHARACTERS} | {"escape", "tab"}
     )
+
+
+def _as_typed(key: str) -> str:
+    """A Textual key name as the character it types (``slash`` is ``/``), else itself."""
+    return _CHARACTERS.get(key, key)
+
+
+def keymap_clashes(keymap: dict[str, str], label_keys: dict[str, str]) -> list[str]:
+    """What a ``[keys]`` remap would make ambiguous, one message each: a key it gives an
+    action or a label that another action or label also answers to (the remap would
+    win, and the other could no longer be reached by its key). ``label_keys`` holds
+    each label's key as the label set gives it; ``keymap`` maps action ids and
+    ``label.NAME`` to Textual key names (several separated by commas)."""
+    owners: dict[str, set[str]] = {}
+    for action in KEY_ACTIONS:
+        for key in keymap.get(action.id, action.keys).split(","):
+            owners.setdefault(_as_typed(key.strip()), set()).add(action.id)
+    for name, key in label_keys.items():
+        chosen = keymap.get(f"label.{name}", key)
+        if chosen:
+            owners.setdefault(_as_typed(chosen), set()).add(f"label {name!r}")
+    clashes = []
+    for remapped, keys in keymap.items():
+        ids = {remapped} if not remapped.startswith("label.") else {f"label {remapped[6:]!r}"}
+        for key in keys.split(","):
+            others = sorted(owners.get(_as_typed(key.strip()), set()) - ids)
+            if others:
+                clashes.append(
+                    f"[keys] {remapped} = {key.strip()!r} is also the key of {', '.join(others)}"
+                )
+    return clashes

@@ -75,3 +75,31 @@ def test_enter_can_move_to_the_next_undecided_sentence(tmp_path: Path) -> None:
         session.go_to(0, 0, 1)
         session.confirm()
         assert session.position == Position(0, 0, 2)
+
+
+def test_a_key_remap_onto_another_actions_or_a_labels_key_is_refused() -> None:
+    """``no_label = "1"`` took commitment's key without a word (the panel still showed
+    1 for commitment, and 1 recorded "no label"); ``flag = "j"`` shadowed moving down."""
+    from annotator.keys import keymap_clashes
+
+    labels = {"commitment": "1", "threat assessment": "2"}
+    assert keymap_clashes({"no_label": "1"}, labels) == [
+        "[keys] no_label = '1' is also the key of label 'commitment'"
+    ]
+    assert keymap_clashes({"flag": "j"}, labels) == ["[keys] flag = 'j' is also the key of next"]
+    assert keymap_clashes({"label.commitment": "x"}, labels) == [
+        "[keys] label.commitment = 'x' is also the key of no_label"
+    ]
+    # Free keys, and a key freed by remapping its action away, are fine.
+    assert keymap_clashes({"no_label": "v", "next_undecided": "ctrl+n"}, labels) == []
+    assert keymap_clashes({"no_label": "v", "label.commitment": "x"}, labels) == []
+
+
+def test_annotate_refuses_a_clashing_remap_in_one_line(tmp_path: Path) -> None:
+    from tests.command_line import run_cli
+
+    (tmp_path / "annotator.toml").write_text('[keys]\nno_label = "1"\n', encoding="utf-8")
+    result = run_cli("annotate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "annotator.toml: [keys] no_label = '1' is also the key of label" in result.stderr
+    assert not (tmp_path / "annotations").exists() or not any((tmp_path / "annotations").iterdir())

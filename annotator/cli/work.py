@@ -29,6 +29,7 @@ from annotator.cli._options import (
 )
 from annotator.cli.console import report_console
 from annotator.config import Config, load_config, resolve_reading
+from annotator.errors import ConfigError
 from annotator.model import Document, LabelSet
 
 if TYPE_CHECKING:
@@ -177,8 +178,14 @@ def _run_tui(
     scope: Scope | None = None,
 ) -> None:
     """Open the session, run the app, and say on the way out that all is saved."""
+    from annotator.keys import keymap_clashes
     from annotator.opening import open_session
     from annotator.tui.app import AnnotatorApp
+
+    clashes = keymap_clashes(config.keys, {label.name: label.key for label in label_set.labels})
+    if clashes:
+        more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        raise ConfigError(f"{config.path}: {clashes[0]}{more}; give it a key of its own")
 
     log, session = open_session(
         log_path, name, label_set, first, config, suggester=suggester, order=order, scope=scope
