@@ -114,3 +114,24 @@ def test_a_documents_hash_is_computed_once_per_document_not_per_record(
     dataset = collect_dataset([tmp_path / "a.jsonl"], documents=[fresh], label_set=labels)
     assert len(dataset.records) == 600
     assert sum(1 for size in hashed if size == len(fresh.text)) <= 2, len(hashed)
+
+
+def test_several_analysts_get_a_totals_row_each(tmp_path: Path) -> None:
+    """One totals row added every analyst's sentences together (2206 / 4263 for a
+    3,124-sentence corpus): each sentence counted once per analyst."""
+    source = tmp_path / "briefing.txt"
+    source.write_text(BRIEFING, encoding="utf-8")
+    document = segment_document(parse_transcript(source), load_pipeline())
+    spans = [(t, s) for t in document.turns for s in t.sentences]
+    logs = []
+    for name, count in (("ana", 3), ("ben", 1)):
+        log = tmp_path / f"{name}.jsonl"
+        with AnnotationLog.open(log, name) as writer:
+            for turn, span in spans[:count]:
+                writer.decide(document, turn, span, ["procedural"])
+        logs.append(str(log))
+    shown = CliRunner().invoke(app, ["status", *logs], env={"COLUMNS": "160"}).stdout
+    total = len(spans)
+    assert f"3 / {total}" in shown and f"1 / {total}" in shown
+    assert shown.count("documents started") == 2
+    assert f"4 / {2 * total}" not in shown

@@ -7,10 +7,19 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from annotator.status import StatusReport
+from annotator.status import DocumentProgress, StatusReport
 
 #: Flagged sentences listed by default; ``status --all`` lists every one.
 FLAGGED_SHOWN = 20
+
+
+def _done(rows: list[DocumentProgress]) -> str:
+    """``decided / total (percent)`` summed over ``rows``; ``?`` when a total is unknown."""
+    decided = sum(row.decided for row in rows)
+    totals = [row.total for row in rows]
+    known = None if None in totals else sum(t for t in totals if t is not None)
+    done = f"{decided} / {'?' if known is None else known}"
+    return done + (f" ({100 * decided / known:.0f}%)" if known else "")
 
 
 def format_status(report: StatusReport, *, all_flagged: bool = False) -> RenderableType:
@@ -38,21 +47,32 @@ def format_status(report: StatusReport, *, all_flagged: bool = False) -> Rendera
         cells += [Text(str(row.flagged)), Text(str(row.orphans))]
         table.add_row(*([Text(row.log)] if several else []), *cells)
     if len(report.progress) > 1:
-        decided = sum(row.decided for row in report.progress)
-        totals = [row.total for row in report.progress]
-        known = None if None in totals else sum(t for t in totals if t is not None)
-        done = f"{decided} / {'?' if known is None else known}"
-        if known:
-            done += f" ({100 * decided / known:.0f}%)"
+        # One totals row per analyst (their documents summed; several analysts' counts
+        # added together would count a sentence once per analyst), and the documents
+        # nobody has started.
+        names = sorted({row.annotator for row in report.progress if row.annotator})
+        apart = len(names) > 1
         table.add_section()
-        table.add_row(
-            *([Text("")] if several else []),
-            Text("all documents", style="bold"),
-            Text(""),
-            Text(done, style="bold"),
-            Text(str(sum(row.flagged for row in report.progress)), style="bold"),
-            Text(str(sum(row.orphans for row in report.progress)), style="bold"),
-        )
+        for name in names if apart else [""]:
+            rows = [r for r in report.progress if r.annotator == name or not apart]
+            table.add_row(
+                *([Text("")] if several else []),
+                Text("documents started" if apart else "all documents", style="bold"),
+                Text(name if apart else "", style="bold"),
+                Text(_done(rows), style="bold"),
+                Text(str(sum(row.flagged for row in rows)), style="bold"),
+                Text(str(sum(row.orphans for row in rows)), style="bold"),
+            )
+        unstarted = [r for r in report.progress if not r.annotator] if apart else []
+        if unstarted:
+            table.add_row(
+                *([Text("")] if several else []),
+                Text(f"not started ({len(unstarted)})", style="bold"),
+                Text("-"),
+                Text(_done(unstarted), style="bold"),
+                Text(""),
+                Text(""),
+            )
     parts.append(table)
 
     if report.label_counts:
@@ -80,7 +100,7 @@ def format_status(report: StatusReport, *, all_flagged: bool = False) -> Rendera
                 Text(item.document),
                 Text(item.annotator),
                 Text(item.speaker),
-                Text(item.text),
+                Text(" ".join(item.text.split())),  # a hard-wrapped sentence on one line
                 labels,
                 Text(item.note or ""),
             )
