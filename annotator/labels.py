@@ -157,12 +157,15 @@ def parse_labels(text: str, source: str = "labels.yaml", where: _Where | None = 
         except LabelsError as error:
             errors.append(error)
     labels: list[Label] = []
+    messages = [str(error) for error in errors]
     try:
         labels = _assign_keys(raw, where)
+    except LabelErrors as found:
+        messages += found.messages
     except LabelsError as error:
-        errors.append(error)
-    if errors:
-        raise LabelErrors([str(error) for error in errors])
+        messages.append(str(error))
+    if messages:
+        raise LabelErrors(messages)
     return LabelSet(labels=tuple(labels), exclusive=exclusive, guidelines=guidelines, source=source)
 
 
@@ -286,36 +289,49 @@ def _read_key(node: yaml.Node, where: _Where) -> str:
 
 
 def _assign_keys(raw: list[_RawLabel], file: _Where) -> list[Label]:
+    """The labels with their keys (given, or the next free default); every duplicate
+    name or key and every near miss naming no label is reported, all at once."""
+    problems: list[LabelsError] = []
     seen_names: dict[str, _RawLabel] = {}
     seen_keys: dict[str, _RawLabel] = {}
     for label in raw:
         folded = label.name.casefold()
         if folded in seen_names:
             first = seen_names[folded].node.start_mark.line + 1
-            raise _Where(file.path, label.name).error(
-                label.node, f"duplicate name (first defined on line {first})", "name"
+            problems.append(
+                _Where(file.path, label.name).error(
+                    label.node, f"duplicate name (first defined on line {first})", "name"
+                )
             )
-        seen_names[folded] = label
+        else:
+            seen_names[folded] = label
         if label.key is not None:
             if label.key in seen_keys:
                 other = seen_keys[label.key]
-                raise _Where(file.path, label.name).error(
-                    label.key_node,
-                    f"key {label.key!r} is already used by label {other.name!r}"
-                    f" (line {other.node.start_mark.line + 1})",
-                    "key",
+                problems.append(
+                    _Where(file.path, label.name).error(
+                        label.key_node,
+                        f"key {label.key!r} is already used by label {other.name!r}"
+                        f" (line {other.node.start_mark.line + 1})",
+                        "key",
+                    )
                 )
-            seen_keys[label.key] = label
+            else:
+                seen_keys[label.key] = label
 
     for label in raw:
         for near_miss, instead_node in label.near_misses:
             unknown = [n for n in near_miss.instead or () if n.casefold() not in seen_names]
             if unknown:
-                raise _Where(file.path, label.name).error(
-                    instead_node,
-                    f"near miss {near_miss.text[:40]!r}: no label named {unknown[0]!r}",
-                    "near_misses",
+                problems.append(
+                    _Where(file.path, label.name).error(
+                        instead_node,
+                        f"near miss {near_miss.text[:40]!r}: no label named {unknown[0]!r}",
+                        "near_misses",
+                    )
                 )
+    if problems:
+        raise LabelErrors([str(problem) for problem in problems])
 
     free = iter(key for key in DEFAULT_KEYS if key not in seen_keys)
     labels = []

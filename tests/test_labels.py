@@ -409,7 +409,17 @@ def test_labels_check_lists_every_error_in_the_file(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert [line.split(":")[3] for line in lines[:3]] == ["3", "7", "8"], lines
-    assert lines[-1] == "3 errors"
+    assert lines[-1] == "3 errors in bad.yaml"
+    # Duplicates are all reported, beside each other: a duplicate key hid a duplicate
+    # name after it.
+    (tmp_path / "dup.yaml").write_text(
+        "labels:\n  - name: commitment\n    key: '1'\n  - name: threat\n    key: '1'\n"
+        "  - name: commitment\n    key: '2'\n",
+        encoding="utf-8",
+    )
+    dup = run_cli("labels", "check", "dup.yaml", cwd=tmp_path).stderr.splitlines()
+    assert "already used by label 'commitment'" in dup[0] and "duplicate name" in dup[1], dup
+    assert dup[-1] == "2 errors in dup.yaml"
 
 
 def test_a_codebook_beyond_ten_labels_needs_no_keys_and_ships_an_example() -> None:

@@ -224,7 +224,8 @@ def labels_check(
     except LabelErrors as errors:
         for message in errors.messages:
             say(f"annotator: error: {message}")
-        say(f"{len(errors.messages)} errors")
+        count = len(errors.messages)
+        say(f"{count} error{'' if count == 1 else 's'} in {path or 'the label set'}")
         raise typer.Exit(1) from None
     report_console().print(format_label_table(label_set))
 
