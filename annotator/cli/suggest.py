@@ -14,6 +14,7 @@ from rich.table import Table
 
 from annotator.cli._options import app, check_logs, say
 from annotator.cli.console import err, report_console
+from annotator.ingest.report import counted
 
 # soft_wrap: a message naming a long path stays one line, whatever the terminal width.
 
@@ -111,7 +112,7 @@ def train(
         say(f"note: {note}")
     say(
         f"trained {report.component} on {report.train_sentences:,} sentences "
-        f"({report.train_documents} documents) in {report.seconds:.1f} s; "
+        f"({counted(report.train_documents, 'document')}) in {report.seconds:.1f} s; "
         f"model {report.model_id} in {report.model_dir}"
     )
     if not report.scores:
@@ -121,7 +122,10 @@ def train(
         say(f"not scored: {report.summary}")
         return
     table = Table(
-        title=(f"held out: {report.dev_sentences:,} sentences in {report.dev_documents} documents"),
+        title=(
+            f"held out: {counted(report.dev_sentences, 'sentence')} "
+            f"in {counted(report.dev_documents, 'document')}"
+        ),
         title_justify="left",
     )
     for column in ("label", "precision", "recall", "F1", "held-out", "predicted", "trained on"):
