@@ -164,6 +164,31 @@ async def test_a_label_and_its_count_keep_one_line_at_80_columns(workdir: Path, 
         log.close()
 
 
+async def test_resuming_deep_in_a_long_turn_shows_the_sentence(
+    workdir: Path, labels: LabelSet
+) -> None:
+    """Resumed at sentence 61 of an 80-sentence turn (a hearing, a press conference),
+    the screen opened at the top of the turn with the cursor out of sight."""
+    from annotator.tui.widgets.transcript_view import TranscriptView
+    from tests.builders import make_document
+
+    said = [f"Point number {i} of a long statement that goes on for a while." for i in range(80)]
+    document = make_document([("MR A", said)], "long")
+    app, log = app_over(workdir, [document], labels)
+    turn = document.turns[0]
+    for span in turn.sentences[:60]:
+        log.decide(document, turn, span, ["commitment"])
+    app.session.resume()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(TranscriptView)
+            top = view.sentence_line(60)
+            assert view.scroll_y <= top < view.scroll_y + view.size.height
+    finally:
+        log.close()
+
+
 def test_the_turn_list_names_the_person_first_when_the_label_is_long() -> None:
     from annotator.tui.widgets.turn_list import turn_prompt
 
