@@ -160,6 +160,9 @@ def test_sentences_filter_adds_sentences_and_keeps_fields(tmp_path: Path) -> Non
         "It went well.",
     ]
     assert out[2]["sentences"] == []
+    # The blank line in is a blank line out: output line N answers input line N.
+    lines = result.stdout.split("\n")
+    assert lines[2] == "" and json.loads(lines[3])["id"] == 3, lines
 
 
 def test_sentences_reads_another_field(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -135,9 +135,11 @@ def sentences(
     from annotator.segment import load_pipeline, split_texts
 
     nlp = load_pipeline(pipeline)
-    records = []
+    records: list[dict[str, Any]] = []
+    blank: set[int] = set()  # a blank line in is a blank line out: line N answers line N
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         if not raw.strip():
+            blank.add(number - 1)
             continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -153,10 +155,16 @@ def sentences(
             raise AnnotatorError(f'<stdin>:{number}: no "{field}" string in this line')
         records.append(record)
     texts = [record[field] for record in records]
+    line = 0
     for record, spans in zip(records, split_texts(texts, nlp), strict=True):
+        while line in blank:
+            sys.stdout.write("\n")
+            line += 1
         text = record[field]
         record["sentences"] = [{"start": s, "end": e, "text": text[s:e]} for s, e in spans]
         sys.stdout.write(srsly.json_dumps(record) + "\n")
+        line += 1
+    sys.stdout.write("\n" * sum(1 for n in blank if n >= line))
 
 
 @app.command("import", short_help="Parse and segment transcripts once into a prepared corpus.")
