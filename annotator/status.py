@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotator.log import CLEAR, EXCLUDE, LABEL, Decision, read_log
+from annotator.log import CLEAR, EXCLUDE, Decision, read_log
 from annotator.model import Document
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def status_report(
                         d.speaker,
                         d.text,
                         d.note,
-                        decided=d.action == LABEL,
+                        decided=d.decided,
                         labels=d.labels,
                     )
                     for d in flags

@@ -28,7 +28,6 @@ from annotator.errors import TranscriptError
 from annotator.ingest.conventions import Convention, format_explanation
 from annotator.ingest.files import (
     TRANSCRIPT_SUFFIXES,
-    extractable_files,
     folder_doc_id,
     transcript_files,
     transcript_paths,
@@ -407,27 +406,19 @@ def read_file(
         yield parse_transcript(path, speaker_pattern, doc_id, data)
 
 
-def _explained_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """The files ``parse`` reads, web pages, PDFs and Word files in folders included;
-    a missing path or a folder with none of them is the error ``parse`` gives."""
-    for item in paths:
-        path = Path(item)
-        extracted = extractable_files(path) if path.is_dir() else []
-        if extracted:
-            yield from [*transcript_files(path), *extracted]
-        else:
-            yield from (file for file, _ in transcript_paths([path]))
-
-
 def explain_paths(
     paths: Iterable[str | Path], speaker_pattern: re.Pattern[str] | None = None
 ) -> Iterator[str]:
-    """For ``annotator parse --explain``: each transcript's convention and evidence."""
-    for file in _explained_files(paths):
-        if file.suffix.lower() == ".jsonl":
+    """For ``annotator parse --explain``: each transcript's convention and evidence, for
+    the files ``parse`` reads (a missing path or an empty folder is its error too)."""
+    from annotator.sources import source_files  # the layer above: only when explaining
+
+    for source in source_files(paths):
+        file = source.path
+        if source.kind == "turns":
             yield f"{file}: JSON Lines turns; speakers are given, not inferred"
             continue
-        if file.suffix.lower() in (".html", ".htm", ".pdf", ".docx"):
+        if source.kind == "extracted":
             from annotator.extract import extract_file
 
             # The text the reader reads for a web page, PDF or Word file: the extraction.

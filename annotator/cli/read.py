@@ -135,11 +135,12 @@ def sentences(
     from annotator.segment import load_pipeline, split_texts
 
     nlp = load_pipeline(pipeline)
-    records: list[dict[str, Any]] = []
-    blank: set[int] = set()  # a blank line in is a blank line out: line N answers line N
+    # One entry per input line, None for a blank one: a blank line in is a blank line
+    # out, so output line N answers input line N.
+    lines: list[dict[str, Any] | None] = []
     for number, raw in enumerate(sys.stdin.buffer, start=1):
         if not raw.strip():
-            blank.add(number - 1)
+            lines.append(None)
             continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -153,18 +154,15 @@ def sentences(
             raise AnnotatorError(f"<stdin>:{number}: not a JSON object") from None
         if not isinstance(record, dict) or not isinstance(record.get(field), str):
             raise AnnotatorError(f'<stdin>:{number}: no "{field}" string in this line')
-        records.append(record)
-    texts = [record[field] for record in records]
-    line = 0
-    for record, spans in zip(records, split_texts(texts, nlp), strict=True):
-        while line in blank:
+        lines.append(record)
+    split = split_texts([record[field] for record in lines if record is not None], nlp)
+    for record in lines:
+        if record is None:
             sys.stdout.write("\n")
-            line += 1
+            continue
         text = record[field]
-        record["sentences"] = [{"start": s, "end": e, "text": text[s:e]} for s, e in spans]
+        record["sentences"] = [{"start": s, "end": e, "text": text[s:e]} for s, e in next(split)]
         sys.stdout.write(srsly.json_dumps(record) + "\n")
-        line += 1
-    sys.stdout.write("\n" * sum(1 for n in blank if n >= line))
 
 
 @app.command("import", short_help="Parse and segment transcripts once into a prepared corpus.")

@@ -30,6 +30,7 @@ from annotator.cli._options import (
 from annotator.cli.console import report_console
 from annotator.config import Config, load_config, resolve_reading
 from annotator.errors import ConfigError
+from annotator.ingest.report import counted
 from annotator.model import Document, LabelSet
 
 if TYPE_CHECKING:
@@ -224,8 +225,7 @@ def labels_check(
     except LabelErrors as errors:
         for message in errors.messages:
             say(f"annotator: error: {message}")
-        count = len(errors.messages)
-        say(f"{count} error{'' if count == 1 else 's'} in {path or 'the label set'}")
+        say(f"{counted(len(errors.messages), 'error')} in {path or 'the label set'}")
         raise typer.Exit(1) from None
     report_console().print(format_label_table(label_set))
 

@@ -193,12 +193,11 @@ def step_in_order(
 
 
 def turn_step(
-    documents: Sequence[Document], start: Position, delta: int, accept: Accept | None = None
+    documents: Sequence[Document], start: Position, delta: int, accept: Accept
 ) -> Position | None:
-    """The first sentence of the turn ``delta`` turns with sentences away; None past
-    either end. With ``accept`` (a work list's scope), only turns holding an accepted
-    sentence count, and the cursor lands on the first of those sentences. Walks from
-    the cursor's document outwards, opening only those it passes through."""
+    """The first accepted sentence of the turn ``delta`` turns away that holds one (a
+    work list's scope passes over turns of context alone); None past either end.
+    Walks from the cursor's document outwards, opening only those it passes through."""
     doc, turn = start.doc, start.turn
     remaining = abs(delta)
     direction = 1 if delta > 0 else -1
@@ -213,13 +212,10 @@ def turn_step(
             turn = -1 if direction > 0 else len(documents[doc].turns)
             continue
         count = len(turns[turn].sentences)
-        if accept is None:
-            landing = Position(doc, turn, 0) if count else None
-        else:
-            landing = next(
-                (Position(doc, turn, i) for i in range(count) if accept(Position(doc, turn, i))),
-                None,
-            )
+        landing = next(
+            (Position(doc, turn, i) for i in range(count) if accept(Position(doc, turn, i))),
+            None,
+        )
         if landing is not None:
             remaining -= 1
     return landing

@@ -127,9 +127,7 @@ class AnnotationSession(SessionDocuments):
         """The focused sentence if it is one to code: in a work list or adjudication the
         sentences around the listed ones are context, and nothing is recorded on them."""
         span = self.sentence
-        if span is None or (self.scope is not None and not self._position_in_scope(self.position)):
-            return None
-        return span
+        return span if span is not None and self._position_in_scope(self.position) else None
 
     @property
     def decision(self) -> Decision | None:
@@ -235,8 +233,9 @@ class AnnotationSession(SessionDocuments):
         """Move to the first sentence of the next (or previous) turn with sentences."""
         # In a work list or adjudication, turns with nothing to code are passed over
         # as ``j``/``k`` pass over their sentences (only context is shown there).
-        accept = self._position_in_scope if self.scope is not None else None
-        return self._move_to(navigation.turn_step(self.documents, self.position, delta, accept))
+        return self._move_to(
+            navigation.turn_step(self.documents, self.position, delta, self._position_in_scope)
+        )
 
     def go_to(self, doc: int, turn: int, sentence: int = 0) -> None:
         """Jump to a place (turn list, mouse click); clamps to sentences that exist.

@@ -58,7 +58,7 @@ def format_status(report: StatusReport, *, all_flagged: bool = False) -> Rendera
             table.add_row(
                 *([Text("")] if several else []),
                 Text("documents started" if apart else "all documents", style="bold"),
-                Text(name if apart else "", style="bold"),
+                Text(name, style="bold"),
                 Text(_done(rows), style="bold"),
                 Text(str(sum(row.flagged for row in rows)), style="bold"),
                 Text(str(sum(row.orphans for row in rows)), style="bold"),

@@ -16,7 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
-from annotator.ingest.report import reading_warnings
+from annotator.ingest.report import counted, reading_warnings
 from annotator.log import Decision
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
@@ -231,14 +231,9 @@ class SessionView(Screen[None]):
         if self.session.log.left_empty:
             return f"Nothing decided, so no log was made ({self.log_name} is not there)."
         return (
-            f"All saved: {self.decided_count()} decided this session; "
+            f"All saved: {counted(len(self.decided_here), 'sentence')} decided this session; "
             f"{decided}/{total} sentences decided in {self.log_name}."
         )
-
-    def decided_count(self) -> str:
-        """``1 sentence`` / ``5 sentences``: how many this session decided."""
-        count = len(self.decided_here)
-        return f"{count} sentence{'' if count == 1 else 's'}"
 
     def say(self, message: str, *, error: bool = False, passing: bool = False) -> None:
         """One line in the status bar; errors in red, with the bell. A ``passing``

@@ -115,8 +115,6 @@ class TranscriptView(ScrollView, can_focus=False):
         self.rows: list[Block] = []  # the sentence blocks, by sentence index
         self.shown: tuple[str, int, int] | None = None  # document id, turn, sentence count
         self.focused = -1
-        #: The sentence ``focus_row`` last brought into view, kept there on a resize.
-        self._focused_index: int | None = None
         self._decisions: dict[int, Decision | None] = {}
         self._suggestions: dict[int, Suggestion | None] = {}
         self._labels: LabelSet | None = None
@@ -248,7 +246,6 @@ class TranscriptView(ScrollView, can_focus=False):
         """
         if not 0 <= index < len(self.rows):
             return
-        self._focused_index = index
         block = self.rows[index]
         height = len(block.strips or [Strip.blank(1)])
         top = round(self.scroll_offset.y)
@@ -370,8 +367,8 @@ class TranscriptView(ScrollView, can_focus=False):
         # The first layout (and any new width) moves the rows: keep the cursor in view.
         # Focused before the view had a size (resuming deep in a long turn), it sat
         # below the first screen with nothing to show where the analyst was.
-        if self._focused_index is not None:
-            self.focus_row(self._focused_index)
+        if self.focused >= 0:
+            self.focus_row(self.focused)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
