@@ -289,10 +289,11 @@ def _gap_before(text: str, position: int) -> tuple[int, int] | None:
 def _gaps(text: str) -> list[tuple[int, int]]:
     """Whitespace runs ``(begin, end)`` where a sentence could end, in text order."""
     found: dict[int, int] = {}
+    length = len(text)
     for match in _END_MARK.finditer(text):
         mark_end = match.end()
         space = _SPACES.match(text, mark_end)
-        if space is not None and space.end() < len(text):
+        if space is not None and space.end() < length:
             found[mark_end] = space.end()
         if text[mark_end - 1] in ".)":
             # A list marker (``2.``, ``b)``, ``(iii)``) may open a point mid-line.
@@ -306,10 +307,14 @@ def _gaps(text: str) -> list[tuple[int, int]]:
         for match in _LINE_OR_BULLET.finditer(text):
             position = match.start()
             if text[position] in "\n\r":
-                gap = _gap_before(text, position)
-                begin = gap[0] if gap is not None else position
+                # Most line breaks follow a word: no whitespace run to look back through.
+                if position and not text[position - 1].isspace():
+                    begin = position
+                else:
+                    gap = _gap_before(text, position)
+                    begin = gap[0] if gap is not None else position
                 space = _SPACES.match(text, position)
-                if begin > 0 and space is not None and space.end() < len(text):
+                if begin > 0 and space is not None and space.end() < length:
                     found[begin] = space.end()
             else:
                 gap = _gap_before(text, position)
