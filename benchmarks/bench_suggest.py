@@ -136,7 +136,6 @@ def leave_one_out(
             exclusive=labels.exclusive,
             labels=labels if seeds else None,
             settings=settings,
-            seed=seed,
             min_precision=min_precision,
         )
         suggester = Suggester(

@@ -12,7 +12,6 @@ import random
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -203,9 +202,9 @@ def test_report_scores_every_label_on_held_out_documents(
     meta = json.loads((report.model_dir / MODEL_META).read_text())
     assert meta["trained_on"]["sentences"] == report.train_sentences
     assert meta["exclusive"] is False
-    # Progress is reported as training goes, in order, and ends at 1.0.
+    # Progress is reported as training goes (each fold, each label), in order, ending at 1.0.
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert len(fractions) > STEPS / 2
+    assert len(fractions) > len(LABELS.names) + 3
 
 
 @pytest.mark.slow
@@ -435,42 +434,58 @@ def test_the_precision_asked_for_sets_the_cut_off(tmp_path: Path) -> None:
     assert coverage[1.01] == 0.0 < coverage[0.75]
 
 
-@pytest.mark.slow
-def test_fold_models_train_as_many_epochs_as_the_final_model(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Cross-validation's models see their sentences as often as the final model sees
-    all of them, so out-of-fold confidence is the final model's (a fold model given
-    the final model's steps on a third of the sentences was far surer of itself)."""
-    import annotator.suggest.calibrate as calibrate_module
-    from annotator.suggest.network import ModelSettings, TrainingExample, fit_weights
-
-    steps: list[tuple[int, int]] = []
-
-    def recording(rows, truth, weight, *, settings, **options):  # type: ignore[no-untyped-def]
-        steps.append((len(rows), settings.steps))
-        return fit_weights(rows, truth, weight, settings=settings, **options)
-
-    monkeypatch.setattr(calibrate_module, "fit_weights", recording)
-    examples = [TrainingExample(f"We will send aid {n}.", ("commitment",)) for n in range(30)]
-    seeds = [TrainingExample("Thank you.", ("procedural",))] * 6
-    rows = [numpy_row(n) for n in range(30)]
-    calibrate_module.out_of_fold_scores(
-        examples,
-        rows,
-        [n % 3 for n in range(30)],
-        ["commitment", "procedural"],
-        exclusive=False,
-        settings=ModelSettings(steps=360),
-        always=seeds,
-        always_rows=[numpy_row(99)] * 6,
+def test_word_pieces_carry_a_label_to_another_form_of_its_word() -> None:
+    """A word family learned in one form is found in another ("committed" from
+    "commitment"), which words alone cannot do; and fitting is exact: the same
+    sentences give the same weights every time."""
+    from annotator.suggest.network import (
+        ModelSettings,
+        TrainingExample,
+        featurize,
+        fit_weights,
+        new_pipeline,
+        predict_rows,
+        truth_matrix,
     )
-    # Each fold trains on 20 of the 30 sentences plus the 6 seeds: 26 of 36 rows.
-    assert steps == [(26, 260)] * 3
+
+    names = ["commitment", "procedural"]
+    examples = [
+        TrainingExample(f"Our commitment to partner {n} is firm.", ("commitment",))
+        for n in range(8)
+    ] + [TrainingExample(f"Thank you, question {n} please.", ("procedural",)) for n in range(8)]
+    test = [TrainingExample("They remain committed.", ())]
+    scores = {}
+    for pieces in (True, False):
+        settings = ModelSettings(pieces=pieces, cues=False, context=False)
+        nlp = new_pipeline(names, exclusive=False, settings=settings)
+        rows = featurize(nlp, examples)
+        truth, weight = truth_matrix(examples, names), [1.0] * len(examples)
+        import numpy
+
+        fitted = fit_weights(rows, truth, numpy.asarray(weight), exclusive=False, settings=settings)
+        again = fit_weights(rows, truth, numpy.asarray(weight), exclusive=False, settings=settings)
+        assert (fitted.weights == again.weights).all() and (fitted.bias == again.bias).all()
+        scores[pieces] = predict_rows(fitted, featurize(nlp, test), exclusive=False)[0]
+    assert scores[True][0] > 0.5 > scores[True][1]
+    # Without pieces "committed" is a word the model never saw: nothing to go on.
+    assert scores[False][0] < 0.5
 
 
-def numpy_row(bucket: int) -> Any:
-    """A sentence's feature buckets: its own word and one of two shared ones."""
-    import numpy
+def test_one_threshold_is_chosen_for_every_label() -> None:
+    """The threshold maximises out-of-fold micro F1 over all labels at once: a label's
+    own threshold, chosen on its few positives, does not carry to a new transcript."""
+    from annotator.suggest.calibrate import choose_threshold
 
-    return numpy.asarray([bucket, 1000 + bucket % 2], dtype="int64")
+    names = ["a", "b"]
+    gold = [("a",), ("a",), ("b",), ("b",), (), ()]
+    scores = [
+        {"a": 0.45, "b": 0.1},
+        {"a": 0.35, "b": 0.1},
+        {"a": 0.1, "b": 0.32},
+        {"a": 0.1, "b": 0.6},
+        {"a": 0.2, "b": 0.2},
+        {"a": 0.25, "b": 0.1},
+    ]
+    assert choose_threshold(gold, scores, names) == 0.3
+    # Too few positives to judge: the default.
+    assert choose_threshold([("a",), ()], scores[:2], names) == 0.5

@@ -15,7 +15,7 @@ linear layer; the context ones start with ``@`` so they never collide with a wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -124,15 +124,9 @@ def cue_features(words: Sequence[str]) -> list[str]:
     return found
 
 
-def sentence_keys(doc: Any, prefix_length: int, use_cues: bool, use_context: bool) -> Iterable[str]:
-    """The string features of one spaCy ``Doc`` beyond its word ids (cues and context)."""
+def sentence_keys(doc: Any, use_cues: bool, use_context: bool) -> list[str]:
+    """The string features of one spaCy ``Doc`` beyond its words (cues and context)."""
     keys: list[str] = []
-    if prefix_length:
-        keys.extend(
-            "^" + token.lower_[:prefix_length]
-            for token in doc
-            if token.is_alpha and len(token) > prefix_length
-        )
     if use_cues:
         keys.extend(cue_features([t.lower_ for t in doc if not t.is_space]))
     if use_context:

@@ -1,21 +1,32 @@
-"""The classifier: a sparse linear model over words, cues and context, trained in spaCy.
+"""The classifier: a linear model over words, word pieces, cues and context, saved by spaCy.
 
-The model is a logistic regression made for small logs. What an analyst's label
-hangs on is usually a word or a word family ("commit", "commitment",
-"committed"), so it reads lowercased words and their first five letters; an L1
-penalty keeps the few words that decide a label and zeroes the rare ones a plain
-bag of words memorises. On the analysts' labels (benchmarks/bench_suggest.py)
-it also reads a sentence's mood and its place in the event
-(``annotator.suggest.features``).
+The model is a logistic regression made for a few hundred decisions. A sentence
+is read as three groups of features: its lowercased words and word pairs; the
+character 2- to 5-grams of each word (what ties "commit", "commitment" and
+"committed" together, and catches a word family the analyst has only seen once
+in another form); and its mood and place in the event
+(``annotator.suggest.features``). Words and pieces are weighted as a search
+engine weighs them (log term frequency times inverse document frequency over the
+training sentences, each group scaled to unit length), so a long sentence does
+not outvote a short one and the commonest words count least. Each label is
+learned by an L2-penalised logistic regression (scikit-learn's, solved exactly,
+so a model does not depend on a random seed), with its positives and negatives
+weighed equally, which is what lets a label given to one sentence in twenty be
+found at all.
 
-The network is spaCy's ``TextCatBOW`` sparse layer, registered with spaCy as
-``annotator.TextCatKeywordBOW.v2`` so that ``spacy.load`` rebuilds a saved
-model; ``fit_pipeline`` trains a blank English pipeline with one ``textcat``
-(exclusive labels) or ``textcat_multilabel`` component, on the CPU, in this process.
+Measured on the analysts' labels (benchmarks/bench_suggest.py); the choices
+and what each one gained are in the README.
+
+The network is registered with spaCy as ``annotator.SentenceLinear.v3`` so that
+``spacy.load`` rebuilds a saved model; ``fit_pipeline`` puts trained weights in
+a blank English pipeline with one ``textcat`` (exclusive labels) or
+``textcat_multilabel`` component.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,13 +37,16 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-ARCHITECTURE = "annotator.TextCatKeywordBOW.v2"
-_PREFIX_LENGTH = 5
-_HASH_LENGTH = 2**16
-#: L1 weight per training sentence (the gradient is summed over a batch).
-_L1 = 0.001
-_LEARN_RATE = 0.1
-BATCH_SIZE = 32
+ARCHITECTURE = "annotator.SentenceLinear.v3"
+_HASH_LENGTH = 2**17
+#: The word-piece lengths read within each word (padded with a space at each end).
+_PIECES = (2, 5)
+#: The value of a cue or context feature, against unit-length word and piece groups.
+_EXTRA_VALUE = 0.5
+#: A word piece must occur in this many training sentences to count (hapaxes are noise).
+_MIN_PIECE_SENTENCES = 2
+#: Feature groups, as ``FeatureRow.group`` numbers them.
+WORDS, PIECES, EXTRAS = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -49,15 +63,27 @@ class TrainingExample:
 
 @dataclass(frozen=True)
 class ModelSettings:
-    """What the model reads and how long it trains: one object for ``annotator train``,
-    retraining in the screen and the benchmark, so all three train the same model."""
+    """What the model reads and how it is fitted: one object for ``annotator train``,
+    retraining in the screen and the benchmark, so all three train the same model.
+
+    ``steps`` caps the solver's iterations per label; ``penalty`` is scikit-learn's
+    ``C``, the inverse strength of the L2 penalty.
+    """
 
     steps: int = 400
     cues: bool = True
     context: bool = True
-    prefix_length: int = _PREFIX_LENGTH
-    l1: float = _L1
-    learn_rate: float = _LEARN_RATE
+    pieces: bool = True
+    penalty: float = 10.0
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    """One sentence's distinct feature buckets, how often each occurs, and its group."""
+
+    buckets: Any
+    counts: Any
+    group: Any
 
 
 def make_docs(
@@ -91,10 +117,10 @@ def new_pipeline(labels: Sequence[str], *, exclusive: bool, settings: ModelSetti
     return nlp
 
 
-def featurize(nlp: Language, examples: Sequence[TrainingExample]) -> list[Any]:
-    """The feature buckets of every example, as the pipeline's classifier reads them."""
+def featurize(nlp: Language, examples: Sequence[TrainingExample]) -> list[FeatureRow]:
+    """The feature rows of every example, as the pipeline's classifier reads them."""
     docs = make_docs(nlp, [e.text for e in examples], [e.context for e in examples])
-    return doc_buckets(nlp.pipeline[0][1].model, docs)  # type: ignore[attr-defined]
+    return doc_rows(nlp.pipeline[0][1].model, docs)  # type: ignore[attr-defined]
 
 
 def truth_matrix(examples: Sequence[TrainingExample], labels: Sequence[str]) -> Any:
@@ -106,17 +132,25 @@ def truth_matrix(examples: Sequence[TrainingExample], labels: Sequence[str]) -> 
     ).reshape((len(examples), len(labels)))
 
 
+@dataclass(frozen=True)
+class LinearWeights:
+    """A fitted model: each bucket's inverse document frequency, weights and biases."""
+
+    idf: Any
+    weights: Any
+    bias: Any
+
+
 def fit_pipeline(
     examples: Sequence[TrainingExample],
     labels: Sequence[str],
     *,
     exclusive: bool,
     settings: ModelSettings,
-    seed: int = 0,
     weights: Sequence[float] | None = None,
-    rows: Sequence[Any] | None = None,
+    rows: Sequence[FeatureRow] | None = None,
     nlp: Language | None = None,
-    on_step: Callable[[int], None] | None = None,
+    on_label: Callable[[int, int], None] | None = None,
 ) -> Language:
     """Train a pipeline's classifier on ``examples`` (their feature ``rows`` if already
     known); return the pipeline (a new blank one unless ``nlp`` is given).
@@ -130,116 +164,162 @@ def fit_pipeline(
     model = nlp.pipeline[0][1].model  # type: ignore[attr-defined]
     rows = list(rows) if rows is not None else featurize(nlp, examples)
     weight = numpy.ones(len(examples)) if weights is None else numpy.asarray(weights, "float64")
-    compact, b = fit_weights(
+    fitted = fit_weights(
         rows,
         truth_matrix(examples, labels),
         weight,
         exclusive=exclusive,
         settings=settings,
-        seed=seed,
-        on_step=on_step,
+        on_label=on_label,
     )
-    full = numpy.zeros((model.attrs["length"], len(labels)), dtype="float32")
-    full[compact.buckets] = compact.weights
-    model.set_param("W", full)
-    model.set_param("b", b)
+    model.set_param("idf", fitted.idf)
+    model.set_param("W", fitted.weights)
+    model.set_param("b", fitted.bias)
     return nlp
 
 
-def predict_rows(compact: CompactWeights, b: Any, rows: Sequence[Any], *, exclusive: bool) -> Any:
-    """Scores (one row per sentence) of weights not yet put in a pipeline."""
+def inverse_frequencies(rows: Sequence[FeatureRow], length: int = _HASH_LENGTH) -> Any:
+    """Each bucket's smoothed inverse document frequency over ``rows`` (0 for a bucket
+    no row uses, and for a word piece found in fewer than two rows)."""
     import numpy
 
-    position = {int(bucket): i for i, bucket in enumerate(compact.buckets)}
-    logits = numpy.zeros((len(rows), len(b))) + b
-    for i, row in enumerate(rows):
-        known = [position[int(k)] for k in row if int(k) in position]
-        if known:
-            logits[i] += compact.weights[known].sum(axis=0)
-    if exclusive:
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = numpy.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
-    return 1.0 / (1.0 + numpy.exp(-logits))
+    idf = numpy.zeros(length, dtype="float32")
+    if not rows:
+        return idf
+    buckets = numpy.concatenate([r.buckets for r in rows])
+    groups = numpy.concatenate([r.group for r in rows])
+    frequency = numpy.bincount(buckets, minlength=length)
+    smoothed = numpy.log((1.0 + len(rows)) / (1.0 + frequency)) + 1.0
+    used = numpy.zeros(length, dtype=bool)
+    used[buckets] = True
+    rare_pieces = numpy.zeros(length, dtype=bool)
+    rare_pieces[buckets[groups == PIECES]] = True
+    rare_pieces &= frequency < _MIN_PIECE_SENTENCES
+    idf[used & ~rare_pieces] = smoothed[used & ~rare_pieces]
+    return idf
 
 
-@dataclass(frozen=True)
-class CompactWeights:
-    """Weights of the buckets the training sentences use (row ``i`` is ``buckets[i]``)."""
+def row_values(row: FeatureRow, idf: Any) -> Any:
+    """A row's feature values: log term frequency times idf, each of the word and piece
+    groups scaled to unit length; cues and context at a fixed value."""
+    import numpy
 
-    buckets: Any
-    weights: Any
+    values = (1.0 + numpy.log(row.counts)) * idf[row.buckets]
+    for group in (WORDS, PIECES):
+        members = row.group == group
+        norm = math.sqrt(float(numpy.dot(values[members], values[members])))
+        if norm:
+            values[members] /= norm
+    values[row.group == EXTRAS] = _EXTRA_VALUE
+    return values
+
+
+def _matrix(rows: Sequence[FeatureRow], idf: Any, columns: Any) -> Any:
+    """The rows as a sparse matrix over ``columns`` (sorted buckets)."""
+    import numpy
+    from scipy.sparse import csr_matrix
+
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        values = row_values(row, idf)
+        keep = values != 0
+        data.append(values[keep])
+        indices.append(numpy.searchsorted(columns, row.buckets[keep]))
+        indptr.append(indptr[-1] + int(keep.sum()))
+    return csr_matrix(
+        (
+            numpy.concatenate(data) if data else numpy.zeros(0),
+            numpy.concatenate(indices) if indices else numpy.zeros(0, "int64"),
+            numpy.asarray(indptr),
+        ),
+        shape=(len(rows), len(columns)),
+    )
 
 
 def fit_weights(
-    rows: Sequence[Any],
+    rows: Sequence[FeatureRow],
     truth: Any,
     weight: Any,
     *,
     exclusive: bool,
     settings: ModelSettings,
-    seed: int = 0,
-    on_step: Callable[[int], None] | None = None,
-) -> tuple[CompactWeights, Any]:
-    """Logistic (softmax) regression by minibatch SGD with a proximal L1 step.
+    on_label: Callable[[int, int], None] | None = None,
+) -> LinearWeights:
+    """Fit the model: per label, an L2-penalised logistic regression with balanced
+    class weights (softmax regression over the labelled sentences for exclusive labels).
 
-    The gradient of a batch is summed, not averaged, so each sentence moves the
-    weights as much whatever the batch size; after each step every weight is
-    shrunk towards 0 by ``learn_rate * l1`` per sentence, so words that the data
-    does not keep pushing end at exactly 0 (what stops a few hundred sentences
-    being memorised word by word). It runs over the buckets the training
-    sentences use, in numpy: a few hundred sentences train in a fraction of a second.
+    A label no training sentence carries (or every one does) gets no weights and
+    a bias that keeps its score near 0 (or 1).
     """
+    import warnings
+
+    import numpy
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+
+    # ``steps`` caps the solver on purpose (tests, a quick retraining): not news to print.
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    n_labels = truth.shape[1]
+    idf = inverse_frequencies(rows)
+    columns = numpy.flatnonzero(idf)
+    X = _matrix(rows, idf, columns)
+    W = numpy.zeros((len(columns), n_labels), dtype="float64")
+    b = numpy.full(n_labels, -10.0)
+
+    def regression() -> Any:
+        return LogisticRegression(
+            C=settings.penalty, class_weight="balanced", max_iter=settings.steps
+        )
+
+    if exclusive:
+        labelled = truth.sum(axis=1) > 0
+        target = truth[labelled].argmax(axis=1)
+        present = numpy.unique(target)
+        if len(present) == 1:
+            b[present[0]] = 10.0
+        elif len(present):
+            fitted = regression().fit(X[labelled], target, sample_weight=weight[labelled])
+            if len(present) == 2:
+                W[:, present[1]] = fitted.coef_[0]
+                b[present] = (0.0, fitted.intercept_[0])
+            else:
+                W[:, present] = fitted.coef_.T
+                b[present] = fitted.intercept_
+        if on_label is not None:
+            on_label(n_labels, n_labels)
+    else:
+        for j in range(n_labels):
+            positives = int(truth[:, j].sum())
+            if positives == len(rows) and positives:
+                b[j] = 10.0
+            elif positives:
+                fitted = regression().fit(X, truth[:, j], sample_weight=weight)
+                W[:, j] = fitted.coef_[0]
+                b[j] = fitted.intercept_[0]
+            if on_label is not None:
+                on_label(j + 1, n_labels)
+    full = numpy.zeros((_HASH_LENGTH, n_labels), dtype="float32")
+    full[columns] = W
+    return LinearWeights(idf, full, b.astype("float32"))
+
+
+def predict_rows(fitted: LinearWeights, rows: Sequence[FeatureRow], *, exclusive: bool) -> Any:
+    """Scores (one row per sentence) of weights not yet put in a pipeline."""
+    return _scores(fitted.idf, fitted.weights, fitted.bias, rows, exclusive)
+
+
+def _scores(idf: Any, W: Any, b: Any, rows: Sequence[FeatureRow], exclusive: bool) -> Any:
     import numpy
 
-    n, n_labels = truth.shape
-    used, inverse = numpy.unique(
-        numpy.concatenate(rows) if rows else numpy.zeros(0, "int64"), return_inverse=True
-    )
-    lengths = [len(r) for r in rows]
-    offsets = numpy.concatenate([[0], numpy.cumsum(lengths)]).astype("int64")
-    columns = [inverse[offsets[i] : offsets[i + 1]] for i in range(n)]
-    W = numpy.zeros((len(used), n_labels), dtype="float64")
-    b = numpy.zeros(n_labels, dtype="float64")
-    has_label = truth.sum(axis=1) > 0
-    rng = numpy.random.default_rng(seed)
-    order = rng.permutation(n)
-    cursor = 0
-    shrink = settings.learn_rate * settings.l1 * BATCH_SIZE
-    for step in range(settings.steps):
-        if cursor + BATCH_SIZE > n and cursor:
-            order = rng.permutation(n)
-            cursor = 0
-        batch = order[cursor : cursor + BATCH_SIZE]
-        cursor += BATCH_SIZE
-        batch_columns = [columns[i] for i in batch]
-        batch_rows = numpy.repeat(numpy.arange(len(batch)), [len(c) for c in batch_columns])
-        flat = numpy.concatenate(batch_columns) if batch_columns else numpy.zeros(0, "int64")
-        logits = numpy.zeros((len(batch), n_labels)) + b
-        for j in range(n_labels):
-            logits[:, j] += numpy.bincount(batch_rows, weights=W[flat, j], minlength=len(batch))
-        if exclusive:
-            logits -= logits.max(axis=1, keepdims=True)
-            scores = numpy.exp(logits)
-            scores /= scores.sum(axis=1, keepdims=True)
-        else:
-            scores = 1.0 / (1.0 + numpy.exp(-logits))
-        d = (scores - truth[batch]) * weight[batch, None]
-        if exclusive:
-            # A sentence with no label says nothing about which label it would be.
-            d[~has_label[batch]] = 0.0
-        # Buckets repeat across a batch's sentences: scatter the rows with bincount.
-        touched, where = numpy.unique(flat, return_inverse=True)
-        for j in range(n_labels):
-            W[touched, j] -= settings.learn_rate * numpy.bincount(
-                where, weights=d[batch_rows, j], minlength=len(touched)
-            )
-        b -= settings.learn_rate * d.sum(axis=0)
-        if shrink:
-            numpy.copyto(W, numpy.sign(W) * numpy.maximum(numpy.abs(W) - shrink, 0.0))
-        if on_step is not None:
-            on_step(step + 1)
-    return CompactWeights(used, W.astype("float32")), b.astype("float32")
+    logits = numpy.zeros((len(rows), len(b)), dtype="float64") + b
+    for i, row in enumerate(rows):
+        if len(row.buckets):
+            logits[i] += row_values(row, idf) @ W[row.buckets]
+    if exclusive:
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = numpy.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+    return 1.0 / (1.0 + numpy.exp(-numpy.clip(logits, -30.0, 30.0)))
 
 
 def model_config(exclusive: bool, settings: ModelSettings) -> dict[str, Any]:
@@ -247,7 +327,7 @@ def model_config(exclusive: bool, settings: ModelSettings) -> dict[str, Any]:
     return {
         "@architectures": ARCHITECTURE,
         "exclusive_classes": exclusive,
-        "prefix_length": settings.prefix_length,
+        "pieces": settings.pieces,
         "cues": settings.cues,
         "context": settings.context,
         "length": _HASH_LENGTH,
@@ -255,28 +335,54 @@ def model_config(exclusive: bool, settings: ModelSettings) -> dict[str, Any]:
     }
 
 
-def doc_buckets(model: Any, docs: Sequence[Doc]) -> list[Any]:
-    """Each doc's feature buckets (distinct), as the model reads them."""
+def sentence_words(doc: Doc) -> list[str]:
+    """A sentence's lowercased words: no spaces, no punctuation but the question mark."""
+    return [t.lower_ for t in doc if not t.is_space and (not t.is_punct or t.text == "?")]
+
+
+def word_pieces(words: Sequence[str]) -> list[str]:
+    """The character n-grams of each word padded with a space at each end."""
+    low, high = _PIECES
+    found: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        for size in range(low, min(high, len(padded)) + 1):
+            found.extend(padded[i : i + size] for i in range(len(padded) - size + 1))
+    return found
+
+
+def doc_rows(model: Any, docs: Sequence[Doc]) -> list[FeatureRow]:
+    """Each doc's feature row, as the model reads it."""
     import numpy
-    from spacy.attrs import IS_SPACE, LOWER
     from spacy.strings import get_string_id
 
-    prefix_length = model.attrs["prefix_length"]
-    cues, context = model.attrs["cues"], model.attrs["context"]
+    pieces, cues, context = model.attrs["pieces"], model.attrs["cues"], model.attrs["context"]
     length = numpy.uint64(model.attrs["length"])
     rows = []
     for doc in docs:
-        array = doc.to_array([LOWER, IS_SPACE]).reshape((-1, 2))
-        words = numpy.asarray(array[array[:, 1] == 0, 0], dtype="uint64")
-        extra = [get_string_id(k) for k in sentence_keys(doc, prefix_length, cues, context)]
-        keys = numpy.concatenate([words, numpy.asarray(extra, dtype="uint64")])
-        rows.append(numpy.unique(keys % length).astype("int64"))
+        words = sentence_words(doc)
+        keys = [get_string_id("w " + w) for w in words]
+        keys.extend(get_string_id(f"b {a} {b}") for a, b in itertools.pairwise(words))
+        groups = [WORDS] * len(keys)
+        if pieces:
+            found = [get_string_id("c" + p) for p in word_pieces(words)]
+            keys.extend(found)
+            groups.extend([PIECES] * len(found))
+        extra = [get_string_id(k) for k in sentence_keys(doc, cues, context)]
+        keys.extend(extra)
+        groups.extend([EXTRAS] * len(extra))
+        hashed = numpy.asarray(keys, dtype="uint64") % length
+        grouped = hashed.astype("int64") * 4 + numpy.asarray(groups, dtype="int64")
+        distinct, counts = numpy.unique(grouped, return_counts=True)
+        # A bucket two groups share (a hash collision) keeps the first group's reading.
+        buckets, first = numpy.unique(distinct // 4, return_index=True)
+        rows.append(FeatureRow(buckets, counts[first].astype("float32"), (distinct % 4)[first]))
     return rows
 
 
 def build_sentence_classifier(
     exclusive_classes: bool,
-    prefix_length: int = _PREFIX_LENGTH,
+    pieces: bool = True,
     cues: bool = True,
     context: bool = True,
     length: int = _HASH_LENGTH,
@@ -284,43 +390,28 @@ def build_sentence_classifier(
 ) -> Any:
     """A linear classifier over hashed sentence features, as one thinc ``Model``.
 
-    Reads lowercased words, the first ``prefix_length`` letters of longer words,
-    and (when asked) cues and context (``annotator.suggest.features``), each
-    hashed into one of ``length`` buckets; a weight row per bucket and a bias per
+    Reads words, word pairs, word pieces (when asked) and cues and context (when
+    asked), each hashed into one of ``length`` buckets; weighs them by the
+    stored inverse document frequencies; a weight row per bucket and a bias per
     label, then sigmoid (softmax for exclusive labels). It is trained outside
     spaCy's loop, by ``fit_weights``, and saved and loaded by spaCy as any model.
     """
     from thinc.api import Model
 
     def forward(model: Any, docs: Any, is_train: bool) -> tuple[Any, Any]:
-        import numpy
-
-        W, b = model.get_param("W"), model.get_param("b")
-        rows = doc_buckets(model, docs)
-        logits = numpy.zeros((len(rows), W.shape[1]), dtype="float32") + b
-        for i, row in enumerate(rows):
-            if len(row):
-                logits[i] += W[row].sum(axis=0)
-        if exclusive_classes:
-            scores = model.ops.softmax(logits, inplace=False)
-        else:
-            scores = model.ops.sigmoid(logits)
+        idf, W, b = model.get_param("idf"), model.get_param("W"), model.get_param("b")
+        scores = _scores(idf, W, b, doc_rows(model, docs), exclusive_classes)
 
         def backprop(d_scores: Any) -> list[Any]:
-            # Cross-entropy's gradient with respect to the logits, as spaCy passes it.
-            d_W = numpy.zeros_like(W)
-            for i, row in enumerate(rows):
-                d_W[row] += d_scores[i]
-            model.inc_grad("W", d_W)
-            model.inc_grad("b", d_scores.sum(axis=0))
-            return []
+            raise NotImplementedError("the model is fitted by fit_weights, not by spaCy")
 
-        return scores, backprop
+        return model.ops.asarray2f(scores), backprop
 
     def init(model: Any, X: Any = None, Y: Any = None) -> None:
         if Y is not None:
             model.set_dim("nO", Y.shape[1])
         n_out = model.get_dim("nO")
+        model.set_param("idf", model.ops.alloc1f(length))
         model.set_param("W", model.ops.alloc2f(length, n_out))
         model.set_param("b", model.ops.alloc1f(n_out))
 
@@ -329,10 +420,10 @@ def build_sentence_classifier(
         forward,
         init=init,
         dims={"nO": nO},
-        params={"W": None, "b": None},
+        params={"idf": None, "W": None, "b": None},
         attrs={
             "multi_label": not exclusive_classes,
-            "prefix_length": prefix_length,
+            "pieces": pieces,
             "cues": cues,
             "context": context,
             "length": length,

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 #: The file beside the spaCy pipeline that makes a folder an annotator model.
 MODEL_META = "annotator-model.json"
 #: Version of ``MODEL_META``; a newer one is refused rather than misread.
-META_VERSION = 2
+META_VERSION = 3
 DEFAULT_THRESHOLD = 0.5
 _K = TypeVar("_K")
 
@@ -257,7 +257,7 @@ def read_model_meta(model_dir: Path) -> dict[str, Any]:
         raise NotAModelError(f"{path}: written by a newer annotator; upgrade to load it")
     if version < META_VERSION:
         raise NotAModelError(
-            f"{path}: trained by an older annotator (a words-only model); "
+            f"{path}: trained by an older annotator, whose models this one cannot read; "
             "train it again with annotator train"
         )
     return meta

@@ -2,7 +2,7 @@
 
 Decisions are replayed into sentence records (the same as every export),
 whole documents are held out and scored, the label set's examples and near
-misses join the training data as seed sentences, per-label thresholds and the
+misses join the training data as seed sentences, the label threshold and the
 confidence cut-off are chosen by cross-validation (``calibrate``), and the
 classifier is trained on everything kept for training. ``annotator train`` and
 retraining in the screen both call this with its defaults.
@@ -202,7 +202,6 @@ def fit_suggestion_model(
     exclusive: bool,
     labels: LabelSet | None,
     settings: ModelSettings,
-    seed: int = 0,
     min_precision: float = DEFAULT_MIN_PRECISION,
     progress: ProgressHook | None = None,
 ) -> tuple[Language, Calibration, int]:
@@ -233,7 +232,6 @@ def fit_suggestion_model(
         always_rows=seed_rows,
         always_weight=SEED_WEIGHT,
         min_precision=min_precision,
-        seed=seed,
         on_fold=lambda k, n: report(0.1 + 0.6 * k / n, f"cross-validation fold {k}/{n}"),
     )
     report(0.75, "training the model")
@@ -242,13 +240,10 @@ def fit_suggestion_model(
         label_names,
         exclusive=exclusive,
         settings=settings,
-        seed=seed,
         weights=[1.0] * len(examples) + [SEED_WEIGHT] * len(seeds),
         rows=[*rows, *seed_rows],
         nlp=nlp,
-        on_step=lambda step: report(
-            0.75 + 0.2 * step / settings.steps, f"step {step}/{settings.steps}"
-        ),
+        on_label=lambda done, total: report(0.75 + 0.2 * done / total, f"label {done}/{total}"),
     )
     return nlp, calibration, len(seeds)
 
@@ -327,7 +322,6 @@ def train_model(
         exclusive=dataset.exclusive,
         labels=labels,
         settings=ModelSettings(steps=max_steps),
-        seed=seed,
         min_precision=min_precision,
         progress=report,
     )
