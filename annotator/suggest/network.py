@@ -75,6 +75,7 @@ class ModelSettings:
     context: bool = True
     pieces: bool = True
     penalty: float = 10.0
+    balanced: bool = True
 
 
 @dataclass(frozen=True)
@@ -268,7 +269,9 @@ def fit_weights(
 
     def regression() -> Any:
         return LogisticRegression(
-            C=settings.penalty, class_weight="balanced", max_iter=settings.steps
+            C=settings.penalty,
+            class_weight="balanced" if settings.balanced else None,
+            max_iter=settings.steps,
         )
 
     if exclusive:
