@@ -48,7 +48,9 @@ def train(
         float,
         typer.Option("--dev-share", min=0.0, max=0.9, help="Share of documents held out."),
     ] = 0.2,
-    steps: Annotated[int, typer.Option("--steps", min=1, help="Training steps.")] = 400,
+    steps: Annotated[
+        int, typer.Option("--steps", min=1, help="Most solver iterations per label.")
+    ] = 400,
     min_per_label: Annotated[
         int, typer.Option("--min-per-label", min=1, help="Sentences each label needs.")
     ] = 5,
