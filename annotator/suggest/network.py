@@ -377,7 +377,7 @@ def doc_rows(model: Any, docs: Sequence[Doc]) -> list[FeatureRow]:
         hashed = numpy.asarray(keys, dtype="uint64") % length
         grouped = hashed.astype("int64") * 4 + numpy.asarray(groups, dtype="int64")
         distinct, counts = numpy.unique(grouped, return_counts=True)
-        # A bucket two groups share (a hash collision) keeps the first group's reading.
+        # A bucket two groups share (a hash collision) is read as the lower group (words first).
         buckets, first = numpy.unique(distinct // 4, return_index=True)
         rows.append(FeatureRow(buckets, counts[first].astype("float32"), (distinct % 4)[first]))
     return rows
