@@ -63,7 +63,7 @@ def train(
             help="Score from which every label is shown (default: per label, cross-validated).",
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Shuffle and training seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the held-out documents.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing model.")] = False,
 ) -> None:
     """Train a label-suggestion model (spaCy text classifier) on annotation decisions."""

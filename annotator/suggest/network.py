@@ -67,7 +67,8 @@ class ModelSettings:
     retraining in the screen and the benchmark, so all three train the same model.
 
     ``steps`` caps the solver's iterations per label; ``penalty`` is scikit-learn's
-    ``C``, the inverse strength of the L2 penalty.
+    ``C``, the inverse strength of the L2 penalty; ``balanced`` weighs each label's
+    positive and negative sentences equally.
     """
 
     steps: int = 400

@@ -105,6 +105,15 @@ class HeldOutScores:
         )
 
 
+def micro_f1(gold: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> float:
+    """F1 pooled over every (sentence, label) decision of two lists of label sets."""
+    pairs = list(zip(gold, predicted, strict=True))
+    tp = sum(len(g & p) for g, p in pairs)
+    fp = sum(len(p - g) for g, p in pairs)
+    fn = sum(len(g - p) for g, p in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
 def held_out_scores(
     gold: Sequence[Iterable[str]],
     predicted: Sequence[Iterable[str]],
@@ -117,10 +126,7 @@ def held_out_scores(
     per_label = score_labels(gold, predicted, labels, train_positives)
     gold_sets = [frozenset(g) for g in gold]
     predicted_sets = [frozenset(p) for p in predicted]
-    tp = sum(len(g & p) for g, p in zip(gold_sets, predicted_sets, strict=True))
-    fp = sum(len(p - g) for g, p in zip(gold_sets, predicted_sets, strict=True))
-    fn = sum(len(g - p) for g, p in zip(gold_sets, predicted_sets, strict=True))
-    micro = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    micro = micro_f1(gold_sets, predicted_sets)
     scored = [s.f1 for s in per_label if s.support]
     macro = sum(scored) / len(scored) if scored else 0.0
     right = [g == p for g, p in zip(gold_sets, predicted_sets, strict=True)]
