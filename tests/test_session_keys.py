@@ -9,7 +9,7 @@ from the file with the log's own decoder (``decode_line``) or replay (``read_log
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -452,13 +452,27 @@ class ScriptedModel:
 
     def __init__(self, suggestions: dict[str, Suggestion]) -> None:
         self.suggestions = suggestions
+        #: Per sentence text, the decisions on the sentence before it that it was
+        #: suggested with, in order (None: undecided).
+        self.previous: dict[str, list[tuple[str, ...] | None]] = {}
 
-    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
-        return {
-            (span.start, span.end): self.suggestions[span.text]
-            for _turn, span in units(document)
-            if span.text in self.suggestions
-        }
+    def suggest_document(
+        self,
+        document: Document,
+        decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
+        only: Collection[tuple[int, int]] | None = None,
+    ) -> dict[tuple[int, int], Suggestion]:
+        spans = [span for _turn, span in units(document)]
+        found = {}
+        for n, span in enumerate(spans):
+            if only is not None and span.location not in only:
+                continue
+            before = spans[n - 1] if n else None
+            seen = decided(before.start, before.end) if decided and before else None
+            self.previous.setdefault(span.text, []).append(seen)
+            if span.text in self.suggestions:
+                found[span.location] = self.suggestions[span.text]
+        return found
 
 
 def suggestion(labels: tuple[str, ...], score: float = 0.9, *, sure: bool = True) -> Suggestion:
@@ -517,6 +531,28 @@ def suggested(session: AnnotationSession) -> AnnotationSession:
         )
     )
     return session
+
+
+def test_deciding_a_sentence_suggests_again_for_the_next_with_that_decision(
+    session: AnnotationSession,
+) -> None:
+    """The model reads the decision on the sentence before (the analyst's run of
+    hand-overs, a pledge spelled out over sentences): what the screen shows for a
+    sentence follows the decisions made, undone and changed before it, across a
+    turn's end too (the empty OPERATOR turn has no sentence to be before)."""
+    model = ScriptedModel({})
+    session.use_suggester(model)  # type: ignore[arg-type]
+    session.suggestion_for(0, session.documents[0].turns[0].sentences[1])
+    assert model.previous["Deterrence holds."] == [None]  # nothing decided yet
+    session.toggle_label("commitment")  # on the first sentence
+    assert model.previous["Deterrence holds."] == [None, ("commitment",)]
+    session.toggle_label("threat")
+    session.undo()
+    assert model.previous["Deterrence holds."][-2:] == [("commitment", "threat"), ("commitment",)]
+    session.go_to(0, 0, 2)
+    session.no_label()  # "Next question, please." ends the turn; the question follows it
+    assert model.previous["What about the nuclear talks?"][-1] == ()
+    assert model.previous["We will defend our allies."] == [None]  # nothing before it
 
 
 def test_accepting_a_suggestion_records_the_model_and_counts_as_taken(

@@ -11,6 +11,7 @@ import json
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,23 @@ from annotator.suggest import (
     order_by_uncertainty,
     score_labels,
     train_model,
+)
+from annotator.suggest.features import (
+    OPENS,
+    SAME_TURN,
+    TURN_BEFORE,
+    SentenceContext,
+    contexts_in_turn,
+    in_reading_order,
+)
+from annotator.suggest.network import (
+    ModelSettings,
+    TrainingExample,
+    featurize,
+    fit_weights,
+    new_pipeline,
+    predict_rows,
+    truth_matrix,
 )
 from tests.command_line import run_cli
 
@@ -438,16 +456,6 @@ def test_word_pieces_carry_a_label_to_another_form_of_its_word() -> None:
     """A word family learned in one form is found in another ("committed" from
     "commitment"), which words alone cannot do; and fitting is exact: the same
     sentences give the same weights every time."""
-    from annotator.suggest.network import (
-        ModelSettings,
-        TrainingExample,
-        featurize,
-        fit_weights,
-        new_pipeline,
-        predict_rows,
-        truth_matrix,
-    )
-
     names = ["commitment", "procedural"]
     examples = [
         TrainingExample(f"Our commitment to partner {n} is firm.", ("commitment",))
@@ -489,3 +497,78 @@ def test_one_threshold_is_chosen_for_every_label() -> None:
     assert choose_threshold(gold, scores, names) == 0.3
     # Too few positives to judge: the default.
     assert choose_threshold([("a",), ()], scores[:2], names) == 0.5
+
+
+def test_the_decision_on_the_sentence_before_is_read() -> None:
+    """ "That is right." takes the label of the sentence it agrees with: only the
+    decision on the sentence before tells the two apart, and the model reads it
+    when asked (``previous``) and only then."""
+    import numpy
+
+    from annotator.suggest.features import SAME_TURN, SentenceContext
+
+    names = ["commitment", "procedural"]
+
+    def after(labels: tuple[str, ...]) -> SentenceContext:
+        return SentenceContext("principal", "last", SAME_TURN, labels)
+
+    examples = [
+        TrainingExample(f"That is right, {n}.", (name,), after((name,)))
+        for n in range(6)
+        for name in names
+    ] + [
+        TrainingExample(f"We will defend partner {n}.", ("commitment",), after(()))
+        for n in range(6)
+    ]
+    test = [TrainingExample("That is right.", (), after((name,))) for name in names]
+    for previous in (True, False):
+        settings = ModelSettings(previous=previous, cues=False)
+        nlp = new_pipeline(names, exclusive=False, settings=settings)
+        truth = truth_matrix(examples, names)
+        weight = numpy.ones(len(examples))
+        fitted = fit_weights(
+            featurize(nlp, examples), truth, weight, exclusive=False, settings=settings
+        )
+        scores = predict_rows(fitted, featurize(nlp, test), exclusive=False)
+        if previous:
+            assert scores[0][0] > 0.5 > scores[0][1]  # after a commitment
+            assert scores[1][1] > 0.5 > scores[1][0]  # after a hand-over
+        else:
+            assert (scores[0] == scores[1]).all()
+
+
+def test_contexts_carry_the_decision_before_in_reading_order() -> None:
+    """The first sentence opens the document; a sentence after an undecided one does
+    not know what came before (the screen then asks more of its suggestion); a
+    sentence after the turn's end knows it follows another speaker."""
+    contexts = [*contexts_in_turn("MR MILLER", 2), *contexts_in_turn("QUESTION", 2)]
+    found = in_reading_order(contexts, [0, 0, 1, 1], [("procedural",), None, (), None])
+    assert [c.follows for c in found] == [OPENS, SAME_TURN, TURN_BEFORE, SAME_TURN]
+    assert [c.knows_previous for c in found] == [True, True, False, True]
+    assert "@prev.turn=procedural" in found[1].features()
+    assert "@prev.turn=none" in found[3].features()  # "no label" is a decision too
+    assert not any(f.startswith("@prev") for f in found[2].features())
+    hidden = found[1].without_previous()
+    assert not hidden.knows_previous
+    assert not any(f.startswith("@prev") for f in hidden.features())
+    assert found[0].without_previous() == found[0]  # nothing before the first
+
+
+def test_a_suggestion_made_without_the_decision_before_has_its_own_cut_off(
+    trained: tuple[TrainReport, list[float]],
+) -> None:
+    """Where the sentence before is undecided (the analyst jumped ahead), the model
+    knows less, so its suggestion is shown only past the cut-off chosen for that
+    case; knowing it, past the usual one."""
+    report, _ = trained
+    suggester = Suggester.load(report.model_dir)
+    calibration = json.loads((report.model_dir / MODEL_META).read_text())["calibration"]
+    assert {"blind_cutoff", "blind_right_when_shown", "blind_coverage"} <= calibration.keys()
+    known = SentenceContext("principal", "middle", SAME_TURN, ("commitment",))
+    text = "We will defend our allies."
+    suggester.cutoff, suggester.blind_cutoff = 0.0, 1.01
+    shown, hidden = suggester.suggest([text, text], [known, replace(known, previous=None)])
+    assert shown.confident and not hidden.confident
+    suggester.cutoff, suggester.blind_cutoff = 1.01, 0.0
+    shown, hidden = suggester.suggest([text, text], [known, replace(known, previous=None)])
+    assert not shown.confident and hidden.confident

@@ -10,7 +10,8 @@ What the log says of each sentence is asked of ``SessionDocuments``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.log.schema import EXCLUDE
@@ -322,10 +323,43 @@ class AnnotationSession(SessionDocuments):
         if found is None:
             found = {}
             if self.suggester is not None:
-                # In context (speaker role, place in the turn), as the model was trained.
-                found = self.suggester.suggest_document(self.documents[doc_index])
+                # In context (speaker role, place in the turn, the decision on the
+                # sentence before), as the model was trained.
+                found = self.suggester.suggest_document(
+                    self.documents[doc_index], self._decided_labels(doc_index)
+                )
             self._suggestions[doc_index] = found
         return found
+
+    def _decided_labels(self, doc_index: int) -> Callable[[int, int], tuple[str, ...] | None]:
+        """The label set decided on a sentence of a document by ``(start, end)``, None
+        while it is undecided."""
+        decisions = self._attachment(doc_index).decisions
+
+        def labels(start: int, end: int) -> tuple[str, ...] | None:
+            found = decisions.get((start, end))
+            return tuple(found.labels) if found is not None else None
+
+        return labels
+
+    def _suggest_after(self, line: Decision) -> None:
+        """Suggest again for the sentence after the one ``line`` decided, undid or
+        excluded: the model reads the decision on the sentence before."""
+        doc = self._index.get(line.document)
+        if self.suggester is None or doc is None or doc not in self._suggestions:
+            return
+        document = self.documents[doc]
+        spans = [span for turn in document.turns for span in turn.sentences]
+        following = next(
+            (after for span, after in itertools.pairwise(spans) if span.location == line.location),
+            None,
+        )
+        if following is not None:
+            self._suggestions[doc].update(
+                self.suggester.suggest_document(
+                    document, self._decided_labels(doc), only={following.location}
+                )
+            )
 
     def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
         """The model's suggestion for an undecided sentence: None once decided, and
@@ -394,6 +428,7 @@ class AnnotationSession(SessionDocuments):
         log has already updated the attachment the session reads."""
         if decision is not None:
             self.last_decision = decision
+            self._suggest_after(decision)
         return decision
 
     def _decide(

@@ -3,8 +3,10 @@
 An analyst labels what a speaker *does* with a sentence, read in its turn, so
 the words alone miss much of what decides a label: a reporter's question is
 rarely a commitment whatever its words, a turn's first sentence is often
-thanks, and a short sentence is often procedural. ``SentenceContext`` carries
-what the text cannot say (who speaks, where in the turn); ``cue_features``
+thanks, a short sentence is often procedural, and a sentence often does what
+the one before it did (a run of hand-overs, a pledge spelled out over three
+sentences). ``SentenceContext`` carries what the text cannot say (who speaks,
+where in the turn, what the analyst decided on the sentence before); ``cue_features``
 adds what a parser would (question, modal, negation, length) without one, so
 nothing needs a trained pipeline.
 
@@ -15,12 +17,12 @@ linear layer; the context ones start with ``@`` so they never collide with a wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from annotator.model import Document
+    from annotator.model import Document, Span
 
 #: The key in ``Doc.user_data`` under which a sentence's context features travel.
 CONTEXT_KEY = "annotator.context"
@@ -49,24 +51,55 @@ _MODALS = {
 _NEGATIONS = {"not", "n't", "n’t", "never", "no", "nothing", "neither", "nor", "cannot"}
 
 
+#: ``SentenceContext.follows``: what comes before a sentence in its document.
+OPENS, SAME_TURN, TURN_BEFORE = "opens", "turn", "before"
+#: The prefix of the features of the previous sentence's decision.
+PREVIOUS_PREFIX = "@prev"
+
+
 @dataclass(frozen=True)
 class SentenceContext:
-    """Where a sentence stands: the speaker's role in the event and its place in the turn.
+    """Where a sentence stands: the speaker's role in the event, its place in the turn,
+    and what the analyst decided on the sentence before it.
 
     ``role`` is ``reporter`` (a ``Q`` turn), ``moderator`` or ``principal``;
     ``position`` is ``only``, ``first``, ``middle`` or ``last`` in the turn.
+    ``follows`` says what the sentence comes after: nothing (``opens``, the
+    document's first sentence), a sentence of the same turn (``turn``) or the
+    last sentence of the turn before (``before``). ``previous`` is the label
+    set decided on that sentence (``()`` for "no label"), None while it is
+    undecided or unknown: the model then reads the sentence without it.
     """
 
     role: str = "principal"
     position: str = "middle"
+    follows: str | None = None
+    previous: tuple[str, ...] | None = None
+
+    @property
+    def knows_previous(self) -> bool:
+        """Whether the sentence before is accounted for (decided, or there is none)."""
+        return self.follows == OPENS or (self.follows is not None and self.previous is not None)
 
     def features(self) -> tuple[str, ...]:
-        """The context as model features (the role, the place, and the two together)."""
-        return (
+        """The context as model features: the role, the place, the two together, and
+        the previous sentence's labels (where it is in the same turn or not)."""
+        found = [
             f"@role={self.role}",
             f"@pos={self.position}",
             f"@role={self.role}@pos={self.position}",
-        )
+        ]
+        if self.follows == OPENS:
+            found.append(f"{PREVIOUS_PREFIX}=opens")
+        elif self.follows is not None and self.previous is not None:
+            found.extend(
+                f"{PREVIOUS_PREFIX}.{self.follows}={name}" for name in self.previous or ("none",)
+            )
+        return tuple(found)
+
+    def without_previous(self) -> SentenceContext:
+        """The same context with the previous sentence's decision unknown."""
+        return replace(self, previous=None) if self.follows != OPENS else self
 
 
 def speaker_role(speaker: str) -> str:
@@ -89,18 +122,49 @@ def turn_position(index: int, count: int) -> str:
 
 
 def contexts_in_turn(speaker: str, count: int) -> list[SentenceContext]:
-    """The contexts of the ``count`` sentences of one turn, in order."""
+    """The contexts of the ``count`` sentences of one turn, in order (what precedes
+    them not yet said: see ``in_reading_order``)."""
     role = speaker_role(speaker)
     return [SentenceContext(role, turn_position(i, count)) for i in range(count)]
 
 
-def document_contexts(document: Document) -> Iterator[tuple[int, int, str, SentenceContext]]:
-    """``(start, end, text, context)`` of every sentence of a document, in reading order."""
-    for turn in document.turns:
-        for span, context in zip(
-            turn.sentences, contexts_in_turn(turn.speaker, len(turn.sentences)), strict=True
-        ):
-            yield span.start, span.end, span.text, context
+def in_reading_order(
+    contexts: Sequence[SentenceContext],
+    turns: Sequence[Hashable],
+    decided: Sequence[tuple[str, ...] | None],
+) -> list[SentenceContext]:
+    """The contexts of one document's sentences (in reading order, each sentence's
+    turn in ``turns``) with what each follows: ``decided`` holds every sentence's
+    label set, None where undecided."""
+    found = []
+    for n, context in enumerate(contexts):
+        if n == 0:
+            found.append(replace(context, follows=OPENS, previous=None))
+            continue
+        follows = SAME_TURN if turns[n] == turns[n - 1] else TURN_BEFORE
+        found.append(replace(context, follows=follows, previous=decided[n - 1]))
+    return found
+
+
+def document_contexts(
+    document: Document,
+    decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
+) -> list[tuple[int, int, str, SentenceContext]]:
+    """``(start, end, text, context)`` of every sentence of a document, in reading order.
+
+    ``decided(start, end)`` gives the label set decided on a sentence (None while
+    undecided), so each context carries the decision on the sentence before.
+    """
+    spans: list[Span] = []
+    contexts: list[SentenceContext] = []
+    turns: list[int] = []
+    for number, turn in enumerate(document.turns):
+        spans.extend(turn.sentences)
+        contexts.extend(contexts_in_turn(turn.speaker, len(turn.sentences)))
+        turns.extend([number] * len(turn.sentences))
+    labels = [decided(s.start, s.end) if decided else None for s in spans]
+    ordered = in_reading_order(contexts, turns, labels)
+    return [(s.start, s.end, s.text, c) for s, c in zip(spans, ordered, strict=True)]
 
 
 def cue_features(words: Sequence[str]) -> list[str]:
@@ -124,11 +188,15 @@ def cue_features(words: Sequence[str]) -> list[str]:
     return found
 
 
-def sentence_keys(doc: Any, use_cues: bool, use_context: bool) -> list[str]:
-    """The string features of one spaCy ``Doc`` beyond its words (cues and context)."""
+def sentence_keys(
+    doc: Any, use_cues: bool, use_context: bool, use_previous: bool = True
+) -> list[str]:
+    """The string features of one spaCy ``Doc`` beyond its words (cues, context, and
+    the previous sentence's decision)."""
     keys: list[str] = []
     if use_cues:
         keys.extend(cue_features([t.lower_ for t in doc if not t.is_space]))
-    if use_context:
-        keys.extend(doc.user_data.get(CONTEXT_KEY, ()))
+    for key in doc.user_data.get(CONTEXT_KEY, ()):
+        if use_previous if key.startswith(PREVIOUS_PREFIX) else use_context:
+            keys.append(key)
     return keys

@@ -4,15 +4,15 @@ The model is a logistic regression made for a few hundred decisions. A sentence
 is read as three groups of features: its lowercased words and word pairs; the
 character 2- to 5-grams of each word (what ties "commit", "commitment" and
 "committed" together, and catches a word family the analyst has only seen once
-in another form); and its mood and place in the event
-(``annotator.suggest.features``). Words and pieces are weighted as a search
-engine weighs them (log term frequency times inverse document frequency over the
-training sentences, each group scaled to unit length), so a long sentence does
-not outvote a short one and the commonest words count least. Each label is
-learned by an L2-penalised logistic regression (scikit-learn's, solved exactly,
-so a model does not depend on a random seed), with its positives and negatives
-weighed equally, which is what lets a label given to one sentence in twenty be
-found at all.
+in another form); and its mood, its place in the event and what the analyst
+decided on the sentence before it (``annotator.suggest.features``). Words and
+pieces are weighted as a search engine weighs them (log term frequency times
+inverse document frequency over the training sentences, each group scaled to
+unit length), so a long sentence does not outvote a short one and the commonest
+words count least. Each label is learned by an L2-penalised logistic regression
+(scikit-learn's, solved exactly, so a model does not depend on a random seed),
+with its positives and negatives weighed equally, which is what lets a label
+given to one sentence in twenty be found at all.
 
 Measured on the analysts' labels (benchmarks/bench_suggest.py); the choices
 and what each one gained are in the README.
@@ -68,12 +68,14 @@ class ModelSettings:
 
     ``steps`` caps the solver's iterations per label; ``penalty`` is scikit-learn's
     ``C``, the inverse strength of the L2 penalty; ``balanced`` weighs each label's
-    positive and negative sentences equally.
+    positive and negative sentences equally. ``context`` reads the speaker's role
+    and the place in the turn, ``previous`` the decision on the sentence before.
     """
 
     steps: int = 400
     cues: bool = True
     context: bool = True
+    previous: bool = True
     pieces: bool = True
     penalty: float = 10.0
     balanced: bool = True
@@ -334,6 +336,7 @@ def model_config(exclusive: bool, settings: ModelSettings) -> dict[str, Any]:
         "pieces": settings.pieces,
         "cues": settings.cues,
         "context": settings.context,
+        "previous": settings.previous,
         "length": _HASH_LENGTH,
         "nO": None,
     }
@@ -361,6 +364,7 @@ def doc_rows(model: Any, docs: Sequence[Doc]) -> list[FeatureRow]:
     from spacy.strings import get_string_id
 
     pieces, cues, context = model.attrs["pieces"], model.attrs["cues"], model.attrs["context"]
+    previous = model.attrs.get("previous", True)
     length = numpy.uint64(model.attrs["length"])
     rows = []
     for doc in docs:
@@ -372,7 +376,7 @@ def doc_rows(model: Any, docs: Sequence[Doc]) -> list[FeatureRow]:
             found = [get_string_id("c" + p) for p in word_pieces(words)]
             keys.extend(found)
             groups.extend([PIECES] * len(found))
-        extra = [get_string_id(k) for k in sentence_keys(doc, cues, context)]
+        extra = [get_string_id(k) for k in sentence_keys(doc, cues, context, previous)]
         keys.extend(extra)
         groups.extend([EXTRAS] * len(extra))
         hashed = numpy.asarray(keys, dtype="uint64") % length
@@ -391,14 +395,16 @@ def build_sentence_classifier(
     context: bool = True,
     length: int = _HASH_LENGTH,
     nO: int | None = None,
+    previous: bool = True,
 ) -> Any:
     """A linear classifier over hashed sentence features, as one thinc ``Model``.
 
-    Reads words, word pairs, word pieces (when asked) and cues and context (when
-    asked), each hashed into one of ``length`` buckets; weighs them by the
-    stored inverse document frequencies; a weight row per bucket and a bias per
-    label, then sigmoid (softmax for exclusive labels). It is trained outside
-    spaCy's loop, by ``fit_weights``, and saved and loaded by spaCy as any model.
+    Reads words, word pairs, word pieces (when asked) and cues, context and the
+    previous sentence's decision (when asked), each hashed into one of ``length``
+    buckets; weighs them by the stored inverse document frequencies; a weight row
+    per bucket and a bias per label, then sigmoid (softmax for exclusive labels).
+    It is trained outside spaCy's loop, by ``fit_weights``, and saved and loaded
+    by spaCy as any model.
     """
     from thinc.api import Model
 
@@ -430,6 +436,7 @@ def build_sentence_classifier(
             "pieces": pieces,
             "cues": cues,
             "context": context,
+            "previous": previous,
             "length": length,
         },
     )

@@ -9,9 +9,8 @@ at least that confident were exactly right often enough to be worth a key.
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -63,66 +62,6 @@ class Suggestion:
         return min(abs(score - self.threshold_of(name)) for name, score in self.scores.items())
 
 
-@dataclass(frozen=True)
-class AcceptModel:
-    """How likely a suggestion is to be exactly right, from what kind of suggestion it is.
-
-    The product of label scores ranks suggestions poorly across kinds: "no label"
-    for a reporter's question is almost always right, "no label" for a
-    principal's sentence seldom is, at the same scores. So a small logistic
-    regression, fitted on the out-of-fold suggestions, reads the set's score
-    (as a logit), the speaker's role, the number of labels and which labels
-    were suggested, and says how often such a suggestion was exactly right.
-    """
-
-    weights: dict[str, float]
-
-    def probability(self, suggestion: Suggestion, role: str | None) -> float:
-        """The chance that ``suggestion`` (for a speaker of ``role``) is exactly right."""
-        z = sum(self.weights.get(k, 0.0) * v for k, v in accept_features(suggestion, role))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def accept_features(suggestion: Suggestion, role: str | None) -> list[tuple[str, float]]:
-    """The features of ``AcceptModel``: names and values.
-
-    The set's score enters as a logit, alone and crossed with the kind of
-    suggestion (its size, the speaker's role), because how much a high score
-    means differs by kind: a confident "no label" on a principal's sentence is
-    often a label the model has not learned yet. So do the best label's lead
-    over its threshold and the closest call's distance from its threshold.
-    """
-    chosen = suggestion.labels
-    logit = _logit(suggestion.confidence)
-    size = "0" if not chosen else "1" if len(chosen) == 1 else "2+"
-    who = role or "unknown"
-    leads = [
-        _logit(score) - _logit(suggestion.threshold_of(name))
-        for name, score in suggestion.scores.items()
-    ]
-    top = max(leads, default=0.0)
-    closest = min((abs(lead) for lead in leads), default=0.0)
-    found = [
-        ("bias", 1.0),
-        ("logit", logit),
-        (f"logit&size={size}", logit),
-        (f"logit&role={who}", logit),
-        ("top", top),
-        (f"top&size={size}", top),
-        ("closest", closest),
-        (f"role={who}", 1.0),
-        (f"size={size}", 1.0),
-        (f"role={who}&size={size}", 1.0),
-    ]
-    found.extend((f"label={name}", 1.0) for name in chosen)
-    return found
-
-
 def set_confidence(scores: Mapping[str, float], chosen: Iterable[str]) -> float:
     """How likely a label set is exactly right, if each label's score were its probability."""
     picked = set(chosen)
@@ -138,19 +77,14 @@ def make_suggestion(
     thresholds: Mapping[str, float],
     default: float,
     cutoff: float,
-    accept: AcceptModel | None = None,
-    role: str | None = None,
 ) -> Suggestion:
-    """A suggestion from scores: labels past their thresholds, and whether to show it.
-
-    With an ``accept`` model, ``confidence`` is its chance that the suggestion is
-    exactly right (for a speaker of ``role``); else the product of label scores.
-    """
+    """A suggestion from scores: labels past their thresholds, and whether to show it
+    (its ``set_confidence`` reaches ``cutoff``)."""
     chosen = tuple(name for name in labels if scores[name] >= thresholds.get(name, default))
-    raw = set_confidence(scores, chosen)
-    suggestion = Suggestion(scores, chosen, default, dict(thresholds), raw)
-    confidence = accept.probability(suggestion, role) if accept is not None else raw
-    return replace(suggestion, confidence=confidence, confident=confidence >= cutoff)
+    confidence = set_confidence(scores, chosen)
+    return Suggestion(
+        scores, chosen, default, dict(thresholds), confidence, confident=confidence >= cutoff
+    )
 
 
 class Suggester:
@@ -158,8 +92,10 @@ class Suggester:
 
     ``model_id`` names the model in decisions that began as its suggestion.
     ``thresholds`` (per label) and ``cutoff`` (the confidence from which a
-    suggestion is shown) come from the model's cross-validation; ``threshold``
-    given on loading replaces every label's threshold, and may be changed later.
+    suggestion is shown) come from the model's cross-validation, with
+    ``blind_cutoff`` for sentences whose previous sentence is undecided (the
+    model knows less of them); ``threshold`` given on loading replaces every
+    label's threshold, and may be changed later.
     """
 
     def __init__(
@@ -183,8 +119,7 @@ class Suggester:
             threshold if threshold is not None else meta.get("threshold", DEFAULT_THRESHOLD)
         )
         self.cutoff: float = float(calibration.get("cutoff", 0.0))
-        weights = calibration.get("accept")
-        self.accept: AcceptModel | None = AcceptModel(dict(weights)) if weights else None
+        self.blind_cutoff: float = float(calibration.get("blind_cutoff", self.cutoff))
 
     @classmethod
     def load(cls, model_dir: str | Path, threshold: float | None = None) -> Suggester:
@@ -209,27 +144,41 @@ class Suggester:
     ) -> list[Suggestion]:
         """One suggestion per text, in order.
 
-        ``contexts`` (the speaker's role and the sentence's place in its turn, see
-        ``suggest_document``) make suggestions better; without them the model
-        reads the words alone.
+        ``contexts`` (the speaker's role, the sentence's place in its turn and the
+        decision on the sentence before, see ``suggest_document``) make
+        suggestions better. Where the decision before is unknown a suggestion must
+        pass the cut-off chosen for that case; with no context at all, the
+        stricter of the two.
         """
         labels, default = self.labels, self.threshold
         thresholds = self.thresholds or dict.fromkeys(labels, default)
         docs = make_docs(self._nlp, texts, contexts)
         suggestions = []
-        roles = [c.role if c is not None else None for c in contexts or [None] * len(docs)]
-        for doc, role in zip(self._nlp.pipe(docs, batch_size=batch_size), roles, strict=True):
+        given = list(contexts) if contexts is not None else [None] * len(docs)
+        for doc, context in zip(self._nlp.pipe(docs, batch_size=batch_size), given, strict=True):
             cats = doc.cats
             scores = {label: float(cats.get(label, 0.0)) for label in labels}
-            suggestions.append(
-                make_suggestion(scores, labels, thresholds, default, self.cutoff, self.accept, role)
-            )
+            cutoff = max(self.cutoff, self.blind_cutoff)
+            if context is not None:
+                cutoff = self.cutoff if context.knows_previous else self.blind_cutoff
+            suggestions.append(make_suggestion(scores, labels, thresholds, default, cutoff))
         return suggestions
 
-    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
-        """A suggestion for every sentence of a document, by ``(start, end)``, read in
-        context: what the annotation screen should show."""
-        found = list(document_contexts(document))
+    def suggest_document(
+        self,
+        document: Document,
+        decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
+        only: Collection[tuple[int, int]] | None = None,
+    ) -> dict[tuple[int, int], Suggestion]:
+        """A suggestion for every sentence of a document (or the ``only`` ones), by
+        ``(start, end)``, read in context: what the annotation screen should show.
+        ``decided(start, end)`` is the label set decided on a sentence, None while
+        undecided: the model reads the decision on the sentence before each one."""
+        found = [
+            item
+            for item in document_contexts(document, decided)
+            if only is None or item[:2] in only
+        ]
         scored = self.suggest([text for _, _, text, _ in found], [c for *_, c in found])
         return {
             (start, end): suggestion

@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ from annotator.suggest.calibrate import (
     assign_folds,
     calibrate,
 )
-from annotator.suggest.features import SentenceContext, contexts_in_turn
+from annotator.suggest.features import SentenceContext, contexts_in_turn, in_reading_order
 from annotator.suggest.network import (
     ModelSettings,
     TrainingExample,
@@ -124,18 +124,37 @@ def seed_examples(labels: LabelSet | None, names: Sequence[str]) -> list[Trainin
 
 
 def examples_from_records(records: Sequence[SentenceRecord]) -> list[TrainingExample]:
-    """Training sentences with their context: the speaker's role and the place in the
-    turn among the turn's decided sentences."""
+    """Training sentences with their context: the speaker's role, the place in the turn
+    among the turn's decided sentences, and the labels of the decided sentence before
+    it in its document (a log holds decided sentences only: for an analyst who works
+    in reading order, as the screen leads, that is the sentence before)."""
     turns: dict[tuple[str, int], list[int]] = defaultdict(list)
+    documents: dict[str, list[int]] = defaultdict(list)
     for n, record in enumerate(records):
         turns[(record.document, record.turn)].append(n)
+        documents[record.document].append(n)
     context = {}
     for members in turns.values():
         members.sort(key=lambda n: records[n].start)
         speaker = records[members[0]].speaker
         for n, found in zip(members, contexts_in_turn(speaker, len(members)), strict=True):
             context[n] = found
+    for members in documents.values():
+        members.sort(key=lambda n: records[n].start)
+        ordered = in_reading_order(
+            [context[n] for n in members],
+            [records[n].turn for n in members],
+            [tuple(records[n].labels) for n in members],
+        )
+        context.update(zip(members, ordered, strict=True))
     return [TrainingExample(r.text, tuple(r.labels), context[n]) for n, r in enumerate(records)]
+
+
+def hide_previous(example: TrainingExample) -> TrainingExample:
+    """The example as the screen sees it when the sentence before is undecided."""
+    if example.context is None:
+        return example
+    return replace(example, context=example.context.without_previous())
 
 
 def count_positives(records: Iterable[SentenceRecord], labels: Sequence[str]) -> dict[str, int]:
@@ -220,6 +239,7 @@ def fit_suggestion_model(
     seeds = seed_examples(labels, label_names)
     rows = featurize(nlp, examples)
     seed_rows = featurize(nlp, seeds)
+    blind_rows = featurize(nlp, [hide_previous(e) for e in examples]) if settings.previous else []
     report(0.1, "cross-validating thresholds")
     calibration = calibrate(
         examples,
@@ -231,6 +251,7 @@ def fit_suggestion_model(
         always=seeds,
         always_rows=seed_rows,
         always_weight=SEED_WEIGHT,
+        blind_rows=blind_rows,
         min_precision=min_precision,
         on_fold=lambda k, n: report(0.1 + 0.6 * k / n, f"cross-validation fold {k}/{n}"),
     )

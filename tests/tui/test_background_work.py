@@ -121,7 +121,9 @@ class StandInModel:
     labels = ("commitment",)
     model_dir = Path("model")
 
-    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
+    def suggest_document(
+        self, document: Document, decided: object = None, only: object = None
+    ) -> dict[tuple[int, int], Suggestion]:
         return {
             (span.start, span.end): Suggestion({"commitment": 0.9}, ("commitment",), 0.5)
             for turn in document.turns

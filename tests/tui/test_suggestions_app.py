@@ -7,6 +7,7 @@ tested without training (the model itself is tested in tests/test_suggest.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 from annotator.model import Document
@@ -30,9 +31,16 @@ class KeywordModel:
     labels = ("commitment", "threat assessment")
     model_dir = Path("keywords")
 
-    def suggest_document(self, document: Document) -> dict[tuple[int, int], Suggestion]:
+    def suggest_document(
+        self,
+        document: Document,
+        decided: object = None,
+        only: Collection[tuple[int, int]] | None = None,
+    ) -> dict[tuple[int, int], Suggestion]:
         found = {}
         for span in (s for turn in document.turns for s in turn.sentences):
+            if only is not None and span.location not in only:
+                continue
             lower = span.text.lower()
             scores = {
                 "commitment": 0.9 if "deterrence" in lower else 0.1,
