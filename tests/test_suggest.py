@@ -358,6 +358,9 @@ def test_train_command_prints_scores_per_label(tmp_path: Path) -> None:
     for name in ("commitment", "procedural", "macro F1", "precision"):
         assert name in result.stdout
     assert "trained textcat_multilabel on" in result.stderr
+    # What the screen will show, as the cross-validation measured it.
+    assert re.search(r"suggestions: shown where out of fold .* \d+% of sentences", result.stderr)
+    assert "where the sentence before is undecided" in result.stderr
     assert Suggester.load(tmp_path / "m").labels == LABELS.names
 
 

@@ -117,6 +117,7 @@ def train(
         f"({counted(report.train_documents, 'document')}) in {report.seconds:.1f} s; "
         f"model {report.model_id} in {report.model_dir}"
     )
+    say(report.promise)
     if not report.scores:
         say("no held-out documents: nothing was scored (--dev-share)")
         return

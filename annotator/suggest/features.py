@@ -17,7 +17,7 @@ linear layer; the context ones start with ``@`` so they never collide with a wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -128,6 +128,11 @@ def contexts_in_turn(speaker: str, count: int) -> list[SentenceContext]:
     return [SentenceContext(role, turn_position(i, count)) for i in range(count)]
 
 
+def _follows(first: bool, same_turn: bool) -> str:
+    """What a sentence comes after: nothing, its own turn, or the turn before."""
+    return OPENS if first else SAME_TURN if same_turn else TURN_BEFORE
+
+
 def in_reading_order(
     contexts: Sequence[SentenceContext],
     turns: Sequence[Hashable],
@@ -136,35 +141,49 @@ def in_reading_order(
     """The contexts of one document's sentences (in reading order, each sentence's
     turn in ``turns``) with what each follows: ``decided`` holds every sentence's
     label set, None where undecided."""
-    found = []
-    for n, context in enumerate(contexts):
-        if n == 0:
-            found.append(replace(context, follows=OPENS, previous=None))
-            continue
-        follows = SAME_TURN if turns[n] == turns[n - 1] else TURN_BEFORE
-        found.append(replace(context, follows=follows, previous=decided[n - 1]))
-    return found
+    return [
+        replace(
+            context,
+            follows=_follows(n == 0, n > 0 and turns[n] == turns[n - 1]),
+            previous=decided[n - 1] if n else None,
+        )
+        for n, context in enumerate(contexts)
+    ]
 
 
 def document_contexts(
     document: Document,
     decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
+    only: Collection[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int, str, SentenceContext]]:
-    """``(start, end, text, context)`` of every sentence of a document, in reading order.
+    """``(start, end, text, context)`` of every sentence of a document (or the ``only``
+    ones, by ``(start, end)``), in reading order.
 
     ``decided(start, end)`` gives the label set decided on a sentence (None while
     undecided), so each context carries the decision on the sentence before.
+    Only the sentences asked for are looked at closely: the screen asks again for
+    one sentence after every decision, in documents of thousands.
     """
-    spans: list[Span] = []
-    contexts: list[SentenceContext] = []
-    turns: list[int] = []
-    for number, turn in enumerate(document.turns):
-        spans.extend(turn.sentences)
-        contexts.extend(contexts_in_turn(turn.speaker, len(turn.sentences)))
-        turns.extend([number] * len(turn.sentences))
-    labels = [decided(s.start, s.end) if decided else None for s in spans]
-    ordered = in_reading_order(contexts, turns, labels)
-    return [(s.start, s.end, s.text, c) for s, c in zip(spans, ordered, strict=True)]
+    found = []
+    before: Span | None = None
+    for turn in document.turns:
+        count = len(turn.sentences)
+        role = None
+        for index, span in enumerate(turn.sentences):
+            if only is None or span.location in only:
+                role = role or speaker_role(turn.speaker)
+                previous = None
+                if before is not None and decided is not None:
+                    previous = decided(before.start, before.end)
+                context = SentenceContext(
+                    role,
+                    turn_position(index, count),
+                    _follows(before is None, index > 0),
+                    previous,
+                )
+                found.append((span.start, span.end, span.text, context))
+            before = span
+    return found
 
 
 def cue_features(words: Sequence[str]) -> list[str]:

@@ -174,11 +174,7 @@ class Suggester:
         ``(start, end)``, read in context: what the annotation screen should show.
         ``decided(start, end)`` is the label set decided on a sentence, None while
         undecided: the model reads the decision on the sentence before each one."""
-        found = [
-            item
-            for item in document_contexts(document, decided)
-            if only is None or item[:2] in only
-        ]
+        found = document_contexts(document, decided, only)
         scored = self.suggest([text for _, _, text, _ in found], [c for *_, c in found])
         return {
             (start, end): suggestion

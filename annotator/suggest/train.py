@@ -81,12 +81,35 @@ class TrainReport:
     seconds: float
     notes: tuple[str, ...] = ()
     held_out: HeldOutScores | None = None
+    calibration: Calibration | None = None
 
     @property
     def macro_f1(self) -> float:
         """Mean F1 over labels with held-out examples (0.0 when there are none)."""
         scored = [s.f1 for s in self.scores if s.support]
         return sum(scored) / len(scored) if scored else 0.0
+
+    @property
+    def promise(self) -> str:
+        """When suggestions are shown, from the cross-validation, in one line."""
+        found = self.calibration
+        if found is None:
+            return "suggestions: not calibrated"
+        if found.cutoff > 1.0:
+            return (
+                "suggestions: none will be shown: at no confidence were they exactly right "
+                f"{found.min_precision:.0%} of the time out of fold (label more sentences)"
+            )
+        blind = (
+            f"{found.blind_right_when_shown:.0%} right on {found.blind_coverage:.0%}"
+            if found.blind_cutoff <= 1.0
+            else "none shown"
+        )
+        return (
+            f"suggestions: shown where out of fold they were exactly right "
+            f"{found.right_when_shown:.0%} of the time, on {found.coverage:.0%} of sentences "
+            f"({blind} where the sentence before is undecided)"
+        )
 
     @property
     def summary(self) -> str:
@@ -433,4 +456,5 @@ def train_model(
         seconds=time.perf_counter() - started,
         notes=tuple(notes),
         held_out=held_out,
+        calibration=calibration,
     )
