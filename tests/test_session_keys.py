@@ -461,17 +461,18 @@ class ScriptedModel:
         document: Document,
         decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
         only: Collection[tuple[int, int]] | None = None,
+        excluded: Collection[tuple[int, int]] = (),
     ) -> dict[tuple[int, int], Suggestion]:
-        spans = [span for _turn, span in units(document)]
         found = {}
-        for n, span in enumerate(spans):
-            if only is not None and span.location not in only:
-                continue
-            before = spans[n - 1] if n else None
-            seen = decided(before.start, before.end) if decided and before else None
-            self.previous.setdefault(span.text, []).append(seen)
-            if span.text in self.suggestions:
-                found[span.location] = self.suggestions[span.text]
+        before = None
+        for _turn, span in units(document):
+            if only is None or span.location in only:
+                seen = decided(before.start, before.end) if decided and before else None
+                self.previous.setdefault(span.text, []).append(seen)
+                if span.text in self.suggestions:
+                    found[span.location] = self.suggestions[span.text]
+            if span.location not in excluded:
+                before = span
         return found
 
 
@@ -553,6 +554,25 @@ def test_deciding_a_sentence_suggests_again_for_the_next_with_that_decision(
     session.no_label()  # "Next question, please." ends the turn; the question follows it
     assert model.previous["What about the nuclear talks?"][-1] == ()
     assert model.previous["We will defend our allies."] == [None]  # nothing before it
+
+
+def test_an_excluded_sentence_is_passed_over_and_a_merge_suggests_afresh(
+    session: AnnotationSession,
+) -> None:
+    """As in training (exports leave excluded sentences out), the sentence after an
+    excluded one follows the sentence before it; a merge makes new sentences, and
+    their suggestions are made anew."""
+    model = ScriptedModel({})
+    session.use_suggester(model)  # type: ignore[arg-type]
+    session.toggle_label("commitment")  # the first sentence
+    session.go_to(0, 0, 1)
+    session.toggle_exclude()  # "Deterrence holds." is not speech, say
+    assert model.previous["Next question, please."][-1] == ("commitment",)
+    session.go_to(0, 3, 0)
+    session.merge()  # "We do not comment on talks." + "Thank you."
+    session.suggestion_for(0, session.turn.sentences[0])
+    merged = session.turn.sentences[0].text
+    assert merged.startswith("We do not comment") and model.previous[merged] == [None]
 
 
 def test_accepting_a_suggestion_records_the_model_and_counts_as_taken(

@@ -306,6 +306,25 @@ def test_an_existing_model_is_replaced_only_with_force(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_model_of_an_older_version_is_refused_with_a_request_to_train_again(
+    trained: tuple[TrainReport, list[float]], tmp_path: Path
+) -> None:
+    """Its cut-off was chosen on another confidence: loaded, it would show other
+    suggestions than it promised."""
+    import shutil
+
+    from annotator.suggest import META_VERSION
+
+    report, _ = trained
+    old = tmp_path / "old"
+    shutil.copytree(report.model_dir, old)
+    meta = json.loads((old / MODEL_META).read_text())
+    meta["version"] = META_VERSION - 1
+    (old / MODEL_META).write_text(json.dumps(meta))
+    with pytest.raises(NotAModelError, match="train it again with annotator train"):
+        Suggester.load(old)
+
+
 def test_loading_a_folder_that_is_not_a_model(tmp_path: Path) -> None:
     with pytest.raises(NotAModelError) as caught:
         Suggester.load(tmp_path)
@@ -508,8 +527,6 @@ def test_the_decision_on_the_sentence_before_is_read() -> None:
     when asked (``previous``) and only then."""
     import numpy
 
-    from annotator.suggest.features import SAME_TURN, SentenceContext
-
     names = ["commitment", "procedural"]
 
     def after(labels: tuple[str, ...]) -> SentenceContext:
@@ -549,7 +566,7 @@ def test_contexts_carry_the_decision_before_in_reading_order() -> None:
     assert [c.follows for c in found] == [OPENS, SAME_TURN, TURN_BEFORE, SAME_TURN]
     assert [c.knows_previous for c in found] == [True, True, False, True]
     assert "@prev.turn=procedural" in found[1].features()
-    assert "@prev.turn=none" in found[3].features()  # "no label" is a decision too
+    assert "@prev.turn.nothing" in found[3].features()  # "no label" is a decision too
     assert not any(f.startswith("@prev") for f in found[2].features())
     hidden = found[1].without_previous()
     assert not hidden.knows_previous
@@ -575,3 +592,18 @@ def test_a_suggestion_made_without_the_decision_before_has_its_own_cut_off(
     suggester.cutoff, suggester.blind_cutoff = 1.01, 0.0
     shown, hidden = suggester.suggest([text, text], [known, replace(known, previous=None)])
     assert not shown.confident and hidden.confident
+
+
+def test_a_decision_on_labels_the_model_does_not_know_reads_as_no_label(
+    trained: tuple[TrainReport, list[float]],
+) -> None:
+    """A model trained on some labels (``--label``) learned the sentence before with
+    those labels only: the screen reads a decision the same way."""
+    report, _ = trained
+    suggester = Suggester.load(report.model_dir)
+    document, _ = make_document("brief-y", random.Random(5), n=4)
+    spans = [s for t in document.turns for s in t.sentences]
+    unknown = suggester.suggest_document(document, lambda start, end: ("position",))
+    nothing = suggester.suggest_document(document, lambda start, end: ())
+    assert {k: v.scores for k, v in unknown.items()} == {k: v.scores for k, v in nothing.items()}
+    assert len(unknown) == len(spans)

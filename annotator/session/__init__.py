@@ -3,6 +3,8 @@
 - ``session.py``: ``AnnotationSession``, the cursor, filter, order of work and
   suggestions, and every action that writes to the log (deciding, notes, flags,
   exclusions, undo and redo, merges and splits);
+- ``suggestions.py``: ``SuggestionCache``, the model's suggestions for the open
+  documents, made again for the next sentence as decisions change;
 - ``documents.py``: ``SessionDocuments``, the documents as the log has them (a few
   open at a time), what the log says of each sentence, and progress;
 - ``source.py``: where the documents come from (``DocumentList`` in memory,

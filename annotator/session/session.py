@@ -10,8 +10,7 @@ What the log says of each sentence is asked of ``SessionDocuments``
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from annotator.log.schema import EXCLUDE
@@ -20,6 +19,7 @@ from annotator.session import navigation
 from annotator.session.documents import Scope, SessionDocuments
 from annotator.session.navigation import Filter, Position, Skip
 from annotator.session.source import DocumentList, DocumentSource
+from annotator.session.suggestions import SuggestionCache
 
 if TYPE_CHECKING:
     from annotator.log import AnnotationLog, Decision
@@ -47,8 +47,7 @@ class AnnotationSession(SessionDocuments):
         self.labels = labels
         self.filter = Filter()
         self.position = Position(0, 0, 0)
-        self.suggester: Suggester | None = None
-        self._suggestions: dict[int, dict[tuple[int, int], Suggestion]] = {}
+        self._suggested = SuggestionCache()
         #: Sentences decided this session from a shown suggestion, and how many of
         #: those took its labels unchanged (the screen says how often).
         self.suggestions_decided = 0
@@ -184,7 +183,15 @@ class AnnotationSession(SessionDocuments):
         return skip
 
     def closed(self, doc_index: int) -> None:
-        self._suggestions.pop(doc_index, None)
+        self._suggested.forget(doc_index)
+
+    def _reload(self, doc_id: str) -> None:
+        """After a merge or split (or its undoing): the document's sentences are new,
+        so are the suggestions for them."""
+        super()._reload(doc_id)
+        index = self._index.get(doc_id)
+        if index is not None:
+            self._suggested.forget(index)
 
     def _move_to(self, position: Position | None) -> bool:
         if position is None:
@@ -310,56 +317,21 @@ class AnnotationSession(SessionDocuments):
 
     # --- suggestions ----------------------------------------------------------------
 
+    @property
+    def suggester(self) -> Suggester | None:
+        """The model whose suggestions are shown (``use_suggester``), if any."""
+        return self._suggested.suggester
+
     def use_suggester(self, suggester: Suggester | None) -> None:
         """Show this model's suggestions (a new model replaces the old one's)."""
-        self.suggester = suggester
-        self._suggestions.clear()
+        self._suggested.use(suggester)
         if self.order is not None:
             self.order_by_uncertainty(per_document=self._order_per_document)
 
     def _document_suggestions(self, doc_index: int) -> dict[tuple[int, int], Suggestion]:
-        """Suggestions for one document's sentences, computed the first time they are needed."""
-        found = self._suggestions.get(doc_index)
-        if found is None:
-            found = {}
-            if self.suggester is not None:
-                # In context (speaker role, place in the turn, the decision on the
-                # sentence before), as the model was trained.
-                found = self.suggester.suggest_document(
-                    self.documents[doc_index], self._decided_labels(doc_index)
-                )
-            self._suggestions[doc_index] = found
-        return found
-
-    def _decided_labels(self, doc_index: int) -> Callable[[int, int], tuple[str, ...] | None]:
-        """The label set decided on a sentence of a document by ``(start, end)``, None
-        while it is undecided."""
-        decisions = self._attachment(doc_index).decisions
-
-        def labels(start: int, end: int) -> tuple[str, ...] | None:
-            found = decisions.get((start, end))
-            return tuple(found.labels) if found is not None else None
-
-        return labels
-
-    def _suggest_after(self, line: Decision) -> None:
-        """Suggest again for the sentence after the one ``line`` decided, undid or
-        excluded: the model reads the decision on the sentence before."""
-        doc = self._index.get(line.document)
-        if self.suggester is None or doc is None or doc not in self._suggestions:
-            return
-        document = self.documents[doc]
-        spans = [span for turn in document.turns for span in turn.sentences]
-        following = next(
-            (after for span, after in itertools.pairwise(spans) if span.location == line.location),
-            None,
+        return self._suggested.for_document(
+            doc_index, self.documents[doc_index], self._attachment(doc_index)
         )
-        if following is not None:
-            self._suggestions[doc].update(
-                self.suggester.suggest_document(
-                    document, self._decided_labels(doc), only={following.location}
-                )
-            )
 
     def suggestion_for(self, doc_index: int, span: Span) -> Suggestion | None:
         """The model's suggestion for an undecided sentence: None once decided, and
@@ -428,7 +400,12 @@ class AnnotationSession(SessionDocuments):
         log has already updated the attachment the session reads."""
         if decision is not None:
             self.last_decision = decision
-            self._suggest_after(decision)
+            # The model reads the decision on the sentence before: the next one changes.
+            doc = self._index.get(decision.document)
+            if doc is not None and self.is_open(doc):
+                self._suggested.after(
+                    doc, self.documents[doc], self._attachment(doc), decision.location
+                )
         return decision
 
     def _decide(

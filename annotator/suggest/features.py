@@ -92,9 +92,9 @@ class SentenceContext:
         if self.follows == OPENS:
             found.append(f"{PREVIOUS_PREFIX}=opens")
         elif self.follows is not None and self.previous is not None:
-            found.extend(
-                f"{PREVIOUS_PREFIX}.{self.follows}={name}" for name in self.previous or ("none",)
-            )
+            found.extend(f"{PREVIOUS_PREFIX}.{self.follows}={name}" for name in self.previous)
+            if not self.previous:  # "no label" is a decision too; no label name can say it
+                found.append(f"{PREVIOUS_PREFIX}.{self.follows}.nothing")
         return tuple(found)
 
     def without_previous(self) -> SentenceContext:
@@ -155,18 +155,22 @@ def document_contexts(
     document: Document,
     decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
     only: Collection[tuple[int, int]] | None = None,
+    excluded: Collection[tuple[int, int]] = (),
 ) -> list[tuple[int, int, str, SentenceContext]]:
     """``(start, end, text, context)`` of every sentence of a document (or the ``only``
     ones, by ``(start, end)``), in reading order.
 
     ``decided(start, end)`` gives the label set decided on a sentence (None while
     undecided), so each context carries the decision on the sentence before.
-    Only the sentences asked for are looked at closely: the screen asks again for
-    one sentence after every decision, in documents of thousands.
+    ``excluded`` sentences (a heading, a stray page header) are passed over as
+    training passes over them: the sentence after one follows the sentence before
+    it. Only the sentences asked for are looked at closely: the screen asks again
+    for one sentence after every decision, in documents of thousands.
     """
     found = []
     before: Span | None = None
-    for turn in document.turns:
+    before_turn = -1
+    for number, turn in enumerate(document.turns):
         count = len(turn.sentences)
         role = None
         for index, span in enumerate(turn.sentences):
@@ -178,11 +182,12 @@ def document_contexts(
                 context = SentenceContext(
                     role,
                     turn_position(index, count),
-                    _follows(before is None, index > 0),
+                    _follows(before is None, before_turn == number),
                     previous,
                 )
                 found.append((span.start, span.end, span.text, context))
-            before = span
+            if span.location not in excluded:
+                before, before_turn = span, number
     return found
 
 

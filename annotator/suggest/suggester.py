@@ -25,8 +25,11 @@ if TYPE_CHECKING:
 
 #: The file beside the spaCy pipeline that makes a folder an annotator model.
 MODEL_META = "annotator-model.json"
-#: Version of ``MODEL_META``; a newer one is refused rather than misread.
-META_VERSION = 3
+#: Version of ``MODEL_META``; a newer one is refused rather than misread, an older one
+#: with a request to train again (4: the cut-off is on the product of label scores and
+#: the model reads the decision on the sentence before; a version 3 cut-off was chosen on
+#: another confidence, and would show other suggestions than it promised).
+META_VERSION = 4
 DEFAULT_THRESHOLD = 0.5
 _K = TypeVar("_K")
 
@@ -169,12 +172,21 @@ class Suggester:
         document: Document,
         decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
         only: Collection[tuple[int, int]] | None = None,
+        excluded: Collection[tuple[int, int]] = (),
     ) -> dict[tuple[int, int], Suggestion]:
         """A suggestion for every sentence of a document (or the ``only`` ones), by
         ``(start, end)``, read in context: what the annotation screen should show.
         ``decided(start, end)`` is the label set decided on a sentence, None while
-        undecided: the model reads the decision on the sentence before each one."""
-        found = document_contexts(document, decided, only)
+        undecided: the model reads the decision on the sentence before each one
+        (of its own labels: those it was not trained on are not its to read),
+        passing over ``excluded`` sentences."""
+        known = set(self.labels)
+
+        def labels(start: int, end: int) -> tuple[str, ...] | None:
+            found = decided(start, end) if decided is not None else None
+            return None if found is None else tuple(n for n in found if n in known)
+
+        found = document_contexts(document, labels, only, excluded)
         scored = self.suggest([text for _, _, text, _ in found], [c for *_, c in found])
         return {
             (start, end): suggestion

@@ -122,7 +122,7 @@ class StandInModel:
     model_dir = Path("model")
 
     def suggest_document(
-        self, document: Document, decided: object = None, only: object = None
+        self, document: Document, decided: object = None, only: object = None, excluded: object = ()
     ) -> dict[tuple[int, int], Suggestion]:
         return {
             (span.start, span.end): Suggestion({"commitment": 0.9}, ("commitment",), 0.5)

@@ -7,11 +7,12 @@ tested without training (the model itself is tested in tests/test_suggest.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from annotator.model import Document
 from annotator.suggest import Suggestion
+from annotator.suggest.features import document_contexts
 from annotator.tui.widgets.transcript_view import TranscriptView
 
 SIZE = (120, 40)
@@ -36,6 +37,7 @@ class KeywordModel:
         document: Document,
         decided: object = None,
         only: Collection[tuple[int, int]] | None = None,
+        excluded: object = (),
     ) -> dict[tuple[int, int], Suggestion]:
         found = {}
         for span in (s for turn in document.turns for s in turn.sentences):
@@ -155,3 +157,50 @@ async def test_the_status_line_says_how_often_suggestions_were_taken_unchanged( 
         assert line["labels"] == [] and line["meta"]["suggested_by"] == "keywords-1"  # type: ignore[index]
         taken = 2 if not line["meta"]["suggested"] else 1  # type: ignore[index]
         assert app.session.suggestions_decided == 3 and app.session.suggestions_taken == taken
+
+
+class FollowingModel:
+    """Suggests commitment only after a sentence decided commitment, as a model that
+    reads the decision on the sentence before does."""
+
+    model_id = "following-1"
+    threshold = 0.5
+    labels = ("commitment",)
+    model_dir = Path("following")
+
+    def suggest_document(
+        self,
+        document: Document,
+        decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
+        only: Collection[tuple[int, int]] | None = None,
+        excluded: Collection[tuple[int, int]] = (),
+    ) -> dict[tuple[int, int], Suggestion]:
+        found = {}
+        for start, end, _, context in document_contexts(document, decided, only, excluded):
+            yes = context.previous is not None and "commitment" in context.previous
+            found[(start, end)] = Suggestion(
+                {"commitment": 0.9 if yes else 0.1},
+                ("commitment",) if yes else (),
+                0.5,
+                confident=yes,
+            )
+        return found
+
+
+async def test_the_next_row_shows_the_suggestion_that_follows_a_decision(
+    make_app, sample: Document, workdir
+):  # type: ignore[no-untyped-def]
+    """A label key leaves the cursor where it is (multi-label), and the row below
+    shows at once what the model now suggests for it; undo takes that back."""
+    app = make_app([sample])
+    app.session.use_suggester(FollowingModel())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "model:" not in app.export_screenshot()
+        await pilot.press("1")  # commitment on the first sentence
+        await pilot.pause()
+        shown = app.export_screenshot()
+        assert "model:" in shown and "0.90" in shown
+        await pilot.press("u")
+        await pilot.pause()
+        assert "model:" not in app.export_screenshot()

@@ -149,6 +149,10 @@ class SessionView(Screen[None]):
         if 0 <= index < len(sentences):
             self._show_row(index, focused=True)
             view.focus_row(index)
+        if session.suggester is not None and 0 <= index + 1 < len(sentences):
+            # The model reads the decision on the sentence before: the next row's
+            # suggestion follows what was just decided (or undone) here.
+            self._show_row(index + 1, focused=False)
         self._focused_row = index
         self.query_one(LabelPanel).show_active(session.current_labels())
         self.sentence_focused()
