@@ -8,6 +8,7 @@ All character offsets are into ``Document.text``: ``document.text[s.start:s.end]
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -85,6 +86,20 @@ class Document:
 
     def sentence_count(self) -> int:
         return sum(len(turn.sentences) for turn in self.turns)
+
+    def between_turns(self, index: int) -> list[str]:
+        """The lines of text between turn ``index`` and the one before it, besides the
+        speaker label: a heading (a debate's next item, a witness's statement), a stage
+        direction, a page's running head. Never labelled, but read. Lines of HTML tags
+        only, or of no letters or digits (underlines), are left out."""
+        if index <= 0 or index >= len(self.turns):
+            return []
+        gap = self.text[self.turns[index - 1].end : self.turns[index].start]
+        lines = [line.strip() for line in gap.splitlines() if line.strip()][:-1]  # the label
+        return [line for line in lines if any(c.isalnum() for c in _TAGS.sub("", line))]
+
+
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def text_hash(text: str) -> str:

@@ -120,6 +120,22 @@ def test_parse_pretty_prints_headings_and_numbered_sentences(tmp_path: Path) -> 
     assert "(Via interpreter)" in result.stdout
 
 
+def test_parse_pretty_prints_a_heading_between_turns_before_the_turn_it_opens(
+    tmp_path: Path,
+) -> None:
+    transcript = tmp_path / "briefing.txt"
+    transcript.write_text(
+        "MR. PRICE: Let me start with Sudan.\n\n## Sudan\n\nQUESTION: What is the latest?\n",
+        encoding="utf-8",
+    )
+    result = run_cli("parse", "--pretty", "--no-cache", transcript, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    assert lines.index("## Sudan") + 1 == next(
+        n for n, line in enumerate(lines) if line.startswith("QUESTION")
+    )
+
+
 def test_parse_pretty_prints_markup_literally(tmp_path: Path) -> None:
     transcript = tmp_path / "markup.txt"
     transcript.write_text(

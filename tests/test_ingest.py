@@ -346,6 +346,25 @@ def test_headings_and_editorial_notes_between_turns_are_notes() -> None:
     assert document.turns[1].text.endswith("the harbour is unsafe.")
 
 
+def test_a_wrapped_heading_ends_on_its_lone_last_word() -> None:
+    """A long all-capitals heading wrapped onto a second line of one word (the South
+    African Hansard's ``... TO COMPETE IN BEIJING`` / ``OLYMPICS``) is one heading:
+    the word is not a sentence of the turn before. A short heading's next line, or a
+    lone word after a blank line, is read as before."""
+    text = (
+        "The SPEAKER: Order. We take statements.\n\n"
+        "    OSCAR PISTORIUS CONGRATULATED ON WINNING APPEAL TO COMPETE IN BEIJING\n"
+        "                                  OLYMPICS\n\n"
+        "Ms K ODUYA (AP): Madam Speaker, I move.\n\n"
+        "    HARBOUR SAFETY\n"
+        "    AGREED\n\n"
+        "Ms K ODUYA (AP): I thank you.\n"
+    )
+    document = read(text)
+    assert document.turns[0].text == "Order. We take statements."
+    assert document.turns[1].text.endswith("AGREED")
+
+
 def test_speaker_keys_name_the_person() -> None:
     labels = [
         "Ms. KAMIKAWA Yoko, Minister for Foreign Affairs",

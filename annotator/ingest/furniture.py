@@ -200,6 +200,21 @@ def _repeated_page_lines(lines: list[tuple[int, str]], breaks: list[int]) -> set
     return {number for number, key in near.items() if counts[key] >= needed}
 
 
+#: An all-capitals heading this long may have been wrapped: a lone capitalised word on
+#: the very next line ends it (``... TO COMPETE IN BEIJING`` / ``OLYMPICS``).
+_WRAPPED_HEADING = 60
+
+
+def _heading_word(body: str) -> bool:
+    """One all-capitals word, no sentence punctuation: the end of a wrapped heading."""
+    return (
+        len(body.split()) == 1
+        and sum(ch.isalpha() for ch in body) >= 3
+        and body.isupper()
+        and body[-1:] not in ".?!:,;"
+    )
+
+
 def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     """Offsets of the whole-line furniture and standalone notes of a document.
 
@@ -211,19 +226,25 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
     breaks = _page_breaks(lines)
     marked = set(breaks) | _repeated_page_lines(lines, breaks)
     covered_to = -1
+    wrapped_heading = -1  # the line after a long all-capitals heading
     for number, (start, line) in enumerate(lines):
         body = line.strip()
         if not body or start < covered_to:
             continue
         begin = start + len(line) - len(line.lstrip())
         first = body[0]
+        heading = body.isupper() and is_furniture(line)
         if (
             number in marked
-            or ((first in _FURNITURE_FIRST or body.isupper()) and is_furniture(line))
+            or heading
+            or (first in _FURNITURE_FIRST and is_furniture(line))
             or (first == "*" and _ALONE_NOTE.match(line))
             or (first in _UNDERLINE_FIRST and _UNDERLINE.match(line))
+            or (number == wrapped_heading and _heading_word(body))
         ):
             spans.append((begin, begin + len(body.rstrip("\f"))))
+            if heading and len(body) >= _WRAPPED_HEADING:
+                wrapped_heading = number + 1
             continue
         after = lines[number + 1][1] if number + 1 < len(lines) else ""
         if (

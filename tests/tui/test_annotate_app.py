@@ -14,7 +14,7 @@ from annotator.model import LabelSet
 from annotator.session import AnnotationSession
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.widgets.transcript_view import TranscriptView
+from annotator.tui.widgets.transcript_view import TranscriptView, between_turns
 
 SIZE = (120, 40)
 
@@ -235,6 +235,31 @@ async def test_transcript_text_is_never_markup(make_app, nlp, workdir: Path) -> 
         assert app.is_running
         await pilot.press("home", "1")
     assert any("[@click=app.quit]" in line["text"] for line in log_lines(workdir))
+
+
+async def test_a_heading_between_turns_is_shown_above_the_next_turn(
+    make_app, nlp, workdir: Path
+) -> None:
+    """A topic heading between two speakers (``## Sudan``) is never labelled, but the
+    analyst reads it, dimmed, above the turn it opens; the next speaker's label and
+    HTML-only lines are not repeated there."""
+    text = (
+        "MR. PRICE: Good afternoon. Let me start with Sudan.\n\n"
+        "## Sudan\n\n"
+        '<center><img src="/image/1.jpg"></center>\n\n'
+        "QUESTION: What is the latest on the ceasefire?\n"
+    )
+    document = document_from(text, nlp)
+    assert between_turns(document, 1) == "## Sudan"
+    assert between_turns(document, 0) == ""
+    app = make_app([document])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "## Sudan" not in html.unescape(app.export_screenshot())
+        await pilot.press("pagedown")
+        await pilot.pause()
+        screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "## Sudan" in screen and "img src" not in screen
 
 
 async def test_failed_write_is_shown_and_not_recorded(

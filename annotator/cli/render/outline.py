@@ -46,6 +46,8 @@ def render_outline(document: Document) -> Group:
         parts.append(Text(terminal_safe(document.preamble), style="dim italic"))
     number = 0
     for turn in document.turns:
+        for between in document.between_turns(turn.index):
+            parts.append(Text(shown(between), style="dim italic"))
         line = Text("\n")
         line.append(terminal_safe(turn.speaker) or "(unknown speaker)", style="bold cyan")
         line.append(f"  turn {turn.index + 1} · {terminal_safe(turn.speaker_key)}", style="dim")

@@ -89,6 +89,15 @@ def preamble_text(preamble: str, title: str = "") -> str:
     return plain(text)
 
 
+def between_turns(document: Document, index: int) -> str:
+    """The text between turn ``index`` and the one before it (``Document.between_turns``)
+    on one line, cut at ``PREAMBLE_CHARS``: shown dimmed above the turn."""
+    text = " · ".join(document.between_turns(index))
+    if len(text) > PREAMBLE_CHARS:
+        text = text[:PREAMBLE_CHARS].rsplit(" ", 1)[0] + " …"
+    return plain(text)
+
+
 class TranscriptView(ScrollView, can_focus=False):
     """The current turn with its sentences; the turns before and after, dimmed."""
 
@@ -152,6 +161,8 @@ class TranscriptView(ScrollView, can_focus=False):
         blocks: list[Block] = []
         if turn_index > 0:
             blocks += self._context_blocks(document.turns[turn_index - 1], before=True)
+            if between := between_turns(document, turn_index):
+                blocks += [Block("blank", Text()), Block("note", Text(between))]
         elif preamble := preamble_text(document.preamble, document.title):
             # What came before the first speaker (title, date, a readout's opening), dimmed.
             blocks += [Block("context", Text("Before the first speaker", style="bold"))]
