@@ -312,6 +312,19 @@ def test_parliamentary_labels_ending_in_a_bare_period() -> None:
     assert [t.speaker_key for t in document.turns][:3] == ["president", "moreau", "kowal"]
 
 
+def test_bare_q_questions_are_one_shape_not_two() -> None:
+    """A briefing's ``Q`` lines (no ``A``) fit both the bare-``Q`` shape and the
+    question-and-answer one; the convention names the one that explains them, and
+    ``A`` answers bring the second back."""
+    briefing = "".join(
+        f"MS. DALTON: Good afternoon, item {n}.\n\nQ  And item {n}?\n\n" for n in range(4)
+    )
+    assert explain_text(briefing).name == "q + colon"
+    assert [t.speaker for t in read(briefing).turns][:2] == ["MS. DALTON", "Q"]
+    deposition = "".join(f"Q. Where were you on day {n}?\nA. At home.\n" for n in range(4))
+    assert "qa" in explain_text(deposition).name
+
+
 def test_bare_period_names_never_override_a_documents_own_labels() -> None:
     # Paragraphs that open with a capitalised phrase and a period stay speech when the
     # document has labels of its own.

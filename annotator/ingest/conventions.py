@@ -139,6 +139,11 @@ def infer_convention(candidates: list[Candidate], numbered_lines: bool = False) 
     if not any(item.recurring for item in evidence if item.shape in chosen):
         # Nothing more specific names anyone twice: the loosest shapes may explain it.
         chosen.extend(item.shape for item in strong if SHAPE_BY_NAME[item.shape].fallback)
+    found = {item.shape: item for item in evidence}
+    if {"q", "qa"} <= set(chosen) and found["qa"].speakers == found["q"].speakers:
+        # Bare ``Q`` lines and no ``A``: the question-and-answer shape found the same
+        # lines as ``q`` and explains nothing more.
+        chosen.remove("qa")
     order = [shape.name for shape in SHAPES]
     chosen.sort(key=order.index)
     columns = {item.shape: frozenset(item.columns) for item in evidence}
