@@ -64,7 +64,9 @@ class TrainingProgress(Message):
 
 @dataclass
 class ModelReady(Message):
-    """Retraining finished: this model replaces the session's, scored as ``summary`` says."""
+    """Retraining finished: this model replaces the session's, scored as ``summary`` says;
+    ``promise`` says when its suggestions are shown (``TrainReport.promise``)."""
 
     suggester: Suggester
     summary: str
+    promise: str = ""

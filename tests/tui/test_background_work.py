@@ -152,6 +152,7 @@ async def test_retraining_shows_its_progress_then_the_new_model(
 
         class Report:
             summary = "held out: 80% exactly right"
+            promise = "suggestions: shown where out of fold they were exactly right 70%"
 
         return Report()
 
@@ -176,6 +177,9 @@ async def test_retraining_shows_its_progress_then_the_new_model(
         release.set()
         await until(pilot, lambda: "New model retrained-2" in shown(app, "#status"))
         assert "held out: 80% exactly right" in shown(app, "#status")
+        # When its suggestions are shown, in full, where the status line would cut it.
+        said = [notice.message for notice in app._notifications]
+        assert any("exactly right 70%" in message for message in said), said
         assert not app.screen.query_one("#loading").display
         assert app.session.suggester is not None
         assert app.session.suggester.model_id == "retrained-2"

@@ -544,7 +544,7 @@ class AnnotateScreen(SessionView):
         if missing:
             gone = ", ".join(str(path) for path in missing)
             summary += f"; logs it was trained on and not found now, left out: {gone}"
-        self.post_message(ModelReady(Suggester.load(model_dir), summary))
+        self.post_message(ModelReady(Suggester.load(model_dir), summary, report.promise))
 
     @on(TrainingProgress)
     def _training_progress(self, event: TrainingProgress) -> None:
@@ -558,6 +558,11 @@ class AnnotateScreen(SessionView):
         self.say(
             f"New model {event.suggester.model_id} ({event.summary}): its suggestions are showing."
         )
+        if event.promise:
+            # Too long for the status line, and the figure to read before trusting it.
+            self.notify(
+                event.promise, title=f"Model {event.suggester.model_id}", timeout=12, markup=False
+            )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed: one line in the status bar; the session goes on."""
