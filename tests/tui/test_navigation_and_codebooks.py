@@ -15,6 +15,7 @@ from annotator.model import Document, Label, LabelSet
 from annotator.session import AnnotationSession
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.navigator import DocumentNavigator, LabelPicker
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.label_panel import LabelEntry, LabelPanel
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
@@ -111,6 +112,28 @@ async def test_the_document_navigator_jumps_to_the_first_sentence_to_do(
             assert app.session.position.doc == 1
             assert app.session.sentence is not None
             assert app.session.sentence.text == "Fourth point."
+    finally:
+        log.close()
+
+
+async def test_coming_back_from_the_navigator_keeps_the_footer_as_it_was(
+    workdir: Path, labels: LabelSet, nlp
+) -> None:  # type: ignore[no-untyped-def]
+    """The same keys are shown before and after: the footer is not built again (it
+    cost a frame's worth of a keystroke on every return)."""
+    one = document_from("MR A: First point. Second point.", nlp, "alpha")
+    two = document_from("MR B: Third point.", nlp, "bravo")
+    app, log = app_over(workdir, [one, two], labels)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            keys = list(app.screen.query_one(KeyFooter).query("FooterKey"))
+            assert [key.description for key in keys][:2] == ["help", "quit"]
+            await pilot.press("D")
+            assert isinstance(app.screen, DocumentNavigator)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert list(app.screen.query_one(KeyFooter).query("FooterKey")) == keys
     finally:
         log.close()
 

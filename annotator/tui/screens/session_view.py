@@ -14,12 +14,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from annotator.ingest.report import counted, reading_warnings
 from annotator.log import Decision
 from annotator.printable import terminal_safe
 from annotator.session import AnnotationSession
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.label_panel import LabelPanel
 from annotator.tui.widgets.transcript_view import TranscriptView
 from annotator.tui.widgets.turn_list import TurnList
@@ -64,7 +65,7 @@ class SessionView(Screen[None]):
             yield LabelPanel(self.session.labels, id="labels")
         yield from self.compose_extra()
         yield Static(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def _fit_width(self) -> None:
         # Below 120 columns the turn list goes; below 100 the label panel narrows, so

@@ -37,6 +37,7 @@ class LabelEntry(Horizontal):
         # The count has a column of its own: on a narrow panel the name is cut, never
         # the count pushed onto a line of its own.
         self._count = Static(classes="count")
+        self._count_width = -1
 
     def compose(self) -> ComposeResult:
         yield self._key
@@ -57,7 +58,11 @@ class LabelEntry(Horizontal):
         self._key.update(key, layout=False)
         if not body_changed:
             return
-        self._count.update(Text(f" {self.count}" if self.count else "", style="dim"))
+        # The count column is as wide as its text: a count of the same width as before
+        # repaints it without laying out the screen again (a label key's usual case).
+        count = f" {self.count}" if self.count else ""
+        self._count.update(Text(count, style="dim"), layout=len(count) != self._count_width)
+        self._count_width = len(count)
         # One line each while descriptions are off (cut with an ellipsis); wrapped with them.
         self.set_class(not show_guidance, "-brief")
         text = chip(self.label)
