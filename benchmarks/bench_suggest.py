@@ -72,7 +72,9 @@ def load_analyst_labels() -> tuple[list[str], list[TrainingExample]]:
             context[n] = found
     # The analyst works in reading order, so the sentence before each is decided.
     for name in dict.fromkeys(r["file"] for r in rows):
-        members = [n for n, r in enumerate(rows) if r["file"] == name]
+        members = sorted(
+            (n for n, r in enumerate(rows) if r["file"] == name), key=lambda n: rows[n]["turn"]
+        )
         ordered = in_reading_order(
             [context[n] for n in members],
             [rows[n]["turn"] for n in members],
