@@ -87,9 +87,18 @@ def plan_annotation(
         raise AnnotatorError(f"--order {order} needs a model: add --suggest MODEL_DIR")
     suggester = None
     if suggest is not None:
+        from annotator.errors import NotAModelError
         from annotator.suggest import Suggester
 
         suggester = Suggester.load(suggest)
+        unknown = [name for name in suggester.labels if name not in label_set.names]
+        if unknown:
+            # Its suggestions could not be recorded: the log takes this label set's only.
+            named = ", ".join(repr(name) for name in unknown)
+            raise NotAModelError(
+                f"{suggest}: trained on labels that {label_set.source or 'this label set'} "
+                f"does not have ({named}); train a model on it with annotator train --labels"
+            )
     work = None
     if worklist is not None:
         from annotator.assign import load_worklist

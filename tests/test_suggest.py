@@ -607,3 +607,28 @@ def test_a_decision_on_labels_the_model_does_not_know_reads_as_no_label(
     nothing = suggester.suggest_document(document, lambda start, end: ())
     assert {k: v.scores for k, v in unknown.items()} == {k: v.scores for k, v in nothing.items()}
     assert len(unknown) == len(spans)
+
+
+def test_a_model_trained_on_other_labels_is_refused_when_annotating(
+    trained: tuple[TrainReport, list[float]], tmp_path: Path
+) -> None:
+    """Its suggestions could not be recorded (the log takes the label set's labels
+    only): annotate says so in one line, naming the labels, before opening anything.
+    A model of some of the labels (``--label``) is fine."""
+    from annotator.config import Config
+    from annotator.opening import plan_annotation
+    from annotator.sources import Reading
+
+    report, _ = trained
+    transcript = tmp_path / "briefing.txt"
+    transcript.write_text("MR A: We will defend our allies.\n", encoding="utf-8")
+    topics = LabelSet((Label("economy", "1"), Label("procedural", "2")), source="topics.yaml")
+    with pytest.raises(NotAModelError, match=r"topics.yaml does not have \('commitment'"):
+        plan_annotation(
+            [transcript], topics, Reading(), Config(), suggest=report.model_dir, out=tmp_path / "l"
+        )
+    wider = LabelSet((*LABELS.labels, Label("economy", "4")))
+    plan = plan_annotation(
+        [transcript], wider, Reading(), Config(), suggest=report.model_dir, out=tmp_path / "l"
+    )
+    assert plan.suggester is not None
