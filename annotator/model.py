@@ -91,12 +91,19 @@ class Document:
         """The lines of text between turn ``index`` and the one before it, besides the
         speaker label: a heading (a debate's next item, a witness's statement), a stage
         direction, a page's running head. Never labelled, but read. Lines of HTML tags
-        only, or of no letters or digits (underlines), are left out."""
+        only, or of no letters (underlines, line and page numbers), are left out."""
         if index <= 0 or index >= len(self.turns):
             return []
         gap = self.text[self.turns[index - 1].end : self.turns[index].start]
-        lines = [line.strip() for line in gap.splitlines() if line.strip()][:-1]  # the label
-        return [line for line in lines if any(c.isalnum() for c in _TAGS.sub("", line))]
+        lines = [line.strip() for line in gap.splitlines() if line.strip()]
+        # The speaker's label ends the gap, wrapped over lines as printed or not.
+        speaker = " ".join(self.turns[index].speaker.split())
+        cut = len(lines) - 1
+        for at in range(len(lines) - 1, -1, -1):
+            if speaker and speaker in " ".join(" ".join(lines[at:]).split()):
+                cut = at
+                break
+        return [line for line in lines[:cut] if any(c.isalpha() for c in _TAGS.sub("", line))]
 
 
 _TAGS = re.compile(r"<[^>]*>")

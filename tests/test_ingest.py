@@ -376,6 +376,35 @@ def test_a_wrapped_heading_ends_on_its_lone_last_word() -> None:
     document = read(text)
     assert document.turns[0].text == "Order. We take statements."
     assert document.turns[1].text.endswith("AGREED")
+    # At the margin, a lone word after a long capitals line is not a centred heading's.
+    shouted = (
+        "The SPEAKER: Order.\n\n"
+        "Ms K ODUYA (AP): Madam Speaker.\n"
+        "I SAY THIS TO THE HOUSE AND I SAY IT WITHOUT FEAR OF CONTRADICTION\n"
+        "SURE\n"
+    )
+    assert read(shouted).turns[1].text.endswith("SURE")
+
+
+def test_between_two_turns_is_what_the_text_holds_besides_the_label() -> None:
+    """A heading or a stage direction between two speakers is kept for the analyst to
+    read; the next speaker's label (wrapped over two lines, too), line numbers and
+    HTML-only lines are not."""
+    text = (
+        "The SPEAKER: Order.\n\n"
+        "    NOTICE OF MOTION\n\n"
+        "4\n"
+        "<center><img src='1.jpg'></center>\n\n"
+        "The DEPUTY CHIEF WHIP OF THE\n"
+        "MAJORITY PARTY: Madam Speaker, no objection.\n\n"
+        "(Reporter approaches microphone.)\n\n"
+        "Mr X: I rise.\n"
+    )
+    document = read(text)
+    assert [t.speaker for t in document.turns][1] == "The DEPUTY CHIEF WHIP OF THE MAJORITY PARTY"
+    assert document.between_turns(1) == ["NOTICE OF MOTION"]
+    assert document.between_turns(2) == ["(Reporter approaches microphone.)"]
+    assert document.between_turns(0) == [] == document.between_turns(3)
 
 
 def test_speaker_keys_name_the_person() -> None:

@@ -9,4 +9,4 @@ page furniture and notes, speaker keys, and the import report.
 #: (``transcript.py``, this package, ``segment.py``, ``sentence_rules.py``): turns,
 #: speakers, notes, sentences, warnings or the convention. Nothing else tells the
 #: cache that the reader changed: analysts would go on seeing the old reading.
-READER_VERSION = 4
+READER_VERSION = 5

@@ -203,12 +203,16 @@ def _repeated_page_lines(lines: list[tuple[int, str]], breaks: list[int]) -> set
 #: An all-capitals heading this long may have been wrapped: a lone capitalised word on
 #: the very next line ends it (``... TO COMPETE IN BEIJING`` / ``OLYMPICS``).
 _WRAPPED_HEADING = 60
+_HEADING_INDENT = 4
 
 
-def _heading_word(body: str) -> bool:
-    """One all-capitals word, no sentence punctuation: the end of a wrapped heading."""
+def _heading_word(line: str) -> bool:
+    """One all-capitals word, indented as a centred heading is, no sentence punctuation:
+    the end of a wrapped heading (at the margin it may be a speaker's label, or speech)."""
+    body = line.strip()
     return (
-        len(body.split()) == 1
+        len(line) - len(line.lstrip()) >= _HEADING_INDENT
+        and len(body.split()) == 1
         and sum(ch.isalpha() for ch in body) >= 3
         and body.isupper()
         and body[-1:] not in ".?!:,;"
@@ -240,7 +244,7 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
             or (first in _FURNITURE_FIRST and is_furniture(line))
             or (first == "*" and _ALONE_NOTE.match(line))
             or (first in _UNDERLINE_FIRST and _UNDERLINE.match(line))
-            or (number == wrapped_heading and _heading_word(body))
+            or (number == wrapped_heading and _heading_word(line))
         ):
             spans.append((begin, begin + len(body.rstrip("\f"))))
             if heading and len(body) >= _WRAPPED_HEADING:

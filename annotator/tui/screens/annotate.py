@@ -560,9 +560,8 @@ class AnnotateScreen(SessionView):
         )
         if event.promise:
             # Too long for the status line, and the figure to read before trusting it.
-            self.notify(
-                event.promise, title=f"Model {event.suggester.model_id}", timeout=12, markup=False
-            )
+            title = terminal_safe(f"Model {event.suggester.model_id}")
+            self.notify(event.promise, title=title, timeout=12, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed: one line in the status bar; the session goes on."""

@@ -37,10 +37,13 @@ class KeyFooter(Footer):
         self._drawn: tuple[object, ...] | None = None
 
     def compose(self) -> Iterable[Widget]:
-        drawn = list(super().compose())
+        drawn = False
+        # Lazily, as Footer's own: its key groups are built as context managers.
+        for widget in super().compose():
+            drawn = True
+            yield widget
         if drawn:  # Footer draws nothing until the screen first publishes its bindings
             self._drawn = _shown_keys(self.screen)
-        return drawn
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self._drawn is None or _shown_keys(screen) != self._drawn:
