@@ -384,6 +384,18 @@ def test_a_wrapped_heading_ends_on_its_lone_last_word() -> None:
         "SURE\n"
     )
     assert read(shouted).turns[1].text.endswith("SURE")
+    # A GPO witness heading broken after a comma: the middle line is heading too.
+    witness = (
+        "The CHAIRMAN: We welcome Professor Meltzer.\n\n"
+        "STATEMENT OF ALLAN H. MELTZER, THE ALLAN H. MELTZER UNIVERSITY\n"
+        "  PROFESSOR OF POLITICAL ECONOMY, TEPPER SCHOOL OF BUSINESS,\n"
+        "                   CARNEGIE MELLON UNIVERSITY\n\n"
+        "Mr. MELTZER: Thank you, Mr. Chairman.\n\n"
+        "The CHAIRMAN: Thank you.\n"
+    )
+    document = read(witness)
+    assert document.turns[0].text == "We welcome Professor Meltzer."
+    assert document.between_turns(1)[1].startswith("PROFESSOR OF POLITICAL ECONOMY")
 
 
 def test_between_two_turns_is_what_the_text_holds_besides_the_label() -> None:

@@ -219,6 +219,19 @@ def _heading_word(line: str) -> bool:
     )
 
 
+def _heading_clause(body: str) -> bool:
+    """All-capitals words ending in a comma: a heading broken after a comma and going
+    on below (``STATEMENT OF ALLAN H. MELTZER, …`` / ``PROFESSOR OF POLITICAL ECONOMY,
+    TEPPER SCHOOL OF BUSINESS,`` / ``CARNEGIE MELLON UNIVERSITY``)."""
+    letters = [ch for ch in body if ch.isalpha()]
+    return (
+        body.endswith(",")
+        and len(body.split()) >= 2
+        and len(letters) >= 4
+        and all(ch.isupper() for ch in letters)
+    )
+
+
 def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
     """Offsets of the whole-line furniture and standalone notes of a document.
 
@@ -231,6 +244,7 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
     marked = set(breaks) | _repeated_page_lines(lines, breaks)
     covered_to = -1
     wrapped_heading = -1  # the line after a long all-capitals heading
+    after_heading = -1  # the line after any all-capitals heading line
     for number, (start, line) in enumerate(lines):
         body = line.strip()
         if not body or start < covered_to:
@@ -238,6 +252,7 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
         begin = start + len(line) - len(line.lstrip())
         first = body[0]
         heading = body.isupper() and is_furniture(line)
+        clause = number == after_heading and _heading_clause(body)
         if (
             number in marked
             or heading
@@ -245,10 +260,13 @@ def furniture_spans(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, 
             or (first == "*" and _ALONE_NOTE.match(line))
             or (first in _UNDERLINE_FIRST and _UNDERLINE.match(line))
             or (number == wrapped_heading and _heading_word(line))
+            or clause
         ):
             spans.append((begin, begin + len(body.rstrip("\f"))))
             if heading and len(body) >= _WRAPPED_HEADING:
                 wrapped_heading = number + 1
+            if heading or clause:
+                after_heading = number + 1
             continue
         after = lines[number + 1][1] if number + 1 < len(lines) else ""
         if (
