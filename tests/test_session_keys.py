@@ -30,6 +30,7 @@ from annotator.log import (
 from annotator.model import Document, Label, LabelSet
 from annotator.session import AnnotationSession, Filter, Position
 from annotator.suggest import Suggestion
+from annotator.suggest.features import document_contexts
 from tests.builders import make_document, numbered_document, units
 
 LABELS = (Label("commitment", "1"), Label("threat", "2"), Label("position", "3"))
@@ -463,16 +464,13 @@ class ScriptedModel:
         only: Collection[tuple[int, int]] | None = None,
         excluded: Collection[tuple[int, int]] = (),
     ) -> dict[tuple[int, int], Suggestion]:
+        # Read in context as ``Suggester.suggest_document`` reads (what the session
+        # hands it is under test here, not how the sentence before is found).
         found = {}
-        before = None
-        for _turn, span in units(document):
-            if only is None or span.location in only:
-                seen = decided(before.start, before.end) if decided and before else None
-                self.previous.setdefault(span.text, []).append(seen)
-                if span.text in self.suggestions:
-                    found[span.location] = self.suggestions[span.text]
-            if span.location not in excluded:
-                before = span
+        for start, end, text, context in document_contexts(document, decided, only, excluded):
+            self.previous.setdefault(text, []).append(context.previous)
+            if text in self.suggestions:
+                found[(start, end)] = self.suggestions[text]
         return found
 
 

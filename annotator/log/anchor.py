@@ -35,6 +35,10 @@ class Attachment:
     marks: dict[Location, Decision]
     orphans: list[Decision]
 
+    def excluded(self) -> dict[Location, Decision]:
+        """The sentences excluded as not speech, with their ``exclude`` lines."""
+        return {loc: line for loc, line in self.marks.items() if line.action == EXCLUDE}
+
 
 def apply_corrections(
     document: Document, corrections: Iterable[Decision]
@@ -131,8 +135,7 @@ def attach(
 
 def done(attachment: Attachment) -> dict[Location, Decision]:
     """The sentences that need nothing more: decided, or excluded as not speech."""
-    excluded = {loc: line for loc, line in attachment.marks.items() if line.action == EXCLUDE}
-    return {**attachment.decisions, **excluded}
+    return {**attachment.decisions, **attachment.excluded()}
 
 
 def overlapping(keys: Iterable[tuple[str, int, int, str]]) -> set[tuple[str, int, int, str]]:

@@ -326,7 +326,7 @@ class SessionDocuments:
 
     def _attached_counts(self, doc_index: int, found: _Open) -> _Counts:
         attachment = found.attachment
-        excluded = [loc for loc, line in attachment.marks.items() if line.action == EXCLUDE]
+        excluded = list(attachment.excluded())
         decided = list(attachment.decisions)
         if self.scope is not None:
             doc_id, scope = found.original.id, self.scope
@@ -374,11 +374,8 @@ class SessionDocuments:
         attachment = self._attachment(doc_index)
         spans = [s for s in turn.sentences if self.in_scope(doc_index, s)]
         decided = sum(1 for s in spans if s.location in attachment.decisions)
-        excluded = sum(
-            1
-            for s in spans
-            if (line := attachment.marks.get(s.location)) is not None and line.action == EXCLUDE
-        )
+        excluded_here = attachment.excluded()
+        excluded = sum(1 for s in spans if s.location in excluded_here)
         return decided, len(spans) - excluded
 
     def flagged(self, doc_index: int) -> int:

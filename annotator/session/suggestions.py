@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotator.log.schema import EXCLUDE
-
 if TYPE_CHECKING:
     from annotator.log.anchor import Attachment
     from annotator.model import Document
@@ -58,10 +56,11 @@ class SuggestionCache:
         at = next((n for n, span in enumerate(spans) if span.location == decided), None)
         if at is None:
             return
+        excluded = attachment.excluded()
         following: set[Location] = set()
         for span in spans[at + 1 :]:
             following.add(span.location)
-            if not _excluded(attachment, span.location):
+            if span.location not in excluded:
                 break
         found.update(self._suggest(document, attachment, following))
 
@@ -76,10 +75,6 @@ class SuggestionCache:
             found = decisions.get((start, end))
             return tuple(found.labels) if found is not None else None
 
-        excluded = {at for at in attachment.marks if _excluded(attachment, at)}
-        return self.suggester.suggest_document(document, decided, only=only, excluded=excluded)
-
-
-def _excluded(attachment: Attachment, location: Location) -> bool:
-    mark = attachment.marks.get(location)
-    return mark is not None and mark.action == EXCLUDE
+        return self.suggester.suggest_document(
+            document, decided, only=only, excluded=attachment.excluded()
+        )

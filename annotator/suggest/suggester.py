@@ -158,10 +158,11 @@ class Suggester:
         docs = make_docs(self._nlp, texts, contexts)
         suggestions = []
         given = list(contexts) if contexts is not None else [None] * len(docs)
+        stricter = max(self.cutoff, self.blind_cutoff)
         for doc, context in zip(self._nlp.pipe(docs, batch_size=batch_size), given, strict=True):
             cats = doc.cats
             scores = {label: float(cats.get(label, 0.0)) for label in labels}
-            cutoff = max(self.cutoff, self.blind_cutoff)
+            cutoff = stricter
             if context is not None:
                 cutoff = self.cutoff if context.knows_previous else self.blind_cutoff
             suggestions.append(make_suggestion(scores, labels, thresholds, default, cutoff))
