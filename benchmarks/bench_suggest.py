@@ -28,7 +28,7 @@ import json
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +36,7 @@ from pathlib import Path
 from annotator.labels import load_labels
 from annotator.model import LabelSet
 from annotator.suggest.calibrate import DEFAULT_MIN_PRECISION
-from annotator.suggest.features import contexts_in_turn, in_reading_order
+from annotator.suggest.features import decided_contexts
 from annotator.suggest.network import ModelSettings, TrainingExample
 from annotator.suggest.scoring import (
     HeldOutScores,
@@ -62,27 +62,16 @@ def load_analyst_labels() -> tuple[list[str], list[TrainingExample]]:
     if not LABELLED.is_file():
         sys.exit(f"{LABELLED}: not found (the benchmark reads ../shared beside the checkout)")
     rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
-    turns: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for n, row in enumerate(rows):
-        turns[(row["file"], row["turn"])].append(n)
-    context = {}
-    for members in turns.values():
-        speaker = rows[members[0]]["speaker"]
-        for n, found in zip(members, contexts_in_turn(speaker, len(members)), strict=True):
-            context[n] = found
-    # The analyst works in reading order, so the sentence before each is decided.
-    for name in dict.fromkeys(r["file"] for r in rows):
-        members = sorted(
-            (n for n, r in enumerate(rows) if r["file"] == name), key=lambda n: rows[n]["turn"]
-        )
-        ordered = in_reading_order(
-            [context[n] for n in members],
-            [rows[n]["turn"] for n in members],
-            [tuple(rows[n]["labels"]) for n in members],
-        )
-        context.update(zip(members, ordered, strict=True))
+    # As ``annotator train`` reads a log: rows in file order within each turn, and the
+    # analyst working in reading order, so the sentence before each is decided.
+    contexts = decided_contexts(
+        [(r["file"], r["turn"], n) for n, r in enumerate(rows)],
+        [r["speaker"] for r in rows],
+        [tuple(r["labels"]) for r in rows],
+    )
     examples = [
-        TrainingExample(r["text"], tuple(r["labels"]), context[n]) for n, r in enumerate(rows)
+        TrainingExample(r["text"], tuple(r["labels"]), context)
+        for r, context in zip(rows, contexts, strict=True)
     ]
     return [r["file"] for r in rows], examples
 

@@ -17,6 +17,7 @@ linear layer; the context ones start with ``@`` so they never collide with a wor
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -149,6 +150,41 @@ def in_reading_order(
         )
         for n, context in enumerate(contexts)
     ]
+
+
+def decided_contexts(
+    places: Sequence[tuple[Hashable, int, int]],
+    speakers: Sequence[str],
+    decided: Sequence[tuple[str, ...]],
+) -> list[SentenceContext]:
+    """The context of each of a set of decided sentences (training data, a benchmark's
+    labels), each known by its place: ``(document, turn number, where in the document)``
+    (an offset, or a line number).
+
+    The place in the turn is counted among the turn's sentences given, and each one
+    follows the sentence given before it in its document: for an analyst who works
+    in reading order, as the screen leads, the sentence before.
+    """
+    turns: dict[tuple[Hashable, int], list[int]] = defaultdict(list)
+    documents: dict[Hashable, list[int]] = defaultdict(list)
+    for n, (document, turn, _) in enumerate(places):
+        turns[(document, turn)].append(n)
+        documents[document].append(n)
+    found: dict[int, SentenceContext] = {}
+    for members in turns.values():
+        members.sort(key=lambda n: places[n][2])
+        found.update(
+            zip(members, contexts_in_turn(speakers[members[0]], len(members)), strict=True)
+        )
+    for members in documents.values():
+        members.sort(key=lambda n: places[n][1:])
+        ordered = in_reading_order(
+            [found[n] for n in members],
+            [places[n][1] for n in members],
+            [decided[n] for n in members],
+        )
+        found.update(zip(members, ordered, strict=True))
+    return [found[n] for n in range(len(places))]
 
 
 def document_contexts(

@@ -17,7 +17,6 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ from annotator.suggest.calibrate import (
     assign_folds,
     calibrate,
 )
-from annotator.suggest.features import SentenceContext, contexts_in_turn, in_reading_order
+from annotator.suggest.features import SentenceContext, decided_contexts
 from annotator.suggest.network import (
     ModelSettings,
     TrainingExample,
@@ -147,30 +146,18 @@ def seed_examples(labels: LabelSet | None, names: Sequence[str]) -> list[Trainin
 
 
 def examples_from_records(records: Sequence[SentenceRecord]) -> list[TrainingExample]:
-    """Training sentences with their context: the speaker's role, the place in the turn
-    among the turn's decided sentences, and the labels of the decided sentence before
-    it in its document (a log holds decided sentences only: for an analyst who works
-    in reading order, as the screen leads, that is the sentence before)."""
-    turns: dict[tuple[str, int], list[int]] = defaultdict(list)
-    documents: dict[str, list[int]] = defaultdict(list)
-    for n, record in enumerate(records):
-        turns[(record.document, record.turn)].append(n)
-        documents[record.document].append(n)
-    context = {}
-    for members in turns.values():
-        members.sort(key=lambda n: records[n].start)
-        speaker = records[members[0]].speaker
-        for n, found in zip(members, contexts_in_turn(speaker, len(members)), strict=True):
-            context[n] = found
-    for members in documents.values():
-        members.sort(key=lambda n: records[n].start)
-        ordered = in_reading_order(
-            [context[n] for n in members],
-            [records[n].turn for n in members],
-            [tuple(records[n].labels) for n in members],
-        )
-        context.update(zip(members, ordered, strict=True))
-    return [TrainingExample(r.text, tuple(r.labels), context[n]) for n, r in enumerate(records)]
+    """Training sentences with their context (``features.decided_contexts``): the
+    speaker's role, the place in the turn among the turn's decided sentences, and the
+    labels of the decided sentence before it in its document."""
+    contexts = decided_contexts(
+        [(r.document, r.turn, r.start) for r in records],
+        [r.speaker for r in records],
+        [tuple(r.labels) for r in records],
+    )
+    return [
+        TrainingExample(r.text, tuple(r.labels), context)
+        for r, context in zip(records, contexts, strict=True)
+    ]
 
 
 def hide_previous(example: TrainingExample) -> TrainingExample:
