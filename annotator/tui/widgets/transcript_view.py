@@ -11,6 +11,7 @@ text is data and is never parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,16 +84,18 @@ def preamble_text(preamble: str, title: str = "") -> str:
         end = text.find("\n---", 3)
         text = text[end + 4 :] if end >= 0 else ""
     lines = [line.strip() for line in text.splitlines()]
-    text = " · ".join(line for line in lines if line and line != title.strip())
-    if len(text) > PREAMBLE_CHARS:
-        text = text[:PREAMBLE_CHARS].rsplit(" ", 1)[0] + " …"
-    return plain(text)
+    return _one_line(line for line in lines if line and line != title.strip())
 
 
 def between_turns(document: Document, index: int) -> str:
     """The text between turn ``index`` and the one before it (``Document.between_turns``)
     on one line, cut at ``PREAMBLE_CHARS``: shown dimmed above the turn."""
-    text = " · ".join(document.between_turns(index))
+    return _one_line(document.between_turns(index))
+
+
+def _one_line(lines: Iterable[str]) -> str:
+    """Lines joined by `` · ``, cut at a word before ``PREAMBLE_CHARS``, screen-safe."""
+    text = " · ".join(lines)
     if len(text) > PREAMBLE_CHARS:
         text = text[:PREAMBLE_CHARS].rsplit(" ", 1)[0] + " …"
     return plain(text)
