@@ -4,7 +4,7 @@ Textual's ``Footer`` mounts a widget per key again whenever the screen publishes
 its bindings: when a screen is pushed or popped, when focus moves. Coming back
 from the document navigator or the label picker, that was about 30 ms of a
 keystroke's frame for the same ten keys (``bench_tui.py``, go to a document: p99
-84-122 ms before, 39-47 ms after). ``KeyFooter`` skips a redraw that would show
+84-122 ms before, 37-65 ms after). ``KeyFooter`` skips a redraw that would show
 the keys it already shows.
 """
 
