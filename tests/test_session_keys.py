@@ -9,7 +9,7 @@ from the file with the log's own decoder (``decode_line``) or replay (``read_log
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,8 +30,9 @@ from annotator.log import (
 from annotator.model import Document, Label, LabelSet
 from annotator.session import AnnotationSession, Filter, Position
 from annotator.suggest import Suggestion
-from annotator.suggest.features import document_contexts
+from annotator.suggest.features import SentenceContext
 from tests.builders import make_document, numbered_document, units
+from tests.stand_ins import ContextModel
 
 LABELS = (Label("commitment", "1"), Label("threat", "2"), Label("position", "3"))
 MULTI = LabelSet(LABELS, source="test labels")
@@ -444,12 +445,11 @@ def test_search_moves_to_the_next_match_and_wraps(session: AnnotationSession) ->
 # --- the uncertain order ---------------------------------------------------------------
 
 
-class ScriptedModel:
+class ScriptedModel(ContextModel):
     """A stand-in for ``Suggester``: the suggestion of each sentence is looked up by
     its text; a sentence it has nothing for gets no suggestion."""
 
     model_id = "scripted-1"
-    threshold = 0.5
 
     def __init__(self, suggestions: dict[str, Suggestion]) -> None:
         self.suggestions = suggestions
@@ -457,21 +457,9 @@ class ScriptedModel:
         #: suggested with, in order (None: undecided).
         self.previous: dict[str, list[tuple[str, ...] | None]] = {}
 
-    def suggest_document(
-        self,
-        document: Document,
-        decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
-        only: Collection[tuple[int, int]] | None = None,
-        excluded: Collection[tuple[int, int]] = (),
-    ) -> dict[tuple[int, int], Suggestion]:
-        # Read in context as ``Suggester.suggest_document`` reads (what the session
-        # hands it is under test here, not how the sentence before is found).
-        found = {}
-        for start, end, text, context in document_contexts(document, decided, only, excluded):
-            self.previous.setdefault(text, []).append(context.previous)
-            if text in self.suggestions:
-                found[(start, end)] = self.suggestions[text]
-        return found
+    def suggest_one(self, text: str, context: SentenceContext) -> Suggestion | None:
+        self.previous.setdefault(text, []).append(context.previous)
+        return self.suggestions.get(text)
 
 
 def suggestion(labels: tuple[str, ...], score: float = 0.9, *, sure: bool = True) -> Suggestion:

@@ -7,13 +7,14 @@ tested without training (the model itself is tested in tests/test_suggest.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 
 from annotator.model import Document
 from annotator.suggest import Suggestion
-from annotator.suggest.features import document_contexts
+from annotator.suggest.features import SentenceContext
 from annotator.tui.widgets.transcript_view import TranscriptView
+from tests.stand_ins import ContextModel
 
 SIZE = (120, 40)
 
@@ -159,32 +160,22 @@ async def test_the_status_line_says_how_often_suggestions_were_taken_unchanged( 
         assert app.session.suggestions_decided == 3 and app.session.suggestions_taken == taken
 
 
-class FollowingModel:
+class FollowingModel(ContextModel):
     """Suggests commitment only after a sentence decided commitment, as a model that
     reads the decision on the sentence before does."""
 
     model_id = "following-1"
-    threshold = 0.5
     labels = ("commitment",)
     model_dir = Path("following")
 
-    def suggest_document(
-        self,
-        document: Document,
-        decided: Callable[[int, int], tuple[str, ...] | None] | None = None,
-        only: Collection[tuple[int, int]] | None = None,
-        excluded: Collection[tuple[int, int]] = (),
-    ) -> dict[tuple[int, int], Suggestion]:
-        found = {}
-        for start, end, _, context in document_contexts(document, decided, only, excluded):
-            yes = context.previous is not None and "commitment" in context.previous
-            found[(start, end)] = Suggestion(
-                {"commitment": 0.9 if yes else 0.1},
-                ("commitment",) if yes else (),
-                0.5,
-                confident=yes,
-            )
-        return found
+    def suggest_one(self, text: str, context: SentenceContext) -> Suggestion:
+        yes = context.previous is not None and "commitment" in context.previous
+        return Suggestion(
+            {"commitment": 0.9 if yes else 0.1},
+            ("commitment",) if yes else (),
+            0.5,
+            confident=yes,
+        )
 
 
 async def test_the_next_row_shows_the_suggestion_that_follows_a_decision(
